@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '../lib/logger';
+import { createAuthenticator, requireRole, type Credentials } from './auth';
+import { errorMapper, HttpError } from './errors';
+import type { IncidentGateway } from './incident-gateway';
+import { alertRoutes } from './routes/alerts';
+import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { incidentRoutes } from './routes/incidents';
+
+export interface AppDeps {
+  log: Logger;
+  credentials: Credentials;
+  incidents: IncidentGateway;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/** PagerDuty's limit, which Alertmanager and friends already respect. */
+export const BODY_LIMIT = '512kb';
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(healthRoutes(deps.readiness));
+
+  const authenticate = createAuthenticator(deps.credentials);
+  const api = express.Router();
+  api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
+  api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents));
+  app.use('/api/v1', api);
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
+  app.use(errorMapper);
+  return app;
+}

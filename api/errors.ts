@@ -1,0 +1,69 @@
+import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
+
+/** An error the API answers with its own status and message (never a 500 with internals). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: Array<{ path: string; message: string }>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (reason: string) => new HttpError(409, 'conflict', reason);
+export const unavailable = (what: string) =>
+  new HttpError(503, 'unavailable', `${what} is unavailable; retry later`);
+
+/** Turns zod issues into `{ path, message }` pairs with a dotted path naming the field. */
+export function fieldIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+export function validationError(error: z.ZodError, where = 'request body'): HttpError {
+  const issues = fieldIssues(error);
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new HttpError(400, 'validation_failed', `invalid ${where}: ${summary}`, issues);
+}
+
+/** Parses with a zod schema and returns the parsed value, or throws a 400 naming each field. */
+export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where?: string): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error, where);
+  return parsed.data;
+}
+
+/** body-parser marks its errors with `type`; map each to a client error naming the rule. */
+function bodyParserError(err: { type?: string; status?: number; limit?: number; message?: string }): HttpError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'malformed_json', `request body is not valid JSON: ${err.message ?? ''}`.trim());
+    case 'entity.too.large':
+      return new HttpError(413, 'body_too_large', `request body exceeds the limit of ${err.limit} bytes`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_encoding', err.message ?? 'unsupported encoding');
+    case 'request.aborted':
+      return new HttpError(400, 'request_aborted', 'request was aborted by the client');
+    default:
+      return undefined;
+  }
+}
+
+export const errorMapper: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = err instanceof HttpError ? err : bodyParserError(err as { type?: string });
+  if (known) {
+    if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);
+    res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
+    return;
+  }
+  req.log?.error({ err }, 'unhandled error');
+  res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+};

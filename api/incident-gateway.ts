@@ -1,0 +1,105 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  acknowledgeUpdate,
+  alertFiredSignal,
+  incidentStateQuery,
+  IncidentServiceKey,
+  IncidentSeverityKey,
+  IncidentStatusKey,
+  resolveUpdate,
+} from '../workflows/contract';
+import type { AlertEvent, IncidentCommand, IncidentState } from '../workflows/domain/incident';
+import type { incidentWorkflow } from '../workflows/incident';
+import { conflict, notFound, unavailable } from './errors';
+import { incidentWorkflowId } from './incident-id';
+
+/** What the API needs from Temporal; routes depend on this, tests may fake it. */
+export interface IncidentGateway {
+  ingest(alert: AlertEvent): Promise<{ incidentId: string }>;
+  state(incidentId: string): Promise<IncidentState>;
+  acknowledge(incidentId: string, cmd: IncidentCommand): Promise<IncidentState>;
+  resolve(incidentId: string, cmd: IncidentCommand): Promise<IncidentState>;
+}
+
+export function createIncidentGateway(client: Client, taskQueue: string): IncidentGateway {
+  const handle = (id: string) => client.workflow.getHandle<typeof incidentWorkflow>(id);
+
+  async function command(
+    incidentId: string,
+    def: typeof acknowledgeUpdate | typeof resolveUpdate,
+    cmd: IncidentCommand,
+  ): Promise<IncidentState> {
+    try {
+      return await handle(incidentId).executeUpdate(def, { args: [cmd] });
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+        throw conflict(err.cause.message);
+      }
+      throw await explainMissing(incidentId, err);
+    }
+  }
+
+  /** An update or query on a closed run fails like a missing one: say which it is. */
+  async function explainMissing(incidentId: string, err: unknown): Promise<Error> {
+    if (!(err instanceof WorkflowNotFoundError) && !isClosedError(err)) return toUnavailable(err);
+    try {
+      const desc = await handle(incidentId).describe();
+      if (desc.status.name !== 'RUNNING') return conflict(`incident is closed (${desc.status.name.toLowerCase()})`);
+      return toUnavailable(err);
+    } catch (describeErr) {
+      if (describeErr instanceof WorkflowNotFoundError) return notFound(`incident ${incidentId}`);
+      return toUnavailable(describeErr);
+    }
+  }
+
+  return {
+    async ingest(alert) {
+      const incidentId = incidentWorkflowId(alert.service, alert.dedupKey);
+      try {
+        await client.workflow.signalWithStart('incidentWorkflow', {
+          workflowId: incidentId,
+          taskQueue,
+          args: [{ incidentId, service: alert.service, dedupKey: alert.dedupKey }],
+          signal: alertFiredSignal,
+          signalArgs: [alert],
+          typedSearchAttributes: [
+            { key: IncidentServiceKey, value: alert.service },
+            { key: IncidentSeverityKey, value: alert.severity },
+            { key: IncidentStatusKey, value: 'triggered' },
+          ],
+          staticSummary: `${alert.severity} ${alert.service}: ${alert.summary}`.slice(0, 400),
+          staticDetails: `Opened by ${alert.source} alert with dedup key \`${alert.dedupKey}\``.slice(0, 1000),
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
+        throw toUnavailable(err);
+      }
+      return { incidentId };
+    },
+    async state(incidentId) {
+      try {
+        return await handle(incidentId).query(incidentStateQuery); // closed runs answer too
+      } catch (err) {
+        throw await explainMissing(incidentId, err);
+      }
+    },
+    acknowledge: (id, cmd) => command(id, acknowledgeUpdate, cmd),
+    resolve: (id, cmd) => command(id, resolveUpdate, cmd),
+  };
+}
+
+function isClosedError(err: unknown): boolean {
+  return err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message);
+}
+
+function toUnavailable(err: unknown): Error {
+  const wrapped = unavailable('the workflow service');
+  (wrapped as { cause?: unknown }).cause = err;
+  return wrapped;
+}

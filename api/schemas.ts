@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { SeverityInputSchema } from '../workflows/domain/severity';
+import { INCIDENT_ID_PATTERN } from './incident-id';
+
+export const serviceSlug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a slug: lowercase letters, digits, "-" or "_", 1-63 characters');
+
+/** The generic JSON alert (`POST /api/v1/alerts`). Unknown fields are ignored. */
+export const genericAlertSchema = z.object(
+  {
+    source: z.string().trim().min(1).max(255),
+    dedupKey: z.string().min(1).max(255).optional(),
+    summary: z.string().trim().min(1).max(1024),
+    severity: SeverityInputSchema,
+    service: serviceSlug,
+    details: z.record(z.string(), z.unknown()).default({}),
+  },
+  { error: (issue) => (issue.input === undefined ? 'request body must be a JSON object' : undefined) },
+);
+export type GenericAlert = z.infer<typeof genericAlertSchema>;
+
+export const incidentCommandSchema = z
+  .object({ note: z.string().trim().max(2000).optional() })
+  .default({});
+
+export const incidentIdParam = z.object({
+  id: z.string().regex(INCIDENT_ID_PATTERN, 'is not an incident id'),
+});

@@ -1,0 +1,30 @@
+import pino, { type Logger } from 'pino';
+
+/** Paths that may carry secrets anywhere we log a request, a config or an error. */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers["x-slack-signature"]',
+  'req.headers["x-routing-key"]',
+  'req.headers.cookie',
+  '*.secret',
+  '*.token',
+  '*.password',
+  '*.routing_key',
+  '*.routingKey',
+  'config.VIGIL_INGEST_KEYS',
+  'config.VIGIL_RESPONDER_TOKENS',
+  'config.VIGIL_ADMIN_TOKENS',
+  'config.VIGIL_WEBHOOK_SIGNING_SECRET',
+  'config.MONGODB_URI',
+];
+
+export function createLogger(opts: { level: string; name: string }): Logger {
+  return pino({
+    name: opts.name,
+    level: opts.level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    base: { service: opts.name },
+  });
+}
+
+export type { Logger };

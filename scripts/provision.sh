@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Provisions the servers Vigil runs on, only when missing, and prints where they are as
+# shell assignments (TEMPORAL_CLI_PATH=..., FERRETDB_PATH=..., TEMPORAL_TEST_SERVER_PATH=...).
+#   scripts/provision.sh            Temporal CLI + FerretDB (what `npm start` needs)
+#   scripts/provision.sh --test     also the Java time-skipping test server
+# Order of preference for each tool: the environment variable, a binary on PATH, the cache.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+want_test_server=0
+[ "${1:-}" = "--test" ] && want_test_server=1
+
+mkdir -p "$VIGIL_TOOLS_DIR/bin"
+ln -sfn "$VIGIL_TOOLS_DIR" "$VIGIL_ROOT/.tools"
+exec 9>"$VIGIL_TOOLS_DIR/.lock"
+flock 9 # two provisioning runs (e.g. `npm start` and `npm test`) must not build at once
+
+go_env() { # builds must not depend on the caller's GOFLAGS or module mode
+  env GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local "$@"
+}
+
+provision_temporal() {
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+    [ -x "$TEMPORAL_CLI_PATH" ] || die "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file"
+    step "temporal CLI: using TEMPORAL_CLI_PATH ($TEMPORAL_CLI_PATH)"; echo "$TEMPORAL_CLI_PATH"; return
+  fi
+  if command -v temporal >/dev/null 2>&1; then
+    step "temporal CLI: using $(command -v temporal) from PATH"; command -v temporal; return
+  fi
+  local bin="$VIGIL_TOOLS_DIR/bin/temporal"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || die "Go is needed to build the Temporal CLI (or set TEMPORAL_CLI_PATH)"
+    step "temporal CLI: building $TEMPORAL_CLI_VERSION with go install (first run only, ~6 min on 2 cores)"
+    (cd "$VIGIL_TOOLS_DIR" && go_env GOBIN="$VIGIL_TOOLS_DIR/bin" \
+      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION") >&2 \
+      || die "building the Temporal CLI failed"
+  fi
+  step "temporal CLI: $bin"; echo "$bin"
+}
+
+provision_ferretdb() {
+  if [ -n "${FERRETDB_PATH:-}" ]; then
+    [ -x "$FERRETDB_PATH" ] || die "FERRETDB_PATH=$FERRETDB_PATH is not an executable file"
+    step "ferretdb: using FERRETDB_PATH ($FERRETDB_PATH)"; echo "$FERRETDB_PATH"; return
+  fi
+  if command -v ferretdb >/dev/null 2>&1; then
+    step "ferretdb: using $(command -v ferretdb) from PATH"; command -v ferretdb; return
+  fi
+  local bin="$VIGIL_TOOLS_DIR/bin/ferretdb"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null || die "Go is needed to build FerretDB (or set FERRETDB_PATH)"
+    step "ferretdb: building $FERRETDB_VERSION (first run only, ~4 min on 2 cores)"
+    # `go install ...@v1.24.2` is refused by proxies that hide the module's version list, and
+    # the module zip lacks the generated build/version/version.txt FerretDB panics without.
+    # So: a throw-away module that requires FerretDB, vendored, with that file written in.
+    local work; work="$(mktemp -d)"
+    cat >"$work/go.mod" <<MOD
+module vigil.local/tools/ferretdb
+
+go 1.22
+
+require github.com/FerretDB/FerretDB $FERRETDB_VERSION
+MOD
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/FerretDB/FerretDB/cmd/ferretdb"\n' >"$work/tools.go"
+    (
+      cd "$work"
+      step "ferretdb: resolving modules"
+      go_env go mod tidy
+      go_env go mod vendor
+      echo "$FERRETDB_VERSION" >vendor/github.com/FerretDB/FerretDB/build/version/version.txt
+      step "ferretdb: compiling"
+      env GOFLAGS=-mod=vendor GOTOOLCHAIN=local go build -o "$bin.tmp" github.com/FerretDB/FerretDB/cmd/ferretdb
+      mv "$bin.tmp" "$bin"
+    ) >&2 || { rm -rf "$work"; die "building FerretDB failed"; }
+    rm -rf "$work"
+  fi
+  step "ferretdb: $bin"; echo "$bin"
+}
+
+provision_test_server() {
+  if [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
+    [ -x "$TEMPORAL_TEST_SERVER_PATH" ] || die "TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH is not executable"
+    step "time-skipping test server: using TEMPORAL_TEST_SERVER_PATH"; echo "$TEMPORAL_TEST_SERVER_PATH"; return
+  fi
+  local wrapper="$VIGIL_TOOLS_DIR/bin/temporal-test-server"
+  local cp="$VIGIL_TOOLS_DIR/temporal-test-server.classpath"
+  local pom="$VIGIL_ROOT/scripts/test-server/pom.xml"
+  local stale=0
+  if [ -f "$cp" ]; then # a jar the classpath names may have left ~/.m2 since
+    local IFS=':'; for jar in $(cat "$cp"); do [ -f "$jar" ] || stale=1; done
+  fi
+  if [ ! -x "$wrapper" ] || [ ! -f "$cp" ] || [ "$pom" -nt "$cp" ] || [ "$stale" = 1 ]; then
+    command -v java >/dev/null || die "Java 17 is needed for the time-skipping test server"
+    command -v mvn >/dev/null || die "Maven is needed to fetch the time-skipping test server"
+    step "time-skipping test server: resolving io.temporal:temporal-test-server from Maven Central"
+    mvn -B -q -f "$pom" dependency:build-classpath -Dmdep.outputFile="$cp.tmp" >&2 \
+      || die "resolving the test server classpath failed"
+    mv "$cp.tmp" "$cp"
+    cat >"$wrapper" <<WRAP
+#!/bin/sh
+# Temporal time-skipping test server (Java). Argument: the port to listen on.
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp "\$(cat '$cp')" io.temporal.testserver.TestServer "\$@"
+WRAP
+    chmod +x "$wrapper"
+  fi
+  step "time-skipping test server: $wrapper"; echo "$wrapper"
+}
+
+temporal="$(provision_temporal)"
+ferretdb="$(provision_ferretdb)"
+printf 'TEMPORAL_CLI_PATH=%q\nFERRETDB_PATH=%q\n' "$temporal" "$ferretdb"
+if [ "$want_test_server" = 1 ]; then
+  printf 'TEMPORAL_TEST_SERVER_PATH=%q\n' "$(provision_test_server)"
+fi

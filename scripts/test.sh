@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite on a bare or warm machine. Installs npm dependencies and
+# provisions the Temporal CLI, FerretDB and the time-skipping test server when missing;
+# the e2e setup starts its own servers on free ports and stops them afterwards.
+# Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$VIGIL_ROOT"
+ensure_node_modules
+eval "$(bash scripts/provision.sh --test)"
+export TEMPORAL_CLI_PATH FERRETDB_PATH TEMPORAL_TEST_SERVER_PATH
+step "typecheck and lint"
+node_modules/.bin/tsc -p tsconfig.json --noEmit
+node_modules/.bin/eslint .
+step "tests"
+exec node_modules/.bin/vitest run "$@"

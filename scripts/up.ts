@@ -1,0 +1,125 @@
+/**
+ * `npm start`: the whole system on embedded defaults. Starts what is missing (Temporal dev
+ * server with UI and a persistent file, FerretDB on SQLite), then the worker and the API;
+ * Ctrl-C stops everything in order. Data stays in .vigil/ between runs. With
+ * TEMPORAL_ADDRESS or MONGODB_URI set, that service is used and nothing is started for it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  portOpen, ROOT, startFerret, startTemporal, startVigil, stopProcess, waitUntil, type Managed, type Output,
+} from './stack';
+
+const env = process.env;
+const dataDir = path.resolve(ROOT, env.VIGIL_DATA_DIR ?? '.vigil');
+const say = (msg: string) => process.stderr.write(`[vigil] ${msg}\n`);
+
+/** Server output, one prefixed line at a time; Vigil's own processes already log JSON lines. */
+const prefixed: Output = (name, chunk) => {
+  for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
+};
+
+/** Tokens for a first run, kept in .vigil/credentials.env so the next run reuses them. */
+function credentials(): Record<string, string> {
+  const file = path.join(dataDir, 'credentials.env');
+  if (!existsSync(file)) {
+    const t = () => randomBytes(24).toString('base64url');
+    writeFileSync(
+      file,
+      [
+        `VIGIL_ADMIN_TOKENS=admin:${t()}`,
+        `VIGIL_RESPONDER_TOKENS=responder:${t()}`,
+        `VIGIL_INGEST_KEYS=default:${t()}`,
+        `VIGIL_WEBHOOK_SIGNING_SECRET=${t()}`,
+      ].join('\n') + '\n',
+      { mode: 0o600 },
+    );
+    say(`generated credentials in ${path.relative(ROOT, file)} (keep them secret)`);
+  }
+  const pairs = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('='));
+  return Object.fromEntries(pairs.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const started: Managed[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    for (const m of [...started].reverse()) await stopProcess(m);
+    say('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const temporalAddress = await temporal(started);
+    const mongoUri = await mongo(started);
+    const childEnv: NodeJS.ProcessEnv = { ...credentials(), ...env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri };
+    const worker = startVigil('worker', childEnv, 'inherit');
+    started.push(worker);
+    const api = startVigil('api', childEnv, 'inherit');
+    started.push(api);
+    const apiPort = Number(childEnv.VIGIL_API_PORT ?? 8080);
+    await waitUntil('API', () => portOpen(apiPort), { timeoutMs: 60_000, proc: api });
+    say(`API        http://127.0.0.1:${apiPort}  (tokens in ${path.relative(ROOT, path.join(dataDir, 'credentials.env'))})`);
+    for (const m of started) {
+      void m.exited.then((code) => {
+        if (!stopping) {
+          say(`${m.name} exited with code ${code}; stopping everything`);
+          void stopAll(1);
+        }
+      });
+    }
+  } catch (err) {
+    say(`start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await stopAll(1);
+  }
+}
+
+async function temporal(started: Managed[]): Promise<string> {
+  if (env.TEMPORAL_ADDRESS) {
+    say(`Temporal   using ${env.TEMPORAL_ADDRESS} (TEMPORAL_ADDRESS); starting none`);
+    return env.TEMPORAL_ADDRESS;
+  }
+  const port = 7233;
+  const uiPort = 8233;
+  if (await portOpen(port)) {
+    say(`Temporal   something already listens on ${port}; reusing it`);
+  } else {
+    started.push(await startTemporal({
+      bin: required('TEMPORAL_CLI_PATH'), port, uiPort, dbFile: path.join(dataDir, 'temporal.db'), output: prefixed,
+    }));
+    say(`Temporal   127.0.0.1:${port}, UI http://127.0.0.1:${uiPort}, data ${path.relative(ROOT, dataDir)}/temporal.db`);
+  }
+  return `127.0.0.1:${port}`;
+}
+
+async function mongo(started: Managed[]): Promise<string> {
+  if (env.MONGODB_URI) {
+    say('MongoDB    using MONGODB_URI; starting none');
+    return env.MONGODB_URI;
+  }
+  const port = 27017;
+  if (await portOpen(port)) {
+    say(`MongoDB    something already listens on ${port}; reusing it`);
+  } else {
+    started.push(await startFerret({
+      bin: required('FERRETDB_PATH'), port, dataDir: path.join(dataDir, 'ferretdb'), output: prefixed,
+    }));
+    say(`FerretDB   127.0.0.1:${port} (SQLite in ${path.relative(ROOT, dataDir)}/ferretdb)`);
+  }
+  return `mongodb://127.0.0.1:${port}/vigil`;
+}
+
+function required(name: string): string {
+  const v = env[name];
+  if (!v) throw new Error(`${name} is not set: run through \`npm start\` (scripts/up.sh provisions it)`);
+  return v;
+}
+
+void main();

@@ -1,0 +1,118 @@
+/**
+ * Runs the real worker and API as child processes against the servers global-setup
+ * started, each test file with its own task queue and database so files never share
+ * state. The worker can be killed (SIGKILL) and started again mid-test.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { inject } from 'vitest';
+import { freePort, portOpen, startVigil, stopProcess, waitUntil, type Managed } from '../../scripts/stack';
+
+export const tokens = {
+  admin: 'admin-token-0123456789abcdef',
+  responder: 'responder-token-0123456789abcdef',
+  ingest: 'ingest-key-0123456789abcdef',
+};
+
+export interface System {
+  apiUrl: string;
+  dbName: string;
+  mongoUri: string;
+  db: mongoose.Connection;
+  logFile: string;
+  startWorker(): Promise<void>;
+  killWorker(): Promise<void>;
+  stop(): Promise<void>;
+  /** fetch against the API with a bearer token. */
+  call(method: string, route: string, opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+}
+
+export async function startSystem(name: string, extraEnv: Record<string, string> = {}): Promise<System> {
+  const { temporalAddress, mongoUri: base, tmpDir } = inject('servers');
+  const suffix = `${name}-${randomBytes(3).toString('hex')}`;
+  const dbName = `vigil_${suffix.replace(/-/g, '_')}`;
+  const mongoUri = `${base.replace(/\/$/, '')}/${dbName}`;
+  const apiPort = await freePort();
+  const logFile = path.join(tmpDir, `${suffix}.log`);
+  let workerReady: () => void = () => {};
+  const sink = (proc: string, chunk: Buffer) => {
+    appendFileSync(logFile, chunk.toString().split('\n').filter(Boolean).map((l) => `[${proc}] ${l}\n`).join(''));
+    if (proc === 'worker' && chunk.toString().includes('worker started')) workerReady();
+  };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `vigil-${suffix}`,
+    MONGODB_URI: mongoUri,
+    VIGIL_API_PORT: String(apiPort),
+    VIGIL_ADMIN_TOKENS: `admin:${tokens.admin}`,
+    VIGIL_RESPONDER_TOKENS: `alice:${tokens.responder}`,
+    VIGIL_INGEST_KEYS: `monitoring:${tokens.ingest}`,
+    ...extraEnv,
+  };
+
+  let worker: Managed | undefined;
+  const startWorker = async () => {
+    const ready = new Promise<void>((resolve) => (workerReady = resolve));
+    worker = startVigil('worker', env, sink);
+    const died = worker.exited.then((code) => { throw new Error(`worker exited with ${code}; see ${logFile}`); });
+    await Promise.race([ready, died, timeout(90_000, `worker not ready; see ${logFile}`)]);
+  };
+  await startWorker();
+  const api = startVigil('api', env, sink);
+  await waitUntil('API', () => portOpen(apiPort), { timeoutMs: 60_000, proc: api });
+  const db = await mongoose.createConnection(mongoUri).asPromise();
+
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    apiUrl,
+    dbName,
+    mongoUri,
+    db,
+    logFile,
+    startWorker,
+    async killWorker() {
+      if (worker) {
+        worker.proc.kill('SIGKILL');
+        await worker.exited;
+      }
+    },
+    async stop() {
+      await db.close();
+      await stopProcess(api);
+      if (worker) await stopProcess(worker);
+    },
+    async call(method, route, opts = {}) {
+      const token = opts.token === undefined ? tokens.admin : opts.token;
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) body = JSON.stringify(opts.body);
+      if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+      const res = await fetch(`${apiUrl}${route}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      return { status: res.status, body: parsed };
+    },
+  };
+}
+
+function timeout(ms: number, message: string): Promise<never> {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error(message)), ms).unref());
+}
+
+/** Polls until `fn` returns a value that is not undefined. */
+export async function eventually<T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between the API, the worker and the workflows: task queue, message
+ * definitions and search attribute keys. Clients import this module, never activities/.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { AlertEvent, IncidentCommand, IncidentState } from './domain/incident';
+
+export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
+
+/** A fact: an alert for this incident's key fired (again). */
+export const alertFiredSignal = defineSignal<[AlertEvent]>('alertFired');
+
+/** Commands a responder may give; the workflow answers with its new state or refuses. */
+export const acknowledgeUpdate = defineUpdate<IncidentState, [IncidentCommand]>('acknowledge');
+export const resolveUpdate = defineUpdate<IncidentState, [IncidentCommand]>('resolve');
+
+export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
+
+export const IncidentSeverityKey = defineSearchAttributeKey('IncidentSeverity', SearchAttributeType.KEYWORD);
+export const IncidentServiceKey = defineSearchAttributeKey('IncidentService', SearchAttributeType.KEYWORD);
+export const IncidentStatusKey = defineSearchAttributeKey('IncidentStatus', SearchAttributeType.KEYWORD);
+export const IncidentNumberKey = defineSearchAttributeKey('IncidentNumber', SearchAttributeType.INT);
+export const IncidentAcknowledgedByKey = defineSearchAttributeKey(
+  'IncidentAcknowledgedBy',
+  SearchAttributeType.KEYWORD,
+);
+
+/** Every custom search attribute, for registering them on a server (`--search-attribute`). */
+export const SEARCH_ATTRIBUTES: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' }> = [
+  { name: IncidentSeverityKey.name, type: 'Keyword' },
+  { name: IncidentServiceKey.name, type: 'Keyword' },
+  { name: IncidentStatusKey.name, type: 'Keyword' },
+  { name: IncidentNumberKey.name, type: 'Int' },
+  { name: IncidentAcknowledgedByKey.name, type: 'Keyword' },
+];
+
+/** Input of incidentWorkflow. One object so fields can be added without breaking histories. */
+export interface IncidentWorkflowInput {
+  /** The workflow id: derived from service + dedup key by the API. */
+  incidentId: string;
+  service: string;
+  dedupKey: string;
+  /** Set when the workflow continues as new: the state carried over. */
+  carried?: { state?: IncidentState; alerts?: AlertEvent[] };
+}

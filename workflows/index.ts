@@ -1,0 +1,2 @@
+// The module the worker bundles (workflowsPath): every workflow type Vigil runs.
+export { incidentWorkflow } from './incident';
