@@ -20,7 +20,7 @@ export async function pingTemporal(t: TemporalClient): Promise<void> {
 
 type OperatorService = Connection['operatorService'];
 
-const INDEXED_TYPE = { Keyword: 2, Int: 3 } as const; // temporal.api.enums.v1.IndexedValueType
+export const INDEXED_VALUE_TYPE = { Keyword: 2, Int: 3 } as const; // temporal.api.enums.v1.IndexedValueType
 
 /**
  * Registers Vigil's custom search attributes that the namespace lacks. Idempotent; the
@@ -30,7 +30,7 @@ const INDEXED_TYPE = { Keyword: 2, Int: 3 } as const; // temporal.api.enums.v1.I
 export async function ensureSearchAttributes(
   operator: Pick<OperatorService, 'listSearchAttributes' | 'addSearchAttributes'>,
   namespace: string,
-  wanted: ReadonlyArray<{ name: string; type: keyof typeof INDEXED_TYPE }>,
+  wanted: ReadonlyArray<{ name: string; type: keyof typeof INDEXED_VALUE_TYPE }>,
 ): Promise<string[]> {
   const existing = await operator.listSearchAttributes({ namespace });
   const have = existing.customAttributes ?? {};
@@ -38,7 +38,7 @@ export async function ensureSearchAttributes(
   if (missing.length === 0) return [];
   await operator.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, INDEXED_TYPE[sa.type]])),
+    searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, INDEXED_VALUE_TYPE[sa.type]])),
   });
   return missing.map((sa) => sa.name);
 }

@@ -15,7 +15,13 @@ ensure_node_modules() {
   local stamp="$VIGIL_ROOT/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$VIGIL_ROOT/package-lock.json" -nt "$stamp" ]; then
     step "installing npm dependencies (npm ci)"
-    (cd "$VIGIL_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    # A registry mirror that lacks other platforms' optional builds (@swc/core-darwin-*,
+    # ...) makes `npm ci` refuse any lockfile; `npm install` then installs the same pinned
+    # versions from the same lockfile.
+    (cd "$VIGIL_ROOT" && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null) || {
+      step "npm ci refused the lockfile; installing the locked versions with npm install"
+      (cd "$VIGIL_ROOT" && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
+    }
   else
     step "npm dependencies present"
   fi

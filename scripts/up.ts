@@ -15,8 +15,10 @@ const env = process.env;
 const dataDir = path.resolve(ROOT, env.VIGIL_DATA_DIR ?? '.vigil');
 const say = (msg: string) => process.stderr.write(`[vigil] ${msg}\n`);
 
-/** Server output, one prefixed line at a time; Vigil's own processes already log JSON lines. */
+let shuttingDown = false;
+/** Server output, one prefixed line at a time, until shutdown (when servers only complain of going away). */
 const prefixed: Output = (name, chunk) => {
+  if (shuttingDown) return;
   for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
 };
 
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    shuttingDown = true;
     say('stopping');
     for (const m of [...started].reverse()) await stopProcess(m);
     say('stopped');

@@ -48,7 +48,6 @@ const FIRST_ALERT_WAIT = '1 minute';
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentState | undefined> {
   const runKey = workflowInfo().runId;
   let state: IncidentState | undefined = input.carried?.state;
-  const queued: AlertEvent[] = [...(input.carried?.alerts ?? [])];
   /** Alerts that arrive after resolution open the next incident (continue-as-new). */
   const afterResolution: AlertEvent[] = [];
 
@@ -57,11 +56,23 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     if (!state) throw ApplicationFailure.nonRetryable('incident has not been opened yet', 'NotOpen');
     return state;
   };
+  // Applied in the handler, not later in the main loop: a command that arrives in the same
+  // activation as the first alert must already see an open incident.
+  const onAlert = (alert: AlertEvent) => {
+    if (!state) {
+      state = openIncident(input.incidentId, runKey, alert);
+      log.info('incident opened', { incidentId: input.incidentId, severity: state.severity });
+    } else if (state.status === 'resolved') {
+      afterResolution.push(alert);
+    } else {
+      const before = state.severity;
+      state = applyRepeatAlert(state, alert);
+      if (state.severity !== before) upsertSearchAttributes([{ key: IncidentSeverityKey, value: state.severity }]);
+    }
+  };
 
-  setHandler(alertFiredSignal, (alert) => {
-    if (state?.status === 'resolved') afterResolution.push(alert);
-    else queued.push(alert);
-  });
+  for (const alert of input.carried?.alerts ?? []) onAlert(alert); // older than any buffered signal
+  setHandler(alertFiredSignal, onAlert);
   setHandler(incidentStateQuery, () => current());
   setHandler(
     acknowledgeUpdate,
@@ -85,29 +96,16 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     { validator: (cmd) => refuseWith(refuseCommand(state, cmd, refuseResolve)) },
   );
 
-  if (!state) {
-    const arrived = await condition(() => queued.length > 0, FIRST_ALERT_WAIT);
-    if (!arrived) {
-      log.warn('incident started without an alert; closing', { incidentId: input.incidentId });
-      return undefined;
-    }
-    state = openIncident(input.incidentId, runKey, queued.shift() as AlertEvent);
-    log.info('incident opened', { incidentId: input.incidentId, severity: state.severity });
+  if (!(await condition(() => state !== undefined, FIRST_ALERT_WAIT))) {
+    log.warn('incident started without an alert; closing', { incidentId: input.incidentId });
+    return undefined;
   }
 
   let projected = 0;
   // Runs until the workflow ends; its activity retries forever, so it never rejects.
   void runProjector(() => state, () => projected, (seq) => (projected = seq));
 
-  while (state.status !== 'resolved') {
-    await condition(() => queued.length > 0 || state?.status === 'resolved');
-    while (queued.length > 0 && state.status !== 'resolved') {
-      const before = state.severity;
-      state = applyRepeatAlert(state, queued.shift() as AlertEvent);
-      if (state.severity !== before) upsertSearchAttributes([{ key: IncidentSeverityKey, value: state.severity }]);
-    }
-  }
-  afterResolution.push(...queued.splice(0));
+  await condition(() => state?.status === 'resolved');
 
   await condition(() => allHandlersFinished() && projected >= (state?.seq ?? 0));
 

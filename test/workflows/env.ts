@@ -1,0 +1,30 @@
+/**
+ * Time-skipping environment for workflow tests: Temporal's Java test server, provisioned
+ * by scripts/provision.sh --test and started by the SDK from an existing path.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import path from 'node:path';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { INDEXED_VALUE_TYPE } from '../../lib/temporal';
+import { SEARCH_ATTRIBUTES } from '../../workflows/contract';
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const server = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (!server) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the suite with `npm test`, which provisions it');
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: server } },
+  });
+  // The Java test server implements AddSearchAttributes but not ListSearchAttributes.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(SEARCH_ATTRIBUTES.map((sa) => [sa.name, INDEXED_VALUE_TYPE[sa.type]])),
+  });
+  return env;
+}
+
+export const workflowsPath = path.resolve(__dirname, '../../workflows/index.ts');
