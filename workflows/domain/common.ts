@@ -62,7 +62,22 @@ export const LocalDateTimeSchema = z.string().refine((text) => parseLocalDateTim
   message: 'must be a local date-time without offset, "YYYY-MM-DDTHH:mm", e.g. "2026-01-05T09:00"',
 });
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+
+/** Epoch millis of ISO text with offset or Z, or undefined if it is not a real instant. */
+export function parseInstant(text: string): number | undefined {
+  const m = INSTANT.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
+  // Date.parse rolls 2026-02-30 over to March instead of refusing it.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  // Date.parse is exact for ECMAScript's ISO subset (at most 3 fraction digits) and far
+  // cheaper than luxon; schedules re-read their override instants on every lookup.
+  const ms = (m[5]?.length ?? 0) <= 4 ? Date.parse(text) : DateTime.fromISO(text, { setZone: true }).toMillis();
+  return Number.isFinite(ms) ? ms : undefined;
+}
 
 /** An instant as accepted by the domain helpers: a Date, epoch millis, or ISO text with offset. */
 export type InstantInput = Date | string | number;
@@ -71,8 +86,9 @@ export type InstantInput = Date | string | number;
 export function toEpochMs(instant: InstantInput): number {
   if (typeof instant === 'number') return finiteOrThrow(instant, instant);
   if (instant instanceof Date) return finiteOrThrow(instant.getTime(), instant);
-  if (!INSTANT.test(instant)) throw new RangeError(`"${instant}" is not an ISO instant with offset or Z`);
-  return finiteOrThrow(DateTime.fromISO(instant, { setZone: true }).toMillis(), instant);
+  const ms = parseInstant(instant);
+  if (ms === undefined) throw new RangeError(`"${instant}" is not an ISO instant with offset or Z`);
+  return ms;
 }
 
 function finiteOrThrow(ms: number, original: unknown): number {
@@ -88,16 +104,29 @@ export function toIso(ms: number): string {
  * ISO instant with offset or Z (a Date is accepted too, as stored documents come back as
  * Dates); the output is normalised to UTC, e.g. "2026-03-08T07:00:00.000Z".
  */
+const INSTANT_MESSAGE = 'must be an ISO instant with offset or Z, e.g. "2026-03-08T09:00:00-05:00"';
+
 export const InstantSchema = z
-  .union([z.string(), z.date()])
+  .union([z.string(), z.date()], { error: INSTANT_MESSAGE })
   .transform((value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? toIso(value.getTime()) : value))
   .pipe(
     z
       .string({ error: 'must be a valid date' })
-      .regex(INSTANT, 'must be an ISO instant with offset or Z, e.g. "2026-03-08T09:00:00-05:00"')
-      .refine((text) => DateTime.fromISO(text, { setZone: true }).isValid, { message: 'is not a real date and time' })
+      .refine((text) => parseInstant(text) !== undefined, { message: INSTANT_MESSAGE })
       .transform((text) => toIso(toEpochMs(text))),
   );
+
+/**
+ * Refinement for spans of instants; passes when either end is itself invalid, as that is
+ * already reported at the field and "end must be after start" would only mislead.
+ */
+export function endsAfterStart(span: { start: string; end: string }): boolean {
+  const start = parseInstant(span.start);
+  const end = parseInstant(span.end);
+  return start === undefined || end === undefined || end > start;
+}
+
+export const END_AFTER_START = { path: ['end'], message: 'end must be after start' };
 
 /** Adds one issue per repeated key, at the repeated element, so the message names the field. */
 export function reportDuplicates<T>(
