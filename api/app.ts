@@ -4,7 +4,11 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
 import { createAuthenticator, requireRole, type Credentials } from './auth';
 import { errorMapper, HttpError } from './errors';
+import type { ConfigStore } from './config-store';
 import type { IncidentGateway } from './incident-gateway';
+import { configRoutes } from './routes/config';
+import { onCallRoutes } from './routes/oncall';
+import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
@@ -13,6 +17,7 @@ export interface AppDeps {
   log: Logger;
   credentials: Credentials;
   incidents: IncidentGateway;
+  config: ConfigStore;
   readiness: Record<string, ReadinessCheck>;
 }
 
@@ -43,6 +48,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
   api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents));
+  const read = requireRole(authenticate, 'responder');
+  const write = requireRole(authenticate); // admin only
+  api.use(onCallRoutes(read));
+  for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
+    api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
+  }
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));

@@ -57,8 +57,16 @@ function bodyParserError(err: { type?: string; status?: number; limit?: number; 
   }
 }
 
+/** The MongoDB driver's "cannot reach the server" family: the caller should retry. */
+function storeUnavailable(err: unknown): HttpError | undefined {
+  const name = (err as { name?: string } | undefined)?.name ?? '';
+  return /^Mongo(ServerSelection|NotConnected|Network|NetworkTimeout|TopologyClosed)Error$/.test(name)
+    ? unavailable('the configuration store')
+    : undefined;
+}
+
 export const errorMapper: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = err instanceof HttpError ? err : bodyParserError(err as { type?: string });
+  const known = err instanceof HttpError ? err : (bodyParserError(err as { type?: string }) ?? storeUnavailable(err));
   if (known) {
     if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);
     res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });

@@ -4,6 +4,7 @@ import { createLogger } from '../lib/logger';
 import { connectMongo, disconnectMongo, pingMongo } from '../lib/mongo';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal';
 import { createApp } from './app';
+import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
       adminTokens: config.VIGIL_ADMIN_TOKENS,
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
+    config: createConfigStore(),
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
   });
 

@@ -8,3 +8,4 @@ export * from './service';
 export * from './severity';
 export * from './team';
 export * from './user';
+export * from './references';

@@ -1,0 +1,102 @@
+import { ConfigModels, CONFIG_KINDS, loadConfigSnapshot, specHash, type ConfigKind, type SpecOf } from '../lib/models/config';
+import { entityLabel, missingReferences, referrersOf, type EntityKind } from '../workflows/domain';
+import { conflict, HttpError, notFound } from './errors';
+
+const DUPLICATE_KEY = 11000;
+
+export interface Entity<K extends ConfigKind> {
+  data: SpecOf<K>;
+  meta: { managedBy: 'config' | 'api'; createdAt: Date; updatedAt: Date };
+}
+
+/**
+ * CRUD over configuration entities for the REST API. Writes by the API are marked
+ * managedBy "api"; entities owned by the config-as-code folder are read-only here, so the
+ * reviewed YAML stays the truth for what it declares.
+ */
+export function createConfigStore() {
+  const model = <K extends ConfigKind>(kind: K) => ConfigModels[kind] as unknown as (typeof ConfigModels)['user'];
+  const toEntity = <K extends ConfigKind>(doc: { spec: unknown; managedBy: 'config' | 'api'; createdAt: Date; updatedAt: Date }): Entity<K> => ({
+    data: doc.spec as SpecOf<K>,
+    meta: { managedBy: doc.managedBy, createdAt: doc.createdAt, updatedAt: doc.updatedAt },
+  });
+
+  async function requireReferences<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<void> {
+    const snapshot = await loadConfigSnapshot();
+    const ids: Record<EntityKind, Set<string>> = {
+      user: new Set(snapshot.users.map((e) => e.id)),
+      team: new Set(snapshot.teams.map((e) => e.id)),
+      schedule: new Set(snapshot.schedules.map((e) => e.id)),
+      escalationPolicy: new Set(snapshot.escalationPolicies.map((e) => e.id)),
+      service: new Set(snapshot.services.map((e) => e.id)),
+    };
+    const issues = missingReferences(kind, spec as never, (k, id) => ids[k].has(id));
+    if (issues.length > 0) {
+      throw new HttpError(400, 'validation_failed', `invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    }
+  }
+
+  async function writable(kind: ConfigKind, id: string): Promise<{ createdAt: Date } | undefined> {
+    const existing = await model(kind).findById(id).lean();
+    if (existing?.managedBy === 'config') {
+      throw conflict(`${entityLabel(kind)} "${id}" is managed by the config-as-code folder; change it there`);
+    }
+    return existing ?? undefined;
+  }
+
+  return {
+    kinds: CONFIG_KINDS,
+
+    async list<K extends ConfigKind>(kind: K): Promise<Array<Entity<K>>> {
+      return (await model(kind).find({}).sort({ _id: 1 }).lean()).map((d) => toEntity<K>(d));
+    },
+
+    async get<K extends ConfigKind>(kind: K, id: string): Promise<Entity<K>> {
+      const doc = await model(kind).findById(id).lean();
+      if (!doc) throw notFound(`${entityLabel(kind)} "${id}"`);
+      return toEntity<K>(doc);
+    },
+
+    async create<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<Entity<K>> {
+      await requireReferences(kind, spec);
+      const now = new Date();
+      const doc = { _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api' as const, createdAt: now, updatedAt: now };
+      try {
+        await model(kind).create(doc as never);
+      } catch (err) {
+        if ((err as { code?: number }).code === DUPLICATE_KEY) throw conflict(`${entityLabel(kind)} "${spec.id}" already exists`);
+        throw err;
+      }
+      return toEntity<K>(doc);
+    },
+
+    /** Create or replace (PUT semantics). */
+    async replace<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<{ entity: Entity<K>; created: boolean }> {
+      const existing = await writable(kind, spec.id);
+      await requireReferences(kind, spec);
+      const now = new Date();
+      const doc = {
+        _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api' as const,
+        createdAt: existing?.createdAt ?? now, updatedAt: now,
+      };
+      await model(kind).replaceOne({ _id: spec.id }, doc as never, { upsert: true });
+      return { entity: toEntity<K>(doc), created: !existing };
+    },
+
+    async remove(kind: ConfigKind, id: string): Promise<void> {
+      const existing = await writable(kind, id);
+      if (!existing) throw notFound(`${entityLabel(kind)} "${id}"`);
+      const s = await loadConfigSnapshot();
+      const referrers = referrersOf(kind, id, {
+        user: s.users, team: s.teams, schedule: s.schedules, escalationPolicy: s.escalationPolicies, service: s.services,
+      });
+      if (referrers.length > 0) {
+        const list = referrers.map((r) => `${entityLabel(r.kind)} "${r.id}" (${r.path})`).join(', ');
+        throw conflict(`${entityLabel(kind)} "${id}" is still referenced by ${list}`);
+      }
+      await model(kind).deleteOne({ _id: id });
+    },
+  };
+}
+
+export type ConfigStore = ReturnType<typeof createConfigStore>;
