@@ -1,5 +1,4 @@
 import {
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
@@ -77,8 +76,7 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
           staticDetails: `Opened by ${alert.source} alert with dedup key \`${alert.dedupKey}\``.slice(0, 1000),
         });
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
-        throw toUnavailable(err);
+        throw toUnavailable(err); // not accepted: the sender must retry (Alertmanager does on 5xx)
       }
       return { incidentId };
     },
