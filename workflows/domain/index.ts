@@ -9,3 +9,4 @@ export * from './severity';
 export * from './team';
 export * from './user';
 export * from './references';
+export * from './escalation';
