@@ -1,12 +1,18 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
+import { createNotifyActivities, createWebhookChannel, type NotifyChannels } from '../activities/notify';
 import { createStoreActivities } from '../activities/store';
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
-export function buildActivities(deps: { log: Logger }) {
+export function buildActivities(deps: { log: Logger; config: Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET'> }) {
+  const channels: NotifyChannels = {};
+  const secret = deps.config.VIGIL_WEBHOOK_SIGNING_SECRET;
+  if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log: deps.log });
+  else deps.log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
   return {
     ...createStoreActivities(deps),
+    ...createNotifyActivities({ channels, log: deps.log }),
   };
 }
 
@@ -17,7 +23,7 @@ export async function createWorker(config: Config, log: Logger): Promise<{ worke
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: buildActivities({ log }),
+    activities: buildActivities({ log, config }),
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
   });

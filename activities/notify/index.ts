@@ -1,0 +1,61 @@
+/**
+ * Notify activities: one activity that delivers a Notification through the channel for
+ * the recipient's contact type. The worker builds the channels (with their secrets and
+ * clients) and passes them in; nothing here connects at import time.
+ */
+import { asyncLocalStorage } from '@temporalio/activity';
+import type { Logger } from '../../lib/logger';
+import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { ContactMethodType } from '../../workflows/domain/user';
+import { failureForError, rejected, type NotificationChannel } from './channel';
+import { createLogChannel, logFields } from './log';
+
+export type { NotificationChannel, SendContext } from './channel';
+export { createLogChannel } from './log';
+export { createWebhookChannel, verifyWebhookSignature, signWebhook } from './webhook';
+
+export type NotifyChannels = Partial<Record<ContactMethodType, NotificationChannel>>;
+
+export function createNotifyActivities(deps: { channels: NotifyChannels; log: Logger }) {
+  const fallback = createLogChannel({ log: deps.log });
+  const channelFor = (type: string): NotificationChannel =>
+    // hasOwn: the type arrives as data, and "constructor" must not find Object's.
+    (Object.hasOwn(deps.channels, type) ? deps.channels[type as ContactMethodType] : undefined) ?? fallback;
+
+  return {
+    /**
+     * Delivers one notification through the channel for
+     * `notification.recipient.contactMethod.type`; types without a channel go to the log.
+     *
+     * Retries (profile "notify", NOTIFY_ACTIVITY_OPTIONS): transient failures (5xx, 408,
+     * 429 with its Retry-After, timeouts, network errors) throw a retryable
+     * ApplicationFailure of type `NotificationTransient`; a receiver that refuses the
+     * message (other 4xx, invalid address) throws a non-retryable `NotificationRejected`,
+     * which the workflow records on the timeline before escalation continues.
+     *
+     * Idempotency: delivery is at-least-once (a worker crash after the receiver accepted,
+     * or a timeout after it processed, repeats the send). Every attempt carries the same
+     * `notification.idempotencyKey` (workflow, incident run, escalation step, person and
+     * contact method), and receivers dedup on it.
+     */
+    async sendNotification(input: { notification: Notification }): Promise<DeliveryReceipt> {
+      const n = input.notification;
+      // Absent when called outside a worker (scripts, plain tests): then nothing cancels.
+      const context = asyncLocalStorage.getStore();
+      const channel = channelFor(n.recipient.contactMethod.type);
+      const fields = { ...logFields(n), channel: channel.type, attempt: context?.info.attempt };
+      try {
+        if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
+        const receipt = await channel.send(n, context ? { signal: context.cancellationSignal } : {});
+        deps.log.info({ ...fields, status: receipt.status }, 'notification delivered');
+        return receipt;
+      } catch (err) {
+        const failure = failureForError(err, `${channel.type} channel`, context?.cancellationSignal);
+        deps.log.warn({ ...fields, err: failure }, 'notification failed');
+        throw failure;
+      }
+    },
+  };
+}
+
+export type NotifyActivities = ReturnType<typeof createNotifyActivities>;

@@ -1,0 +1,43 @@
+/**
+ * In-process log channel: writes the notification to the log and keeps nothing. Used in
+ * development, and as the fallback for contact types that have no provider yet, so a page
+ * to such a contact is visible in the worker's log instead of vanishing.
+ */
+import type { Logger } from '../../lib/logger';
+import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { NotificationChannel } from './channel';
+
+export function createLogChannel(deps: { log: Logger; now?: () => number }): NotificationChannel {
+  const now = deps.now ?? Date.now;
+  return {
+    type: 'log',
+    async send(n): Promise<DeliveryReceipt> {
+      deps.log.info(logFields(n), 'notification');
+      return { channel: 'log', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString() };
+    },
+  };
+}
+
+/**
+ * Everything but the contact address: addresses are personal data and webhook URLs may
+ * carry a token; the contact method id is enough to find it.
+ */
+export function logFields(n: Notification): Record<string, unknown> {
+  return {
+    kind: n.kind,
+    idempotencyKey: n.idempotencyKey,
+    incidentId: n.incidentId,
+    incidentNumber: n.incidentNumber,
+    service: n.service,
+    severity: n.severity,
+    status: n.status,
+    summary: n.summary,
+    message: n.message,
+    level: n.level,
+    loop: n.loop,
+    userId: n.recipient.userId,
+    contactType: n.recipient.contactMethod.type,
+    contactMethodId: n.recipient.contactMethod.id,
+    occurredAt: n.occurredAt,
+  };
+}

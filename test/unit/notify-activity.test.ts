@@ -1,0 +1,181 @@
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNotifyActivities, createWebhookChannel, type NotificationChannel } from '../../activities/notify';
+import {
+  NOTIFY_ACTIVITY_OPTIONS,
+  notificationIdempotencyKey,
+  type Notification,
+} from '../../workflows/domain/notification';
+import type { ContactMethodType } from '../../workflows/domain/user';
+
+/** A real HTTP receiver on loopback that records idempotency keys; `reply` answers. */
+async function startReceiver() {
+  const keys: string[] = [];
+  const state: { reply: (res: ServerResponse) => void } = { reply: (res) => res.writeHead(200).end('ok') };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      keys.push(String(req.headers['idempotency-key']));
+      state.reply(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { url, keys, state, close };
+}
+
+const ADDRESSES: Record<ContactMethodType, string> = {
+  email: 'alice@example.com',
+  sms: '+15551234567',
+  voice: '+15551234567',
+  slack: 'U0123ABC',
+  webhook: '',
+};
+
+function notification(type: ContactMethodType, address = ADDRESSES[type]): Notification {
+  const channel = `alice-${type}`;
+  return {
+    idempotencyKey: notificationIdempotencyKey({ workflowId: 'incident-db-1', runKey: 'run-1', level: 0, loop: 0, userId: 'alice', channel }),
+    kind: 'page',
+    incidentId: 'incident-db-1',
+    service: 'database',
+    severity: 'SEV2',
+    status: 'triggered',
+    summary: 'Replication lag',
+    level: 0,
+    loop: 0,
+    recipient: { userId: 'alice', contactMethod: { id: channel, type, address } },
+    occurredAt: '2026-03-08T09:00:00.000Z',
+  };
+}
+
+/** A channel double for a contact type the webhook cannot serve; records what it got. */
+function recordingChannel(type: string, fail?: Error) {
+  const sent: Notification[] = [];
+  const channel: NotificationChannel = {
+    type,
+    async send(n) {
+      sent.push(n);
+      if (fail) throw fail;
+      return { channel: type, idempotencyKey: n.idempotencyKey, deliveredAt: new Date().toISOString() };
+    },
+  };
+  return { channel, sent };
+}
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let lines: string[];
+const log = () => pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+function activities(extra: Partial<Record<ContactMethodType, NotificationChannel>> = {}) {
+  const webhook = createWebhookChannel({ signingSecret: 'whsec-0123456789abcdef', timeoutMs: 2_000, log: log() });
+  return createNotifyActivities({ channels: { webhook, ...extra }, log: log() });
+}
+
+beforeEach(async () => {
+  receiver = await startReceiver();
+  lines = [];
+});
+afterEach(() => receiver.close());
+
+describe('sendNotification: dispatch', () => {
+  it('picks the channel by contact type', async () => {
+    const email = recordingChannel('email');
+    const { sendNotification } = activities({ email: email.channel });
+
+    const hook = await sendNotification({ notification: notification('webhook', receiver.url) });
+    const mail = await sendNotification({ notification: notification('email') });
+
+    expect(hook).toMatchObject({ channel: 'webhook', status: 200 });
+    expect(receiver.keys).toEqual(['incident-db-1:run-1:L1:R1:alice:alice-webhook']);
+    expect(mail.channel).toBe('email');
+    expect(email.sent.map((n) => n.recipient.contactMethod.id)).toEqual(['alice-email']);
+  });
+
+  it('falls back to the log channel for a type without a provider, leaving the address out', async () => {
+    const { sendNotification } = activities();
+    const receipt = await sendNotification({ notification: notification('sms') });
+
+    expect(receipt).toMatchObject({ channel: 'log', idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-sms' });
+    const entry = logged().find((l) => l.msg === 'notification');
+    expect(entry).toMatchObject({ kind: 'page', contactType: 'sms', contactMethodId: 'alice-sms', incidentId: 'incident-db-1' });
+    expect(lines.join('\n')).not.toContain('+15551234567');
+    expect(receiver.keys).toEqual([]);
+  });
+
+  it('does not mistake inherited object keys for channels', async () => {
+    const { sendNotification } = activities();
+    const odd = notification('sms');
+    (odd.recipient.contactMethod as { type: string }).type = 'constructor';
+    await expect(sendNotification({ notification: odd })).resolves.toMatchObject({ channel: 'log' });
+  });
+
+  it('wraps an unclassified channel error as transient and refuses a notification without a key', async () => {
+    const broken = recordingChannel('email', new Error('socket hang up'));
+    const { sendNotification } = activities({ email: broken.channel });
+    await expect(sendNotification({ notification: notification('email') })).rejects.toMatchObject({
+      type: 'NotificationTransient',
+      nonRetryable: false,
+      message: 'email channel unreachable: socket hang up',
+    });
+    const keyless = { ...notification('email'), idempotencyKey: '' };
+    await expect(sendNotification({ notification: keyless })).rejects.toMatchObject({
+      type: 'NotificationRejected',
+      nonRetryable: true,
+    });
+    expect(broken.sent).toHaveLength(1);
+  });
+});
+
+describe('sendNotification in an activity context (MockActivityEnvironment)', () => {
+  // The SDK's own "Activity failed" warnings would only repeat what the tests assert.
+  const quiet = (info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {}) =>
+    new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+  const run = (env: MockActivityEnvironment, n: Notification) =>
+    env.run(activities().sendNotification, { notification: n });
+
+  it('surfaces a 5xx as a retryable NotificationTransient', async () => {
+    receiver.state.reply = (res) => res.writeHead(503, { 'retry-after': '3' }).end();
+    const err = await run(quiet({ attempt: 3 }), notification('webhook', receiver.url)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'NotificationTransient', nonRetryable: false, nextRetryDelay: 3000 });
+    expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).not.toContain((err as ApplicationFailure).type);
+    expect(logged().find((l) => l.msg === 'notification failed')).toMatchObject({ attempt: 3, channel: 'webhook' });
+  });
+
+  it('surfaces a 4xx as a non-retryable NotificationRejected that the retry policy also lists', async () => {
+    receiver.state.reply = (res) => res.writeHead(410).end('gone');
+    const err = await run(quiet(), notification('webhook', receiver.url)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'NotificationRejected', nonRetryable: true });
+    expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).toContain((err as ApplicationFailure).type);
+  });
+
+  it('returns the receipt on success', async () => {
+    const receipt = await run(quiet(), notification('webhook', receiver.url));
+    expect(receipt).toMatchObject({ channel: 'webhook', status: 200 });
+  });
+
+  it('aborts an in-flight request when the activity is cancelled', async () => {
+    const arrived = new Promise<void>((resolve) => {
+      receiver.state.reply = () => resolve(); // never answers
+    });
+    const env = quiet();
+    const sending = run(env, notification('webhook', receiver.url));
+    await arrived;
+    env.cancel('CANCELLED');
+    await expect(sending).rejects.toBeInstanceOf(CancelledFailure);
+  });
+});
