@@ -7,6 +7,7 @@ import { errorMapper, HttpError } from './errors';
 import type { ConfigStore } from './config-store';
 import type { IncidentGateway } from './incident-gateway';
 import { configRoutes } from './routes/config';
+import { configApplyRoutes, type ApplyConfigFolder } from './routes/config-apply';
 import { onCallRoutes } from './routes/oncall';
 import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
 import { alertRoutes } from './routes/alerts';
@@ -18,6 +19,7 @@ export interface AppDeps {
   credentials: Credentials;
   incidents: IncidentGateway;
   config: ConfigStore;
+  applyConfigFolder: ApplyConfigFolder;
   readiness: Record<string, ReadinessCheck>;
 }
 
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
   api.use(onCallRoutes(read));
+  api.use(configApplyRoutes(deps.applyConfigFolder, write));
   for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
     api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
   }

@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { applyConfigFolder, formatIssue } from '../lib/config-as-code';
 import { loadConfigOrExit } from '../lib/config';
-import { createLogger } from '../lib/logger';
+import { createLogger, type Logger } from '../lib/logger';
 import { connectMongo, disconnectMongo, pingMongo } from '../lib/mongo';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal';
 import { createApp } from './app';
+import type { ApplyConfigFolder } from './routes/config-apply';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 
@@ -12,6 +15,9 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.LOG_LEVEL, name: 'vigil-api' });
   const temporal = await connectTemporalClient(config);
   await connectMongo(config.MONGODB_URI, log);
+  const applyFolder: ApplyConfigFolder = (opts) =>
+    applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
+  await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
   const app = createApp({
     log,
@@ -22,6 +28,7 @@ async function main(): Promise<void> {
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
     config: createConfigStore(),
+    applyConfigFolder: applyFolder,
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
   });
 
@@ -49,6 +56,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/**
+ * Reconciles the config folder once at start. A refused folder is logged and the API runs
+ * on: nothing was written, so the last good configuration stays in force.
+ */
+async function applyAtStartup(dir: string, apply: ApplyConfigFolder, log: Logger): Promise<void> {
+  if (!existsSync(dir)) {
+    log.info({ dir }, 'no config folder; skipping on-call-as-code apply');
+    return;
+  }
+  const report = await apply({ dryRun: false, adoptApiEntities: false });
+  if (report.ok) log.info({ dir, changes: report.changes, warnings: report.warnings.map(formatIssue) }, 'config folder applied');
+  else log.error({ dir, errors: report.errors.map(formatIssue) }, 'config folder refused; nothing was written');
 }
 
 main().catch((err: unknown) => {

@@ -52,6 +52,8 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     VIGIL_ADMIN_TOKENS: `admin:${tokens.admin}`,
     VIGIL_RESPONDER_TOKENS: `alice:${tokens.responder}`,
     VIGIL_INGEST_KEYS: `monitoring:${tokens.ingest}`,
+    // No config-as-code folder unless a test asks for one (config-apply.test.ts does).
+    VIGIL_CONFIG_DIR: path.join(tmpDir, 'no-config-folder'),
     ...extraEnv,
   };
 
