@@ -10,3 +10,4 @@ export * from './team';
 export * from './user';
 export * from './references';
 export * from './escalation';
+export * from './review';
