@@ -13,6 +13,8 @@ import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
+import { reviewRoutes } from './routes/review';
+import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 
 export interface AppDeps {
   log: Logger;
@@ -21,6 +23,8 @@ export interface AppDeps {
   config: ConfigStore;
   applyConfigFolder: ApplyConfigFolder;
   readiness: Record<string, ReadinessCheck>;
+  /** Post-incident reviews; defaults to the MongoDB store. */
+  reviews?: ReviewStore;
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -49,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
-  api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents));
+  api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents), reviewRoutes(deps.reviews ?? mongoReviewStore));
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
   api.use(onCallRoutes(read));

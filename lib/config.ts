@@ -42,6 +42,8 @@ export const configSchema = z.object({
   VIGIL_ADMIN_TOKENS: tokenList.default([]),
   VIGIL_WEBHOOK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   VIGIL_CONFIG_DIR: z.string().min(1).default('config'),
+  /** Length of one policy/SLA minute. Only tests shorten it, to run real policies fast. */
+  VIGIL_MINUTE_MS: z.coerce.number().int().min(50).max(60_000).default(60_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { AlertEvent, IncidentCommand, IncidentState } from './domain/incident';
+import type { ReassignCommand, SeverityCommand, SnoozeCommand } from './domain/incident-commands';
 
 export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
 
@@ -14,6 +15,22 @@ export const alertFiredSignal = defineSignal<[AlertEvent]>('alertFired');
 /** Commands a responder may give; the workflow answers with its new state or refuses. */
 export const acknowledgeUpdate = defineUpdate<IncidentState, [IncidentCommand]>('acknowledge');
 export const resolveUpdate = defineUpdate<IncidentState, [IncidentCommand]>('resolve');
+/** Page the next escalation step now (also un-acknowledges). */
+export const escalateUpdate = defineUpdate<IncidentState, [IncidentCommand]>('escalate');
+/** Page named people, or another escalation policy, from level 1. */
+export const reassignUpdate = defineUpdate<IncidentState, [ReassignCommand]>('reassign');
+/** Quiet for N minutes, then page again from level 1. */
+export const snoozeUpdate = defineUpdate<IncidentState, [SnoozeCommand]>('snooze');
+/** Re-plans the SLA timers for the new severity. */
+export const changeSeverityUpdate = defineUpdate<IncidentState, [SeverityCommand]>('changeSeverity');
+
+/** A fact: the source says the alert has resolved (the service decides what that does). */
+export const alertResolvedSignal = defineSignal<[{ source: string; receivedAt: string }]>('alertResolved');
+/** A fact: someone added a note to the timeline. */
+export const noteAddedSignal = defineSignal<[{ by: string; text: string; at: string }]>('noteAdded');
+
+/** The post-incident review child of a resolved incident. */
+export const reviewWorkflowId = (incidentId: string, runKey: string): string => `${incidentId}-review-${runKey}`;
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
 

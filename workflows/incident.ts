@@ -1,43 +1,25 @@
+/**
+ * One incident, from its first alert to its post-incident review. Handlers (handlers.ts)
+ * apply facts and commands to the state; beside the main loop run the read-model
+ * projector, the SLA timers, stakeholder reminders and auto-resolve; the main loop is the
+ * escalation (escalation.ts). Alerts after resolution open the next incident under the
+ * same id (continue-as-new), and so does a history grown long (alert storms), carrying the
+ * whole state.
+ */
 import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, proxyActivities,
+  startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createStoreActivities } from '../activities/store';
-import {
-  acknowledgeUpdate,
-  alertFiredSignal,
-  incidentStateQuery,
-  IncidentAcknowledgedByKey,
-  IncidentSeverityKey,
-  IncidentStatusKey,
-  resolveUpdate,
-  type IncidentWorkflowInput,
-} from './contract';
-import {
-  acknowledge,
-  applyRepeatAlert,
-  openIncident,
-  refuseAcknowledge,
-  refuseResolve,
-  resolve,
-  type AlertEvent,
-  type IncidentState,
-} from './domain/incident';
+import { IncidentNumberKey, reviewWorkflowId, type IncidentWorkflowInput } from './contract';
+import { applyRepeatAlert, openIncident, resolve, type IncidentState } from './domain/incident';
+import { recordEvent } from './domain/incident-commands';
+import { runEscalation } from './escalation';
+import { registerHandlers, type HandlerHooks } from './handlers';
+import { createCtx, nowIso, oncall, PLACEHOLDER_PLAN, type Ctx } from './runtime';
+import { remindStatusUpdates, watchSla } from './sla';
 
-type StoreActivities = ReturnType<typeof createStoreActivities>;
-
-/**
- * Projection writes retry for as long as MongoDB is away: they run beside the incident,
- * never in front of it, so a store outage delays the read model and nothing else.
- */
-const store = proxyActivities<StoreActivities>({
+const store = proxyActivities<ReturnType<typeof createStoreActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -46,105 +28,104 @@ const store = proxyActivities<StoreActivities>({
 const FIRST_ALERT_WAIT = '1 minute';
 
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentState | undefined> {
-  const runKey = workflowInfo().runId;
-  let state: IncidentState | undefined = input.carried?.state;
-  /** Alerts that arrive after resolution open the next incident (continue-as-new). */
-  const afterResolution: AlertEvent[] = [];
-
-  const now = () => new Date().toISOString(); // workflow time: deterministic on replay
-  const current = (): IncidentState => {
-    if (!state) throw ApplicationFailure.nonRetryable('incident has not been opened yet', 'NotOpen');
-    return state;
+  const carried = input.carried?.state;
+  const hooks: HandlerHooks = {
+    incidentId: input.incidentId,
+    runKey: carried?.runKey ?? workflowInfo().runId,
+    serviceId: input.service,
+    afterResolution: [],
+    source: {},
   };
-  // Applied in the handler, not later in the main loop: a command that arrives in the same
-  // activation as the first alert must already see an open incident.
-  const onAlert = (alert: AlertEvent) => {
-    if (!state) {
-      state = openIncident(input.incidentId, runKey, alert);
-      log.info('incident opened', { incidentId: input.incidentId, severity: state.severity });
-    } else if (state.status === 'resolved') {
-      afterResolution.push(alert);
-    } else {
-      const before = state.severity;
-      state = applyRepeatAlert(state, alert);
-      if (state.severity !== before) upsertSearchAttributes([{ key: IncidentSeverityKey, value: state.severity }]);
-    }
-  };
+  const ctx = createCtx(carried, PLACEHOLDER_PLAN);
+  // Alerts carried from the previous run are older than any buffered signal: apply them first.
+  for (const alert of input.carried?.alerts ?? []) {
+    if (!ctx.opened()) ctx.open(openIncident(hooks.incidentId, hooks.runKey, alert));
+    else ctx.apply((s) => applyRepeatAlert(s, alert));
+  }
+  registerHandlers(ctx, hooks);
 
-  for (const alert of input.carried?.alerts ?? []) onAlert(alert); // older than any buffered signal
-  setHandler(alertFiredSignal, onAlert);
-  setHandler(incidentStateQuery, () => current());
-  setHandler(
-    acknowledgeUpdate,
-    (cmd) => {
-      state = acknowledge(current(), cmd, now());
-      upsertSearchAttributes([
-        { key: IncidentStatusKey, value: state.status },
-        { key: IncidentAcknowledgedByKey, value: cmd.by },
-      ]);
-      return state;
-    },
-    { validator: (cmd) => refuseWith(refuseCommand(state, cmd, refuseAcknowledge)) },
-  );
-  setHandler(
-    resolveUpdate,
-    (cmd) => {
-      state = resolve(current(), cmd, now());
-      upsertSearchAttributes([{ key: IncidentStatusKey, value: state.status }]);
-      return state;
-    },
-    { validator: (cmd) => refuseWith(refuseCommand(state, cmd, refuseResolve)) },
-  );
-
-  if (!(await condition(() => state !== undefined, FIRST_ALERT_WAIT))) {
+  if (!(await condition(() => ctx.opened(), FIRST_ALERT_WAIT))) {
     log.warn('incident started without an alert; closing', { incidentId: input.incidentId });
     return undefined;
   }
+  await prepare(ctx, input, hooks, carried === undefined);
 
   let projected = 0;
-  // Runs until the workflow ends; its activity retries forever, so it never rejects.
-  void runProjector(() => state, () => projected, (seq) => (projected = seq));
+  void runProjector(ctx, () => projected, (seq) => (projected = seq));
+  void watchSla(ctx, 'response');
+  void watchSla(ctx, 'resolution');
+  void remindStatusUpdates(ctx);
+  void autoResolve(ctx, hooks);
 
-  await condition(() => state?.status === 'resolved');
+  const handOver = () => workflowInfo().continueAsNewSuggested;
+  await runEscalation(ctx, handOver);
+  await condition(() => allHandlersFinished() && projected >= ctx.state().seq);
 
-  await condition(() => allHandlersFinished() && projected >= (state?.seq ?? 0));
-
-  if (afterResolution.length > 0) {
-    // The key fired again after resolution: that is a new incident under the same id.
+  if (ctx.state().status !== 'resolved') {
+    log.info('history is long; continuing as new with the incident state', { incidentId: input.incidentId });
+    return continueAsNew<typeof incidentWorkflow>({ ...input, carried: { state: ctx.state() } });
+  }
+  await startReview(ctx);
+  if (hooks.afterResolution.length > 0) {
     log.info('alert after resolution opens a new incident', { incidentId: input.incidentId });
-    await continueAsNew<typeof incidentWorkflow>({
-      incidentId: input.incidentId,
-      service: input.service,
-      dedupKey: input.dedupKey,
-      carried: { alerts: afterResolution },
+    return continueAsNew<typeof incidentWorkflow>({
+      incidentId: input.incidentId, service: input.service, dedupKey: input.dedupKey,
+      carried: { alerts: hooks.afterResolution },
     });
   }
-  return state;
+  return ctx.state();
 }
 
-function refuseCommand(
-  state: IncidentState | undefined,
-  cmd: { by: string },
-  refuse: (s: IncidentState) => string | undefined,
-): string | undefined {
-  if (!state) return 'incident has not been opened yet';
-  if (!cmd || typeof cmd.by !== 'string' || cmd.by.length === 0) return 'command needs a "by"';
-  return refuse(state);
+/** Loads the service plan, marks maintenance and takes an incident number (new incidents only). */
+async function prepare(ctx: Ctx, input: IncidentWorkflowInput, hooks: HandlerHooks, fresh: boolean): Promise<void> {
+  ctx.plan = await oncall.loadServicePlan({ serviceId: input.service, policyId: ctx.state().policyId });
+  if (fresh && !ctx.plan.found) {
+    ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message: `Service "${input.service}" is not configured: nobody is paged` }));
+  }
+  if (fresh && ctx.plan.inMaintenance) {
+    ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'maintenance', message: 'Service is in a maintenance window: recorded, not paged' }, { inMaintenance: true }));
+  }
+  if (ctx.state().number === undefined) {
+    const number = await oncall.allocateIncidentNumber({ incidentKey: `${hooks.incidentId}:${hooks.runKey}` });
+    ctx.apply((s) => ({ ...s, number, seq: s.seq + 1 }));
+    upsertSearchAttributes([{ key: IncidentNumberKey, value: number }]);
+  }
 }
 
-function refuseWith(reason: string | undefined): void {
-  if (reason) throw ApplicationFailure.nonRetryable(reason, 'CommandRefused');
-}
-
-/** Keeps the MongoDB read model at the newest state, one write at a time, oldest-first skipped. */
-async function runProjector(
-  get: () => IncidentState | undefined,
-  projected: () => number,
-  done: (seq: number) => void,
-): Promise<void> {
+/** Resolves the incident when the source says so, at once or after a quiet period. */
+async function autoResolve(ctx: Ctx, hooks: HandlerHooks): Promise<void> {
+  const mode = ctx.plan.autoResolve;
+  if (mode.mode === 'never') return;
   for (;;) {
-    await condition(() => (get()?.seq ?? 0) > projected());
-    const snapshot = get() as IncidentState;
+    await condition(() => hooks.source.resolvedAt !== undefined || ctx.state().status === 'resolved');
+    if (ctx.state().status === 'resolved') return;
+    const mark = hooks.source.resolvedAt;
+    if (mode.mode === 'after_quiet') {
+      const quietMs = (mode.quietMinutes ?? 5) * ctx.plan.minuteMs;
+      const interrupted = await condition(() => hooks.source.resolvedAt !== mark || ctx.state().status === 'resolved', quietMs, { summary: 'auto-resolve after quiet period' });
+      if (interrupted) continue;
+    }
+    ctx.apply((s) => resolve(s, { by: 'auto-resolve', note: `the source resolved the alert (${mode.mode})` }, nowIso()));
+    return;
+  }
+}
+
+async function startReview(ctx: Ctx): Promise<void> {
+  const s = ctx.state();
+  const targets = ctx.plan.targets[s.severity];
+  await startChild('postIncidentReviewWorkflow', {
+    workflowId: reviewWorkflowId(s.incidentId, s.runKey),
+    args: [{ incident: s, slaTargets: { ackWithinMinutes: targets.ackWithinMinutes, resolveWithinMinutes: targets.resolveWithinMinutes } }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    staticSummary: `Post-incident review of #${s.number ?? '?'} ${s.service}`,
+  });
+}
+
+/** Keeps the MongoDB read model at the newest state; its activity retries until MongoDB is back. */
+async function runProjector(ctx: Ctx, projected: () => number, done: (seq: number) => void): Promise<void> {
+  for (;;) {
+    await condition(() => ctx.state().seq > projected());
+    const snapshot = ctx.state();
     await store.upsertIncidentRecord({ state: snapshot });
     done(snapshot.seq);
   }

@@ -1,2 +1,3 @@
 // The module the worker bundles (workflowsPath): every workflow type Vigil runs.
 export { incidentWorkflow } from './incident';
+export { postIncidentReviewWorkflow } from './review';

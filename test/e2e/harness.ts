@@ -22,6 +22,9 @@ export interface System {
   mongoUri: string;
   db: mongoose.Connection;
   logFile: string;
+  /** The Temporal server and the task queue this system's worker polls. */
+  temporalAddress: string;
+  taskQueue: string;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -34,6 +37,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   const suffix = `${name}-${randomBytes(3).toString('hex')}`;
   const dbName = `vigil_${suffix.replace(/-/g, '_')}`;
   const mongoUri = `${base.replace(/\/$/, '')}/${dbName}`;
+  const taskQueue = `vigil-${suffix}`;
   const apiPort = await freePort();
   const logFile = path.join(tmpDir, `${suffix}.log`);
   let workerReady: () => void = () => {};
@@ -46,7 +50,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_TASK_QUEUE: `vigil-${suffix}`,
+    TEMPORAL_TASK_QUEUE: taskQueue,
     MONGODB_URI: mongoUri,
     VIGIL_API_PORT: String(apiPort),
     VIGIL_ADMIN_TOKENS: `admin:${tokens.admin}`,
@@ -76,6 +80,8 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     mongoUri,
     db,
     logFile,
+    temporalAddress,
+    taskQueue,
     startWorker,
     async killWorker() {
       if (worker) {

@@ -24,7 +24,11 @@ export interface IncidentCommand {
   note?: string;
 }
 
-export type TimelineEventType = 'triggered' | 'alert' | 'acknowledged' | 'resolved' | 'note';
+export type TimelineEventType =
+  | 'triggered' | 'alert' | 'alert_resolved' | 'acknowledged' | 'resolved' | 'note'
+  | 'escalated' | 'notified' | 'notification_failed' | 'escalation_exhausted'
+  | 'retriggered' | 'reassigned' | 'snoozed' | 'severity_changed'
+  | 'sla_breach' | 'status_update_due' | 'maintenance' | 'numbered';
 
 export interface TimelineEvent {
   at: string;
@@ -56,6 +60,35 @@ export interface IncidentState {
   timelineDropped: number;
   /** Bumped on every change; the read model keeps only the highest it has seen. */
   seq: number;
+  /** Human-friendly number, allocated once by the store (unique index, no racy counter). */
+  number?: number;
+  /** The first acknowledgement ever (MTTA); `acknowledgedAt` is the current one. */
+  firstAcknowledgedAt?: string;
+  escalation?: EscalationState;
+  snoozedUntil?: string;
+  slaBreaches?: SlaBreach[];
+  /** Set by a reassign to people: they are paged instead of the policy. */
+  assignedUserIds?: string[];
+  /** Set by a reassign to another policy. */
+  policyId?: string;
+  inMaintenance?: boolean;
+}
+
+export interface EscalationState {
+  /** Incremented whenever paging starts over (re-trigger, reassign, snooze ends). */
+  epoch: number;
+  loop: number;
+  level: number;
+  /** When the current step was paged; undefined while it has not been yet. */
+  pagedAt?: string;
+  userIds: string[];
+  exhausted: boolean;
+}
+
+export interface SlaBreach {
+  sla: 'response' | 'resolution';
+  dueAt: string;
+  at: string;
 }
 
 /** Repeat alerts beyond this many are counted, not each put on the timeline. */
@@ -86,6 +119,8 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
     ],
     timelineDropped: 0,
     seq: 1,
+    escalation: { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false },
+    slaBreaches: [],
   };
 }
 
@@ -135,6 +170,7 @@ export function acknowledge(state: IncidentState, cmd: IncidentCommand, now: str
     status: 'acknowledged',
     acknowledgedAt: now,
     acknowledgedBy: cmd.by,
+    firstAcknowledgedAt: state.firstAcknowledgedAt ?? now,
     timeline: [...state.timeline, commandEvent('acknowledged', `Acknowledged by ${cmd.by}`, cmd, now)],
     seq: state.seq + 1,
   };
@@ -151,6 +187,6 @@ export function resolve(state: IncidentState, cmd: IncidentCommand, now: string)
   };
 }
 
-function commandEvent(type: TimelineEventType, message: string, cmd: IncidentCommand, at: string): TimelineEvent {
+export function commandEvent(type: TimelineEventType, message: string, cmd: IncidentCommand, at: string): TimelineEvent {
   return { at, type, message, by: cmd.by, ...(cmd.note ? { data: { note: cmd.note } } : {}) };
 }

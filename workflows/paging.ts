@@ -1,0 +1,74 @@
+/**
+ * Paging people: one coroutine per person per step follows their notification rules
+ * (e.g. Slack at once, SMS after 5 minutes, a call after 10) and stops as soon as the
+ * incident is acknowledged or paging starts over. Deliveries never block escalation: a
+ * failed channel is recorded on the timeline and the next level still fires on time.
+ */
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import type { Recipient } from '../activities/oncall';
+import { recordEvent } from './domain/incident-commands';
+import { notificationIdempotencyKey, type Notification, type NotificationKind } from './domain/notification';
+import { notify, nowIso, nowMs, workflowId, type Ctx } from './runtime';
+
+export interface PageStep {
+  epoch: number;
+  loop: number;
+  level: number;
+  pagedAtMs: number;
+}
+
+/** Runs one person's rules for a step; resolves when done or stale. */
+export async function notifyPerson(ctx: Ctx, person: Recipient, step: PageStep): Promise<void> {
+  const stale = () => ctx.state().status !== 'triggered' || ctx.state().escalation?.epoch !== step.epoch;
+  for (const [i, rule] of person.rules.entries()) {
+    const wait = step.pagedAtMs + rule.delayMinutes * ctx.plan.minuteMs - nowMs();
+    if (wait > 0 && (await condition(stale, wait, { summary: `${person.userId}: rule ${i + 1} in ${rule.delayMinutes} min` }))) return;
+    if (stale()) return;
+    const repeat = person.rules.slice(0, i).some((r) => r.contactMethod.id === rule.contactMethod.id);
+    await deliver(ctx, 'page', person, rule.contactMethod, {
+      level: step.level, loop: step.loop, cycle: step.epoch, ...(repeat ? { discriminator: `rule${i + 1}` } : {}),
+    });
+  }
+}
+
+/** Sends one notification to each person's first contact method (non-page kinds). */
+export async function notifyFirstContact(
+  ctx: Ctx, kind: Exclude<NotificationKind, 'page'>, people: Recipient[], message: string, discriminator?: string | number,
+): Promise<void> {
+  await Promise.all(people.map(async (person) => {
+    const first = person.rules[0]?.contactMethod;
+    if (first) await deliver(ctx, kind, person, first, { cycle: ctx.state().escalation?.epoch ?? 0, discriminator }, message);
+  }));
+}
+
+async function deliver(
+  ctx: Ctx,
+  kind: NotificationKind,
+  person: Recipient,
+  method: Recipient['rules'][number]['contactMethod'],
+  key: { level?: number; loop?: number; cycle: number; discriminator?: string | number },
+  message?: string,
+): Promise<void> {
+  const s = ctx.state();
+  const idempotencyKey = kind === 'page'
+    ? notificationIdempotencyKey({ workflowId: workflowId(), runKey: s.runKey, userId: person.userId, channel: method.id, level: key.level ?? 0, loop: key.loop ?? 0, cycle: key.cycle, discriminator: key.discriminator })
+    : notificationIdempotencyKey({ workflowId: workflowId(), runKey: s.runKey, userId: person.userId, channel: method.id, kind, cycle: key.cycle, discriminator: key.discriminator });
+  const notification: Notification = {
+    idempotencyKey, kind, incidentId: s.incidentId, incidentNumber: s.number, service: s.service, severity: s.severity,
+    status: s.status, summary: s.summary, message, level: key.level, loop: key.loop,
+    recipient: { userId: person.userId, name: person.name, contactMethod: method }, occurredAt: nowIso(),
+  };
+  try {
+    const receipt = await notify.sendNotification({ notification });
+    ctx.apply((st) => recordEvent(st, {
+      at: nowIso(), type: 'notified', message: `Notified ${person.userId} by ${receipt.channel} (${kind})`,
+      data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },
+    }));
+  } catch (err) {
+    const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
+    ctx.apply((st) => recordEvent(st, {
+      at: nowIso(), type: 'notification_failed', message: `Could not notify ${person.userId} by ${method.type}: ${cause}`,
+      data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },
+    }));
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What the incident workflow's parts share: the current state with one way to change it,
+ * the service plan, and the activity stubs. Workflow code only (deterministic).
+ */
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { NotifyActivities } from '../activities/notify';
+import type { OnCallActivities, ServicePlan } from '../activities/oncall';
+import { IncidentAcknowledgedByKey, IncidentSeverityKey, IncidentStatusKey } from './contract';
+import type { IncidentState } from './domain/incident';
+import { NOTIFY_ACTIVITY_OPTIONS } from './domain/notification';
+import { DEFAULT_SEVERITY_TARGETS } from './domain/severity';
+
+export const oncall = proxyActivities<OnCallActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+export const notify = proxyActivities<NotifyActivities>(NOTIFY_ACTIVITY_OPTIONS);
+
+export interface Ctx {
+  /** The incident; throws before the first alert has opened it. */
+  state(): IncidentState;
+  opened(): boolean;
+  /** Opens the incident (first alert). */
+  open(state: IncidentState): void;
+  /** Applies a pure transition; keeps search attributes in step with status and severity. */
+  apply(fn: (s: IncidentState) => IncidentState): void;
+  plan: ServicePlan;
+  /** Bumped by the escalate update: the current step ends now. */
+  manualEscalations: number;
+  /** Bumped by a severity change: SLA timers re-plan. */
+  severityVersion: number;
+}
+
+/** Until the service plan is loaded: page nobody, default SLA targets. */
+export const PLACEHOLDER_PLAN: ServicePlan = {
+  found: false,
+  targets: { ...DEFAULT_SEVERITY_TARGETS },
+  inMaintenance: false,
+  autoResolve: { mode: 'never' },
+  knownUserIds: [],
+  knownPolicyIds: [],
+  minuteMs: 60_000,
+};
+
+export function createCtx(initial: IncidentState | undefined, plan: ServicePlan): Ctx {
+  let state = initial;
+  const current = (): IncidentState => {
+    if (!state) throw ApplicationFailure.nonRetryable('incident has not been opened yet', 'NotOpen');
+    return state;
+  };
+  return {
+    state: current,
+    opened: () => state !== undefined,
+    open(s) {
+      state = s;
+    },
+    apply(fn) {
+      const before = current();
+      const after = fn(before);
+      state = after;
+      const updates = [];
+      if (after.status !== before.status) updates.push({ key: IncidentStatusKey, value: after.status });
+      if (after.severity !== before.severity) updates.push({ key: IncidentSeverityKey, value: after.severity });
+      if (after.acknowledgedBy !== before.acknowledgedBy) {
+        updates.push({ key: IncidentAcknowledgedByKey, value: after.acknowledgedBy ?? null });
+      }
+      if (updates.length > 0) upsertSearchAttributes(updates as Parameters<typeof upsertSearchAttributes>[0]);
+    },
+    plan,
+    manualEscalations: 0,
+    severityVersion: 0,
+  };
+}
+
+export const nowIso = (): string => new Date().toISOString(); // workflow time: replay-safe
+export const nowMs = (): number => Date.now();
+export const workflowId = (): string => workflowInfo().workflowId;
