@@ -7,34 +7,59 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
+  alertResolvedSignal,
+  changeSeverityUpdate,
+  escalateUpdate,
   incidentStateQuery,
   IncidentServiceKey,
   IncidentSeverityKey,
   IncidentStatusKey,
+  noteAddedSignal,
+  reassignUpdate,
   resolveUpdate,
+  snoozeUpdate,
 } from '../workflows/contract';
 import type { AlertEvent, IncidentCommand, IncidentState } from '../workflows/domain/incident';
+import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../workflows/domain/incident-commands';
 import type { incidentWorkflow } from '../workflows/incident';
 import { conflict, notFound, unavailable } from './errors';
 import { incidentWorkflowId } from './incident-id';
 
+/** Commands a responder gives, by name, with their argument types. */
+export interface IncidentCommands {
+  acknowledge: IncidentCommand;
+  resolve: IncidentCommand;
+  escalate: IncidentCommand;
+  reassign: ReassignCommand;
+  snooze: SnoozeCommand;
+  severity: SeverityCommand;
+}
+
+const UPDATES = {
+  acknowledge: acknowledgeUpdate,
+  resolve: resolveUpdate,
+  escalate: escalateUpdate,
+  reassign: reassignUpdate,
+  snooze: snoozeUpdate,
+  severity: changeSeverityUpdate,
+} as const;
+
 /** What the API needs from Temporal; routes depend on this, tests may fake it. */
 export interface IncidentGateway {
   ingest(alert: AlertEvent): Promise<{ incidentId: string }>;
+  /** The source resolved the alert: tell a running incident; false when none runs. */
+  sourceResolved(service: string, dedupKey: string, source: string): Promise<{ incidentId: string; delivered: boolean }>;
   state(incidentId: string): Promise<IncidentState>;
-  acknowledge(incidentId: string, cmd: IncidentCommand): Promise<IncidentState>;
-  resolve(incidentId: string, cmd: IncidentCommand): Promise<IncidentState>;
+  command<K extends keyof IncidentCommands>(incidentId: string, name: K, cmd: IncidentCommands[K]): Promise<IncidentState>;
+  note(incidentId: string, note: { by: string; text: string }): Promise<void>;
 }
 
 export function createIncidentGateway(client: Client, taskQueue: string): IncidentGateway {
   const handle = (id: string) => client.workflow.getHandle<typeof incidentWorkflow>(id);
 
-  async function command(
-    incidentId: string,
-    def: typeof acknowledgeUpdate | typeof resolveUpdate,
-    cmd: IncidentCommand,
-  ): Promise<IncidentState> {
+  async function command<K extends keyof IncidentCommands>(incidentId: string, name: K, cmd: IncidentCommands[K]): Promise<IncidentState> {
     try {
+      const def = UPDATES[name] as unknown as typeof acknowledgeUpdate;
       return await handle(incidentId).executeUpdate(def, { args: [cmd] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -87,8 +112,24 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
         throw await explainMissing(incidentId, err);
       }
     },
-    acknowledge: (id, cmd) => command(id, acknowledgeUpdate, cmd),
-    resolve: (id, cmd) => command(id, resolveUpdate, cmd),
+    command,
+    async sourceResolved(service, dedupKey, source) {
+      const incidentId = incidentWorkflowId(service, dedupKey);
+      try {
+        await handle(incidentId).signal(alertResolvedSignal, { source, receivedAt: new Date().toISOString() });
+        return { incidentId, delivered: true };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { incidentId, delivered: false }; // nothing open: dropped, as PagerDuty does
+        throw toUnavailable(err);
+      }
+    },
+    async note(incidentId, note) {
+      try {
+        await handle(incidentId).signal(noteAddedSignal, { ...note, at: new Date().toISOString() });
+      } catch (err) {
+        throw await explainMissing(incidentId, err);
+      }
+    },
   };
 }
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { IdSchema } from '../workflows/domain/common';
+import { MAX_SNOOZE_MINUTES } from '../workflows/domain/incident-commands';
 import { SeverityInputSchema } from '../workflows/domain/severity';
 import { INCIDENT_ID_PATTERN } from './incident-id';
 
@@ -15,6 +17,8 @@ export const genericAlertSchema = z.object(
     severity: SeverityInputSchema,
     service: serviceSlug,
     details: z.record(z.string(), z.unknown()).default({}),
+    /** "resolved" tells a running incident the source has recovered (nothing is opened). */
+    status: z.enum(['firing', 'resolved']).default('firing'),
   },
   { error: (issue) => (issue.input === undefined ? 'request body must be a JSON object' : undefined) },
 );
@@ -27,3 +31,18 @@ export const incidentCommandSchema = z
 export const incidentIdParam = z.object({
   id: z.string().regex(INCIDENT_ID_PATTERN, 'is not an incident id'),
 });
+
+const note = z.string().trim().max(2000).optional();
+
+export const reassignSchema = z
+  .object({ toUserIds: z.array(IdSchema).min(1).max(20).optional(), toPolicyId: IdSchema.optional(), note })
+  .refine((b) => Boolean(b.toUserIds) !== Boolean(b.toPolicyId), { message: 'give either toUserIds or toPolicyId', path: ['toUserIds'] });
+
+export const snoozeSchema = z.object({
+  minutes: z.int().min(1, 'must be at least 1 minute').max(MAX_SNOOZE_MINUTES, `must be at most ${MAX_SNOOZE_MINUTES} minutes`),
+  note,
+});
+
+export const severityChangeSchema = z.object({ severity: SeverityInputSchema, note });
+
+export const noteSchema = z.object({ text: z.string().trim().min(1).max(4000) });

@@ -13,6 +13,11 @@ export function alertRoutes(incidents: IncidentGateway): Router {
   router.post('/', async (req, res) => {
     const alert = parseOr400(genericAlertSchema, req.body);
     const dedupKey = alert.dedupKey ?? defaultDedupKey(alert.source, alert.summary);
+    if (alert.status === 'resolved') {
+      const { incidentId, delivered } = await incidents.sourceResolved(alert.service, dedupKey, alert.source);
+      res.status(202).json({ status: delivered ? 'accepted' : 'ignored', incidentId, dedupKey });
+      return;
+    }
     const { incidentId } = await incidents.ingest({
       source: alert.source,
       dedupKey,

@@ -94,6 +94,50 @@ describe('an incident from first alert to resolution, on the real stack', () => 
     expect(reopened).toMatchObject({ status: 'triggered', alertCount: 1 });
   });
 
+  it('takes escalate, snooze, severity, reassign and notes, refusing with reasons', async () => {
+    const opened = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'commands' } });
+    const id: string = opened.body.incidentId;
+    await eventually(async () => ((await sys.call('GET', `/api/v1/incidents/${id}`)).status === 200 ? true : undefined));
+    const url = (cmd: string) => `/api/v1/incidents/${id}/${cmd}`;
+
+    const escalated = await sys.call('POST', url('escalate'), { token: tokens.responder, body: { note: 'need db help' } });
+    expect(escalated.status).toBe(200);
+    expect(escalated.body.timeline.at(-1)).toMatchObject({ type: 'escalated', by: 'alice' });
+
+    const badSnooze = await sys.call('POST', url('snooze'), { token: tokens.responder, body: { minutes: 0 } });
+    expect(badSnooze.status).toBe(400);
+    expect(badSnooze.body.error.issues[0].path).toBe('minutes');
+    const snoozed = await sys.call('POST', url('snooze'), { token: tokens.responder, body: { minutes: 30 } });
+    expect(snoozed.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+    expect(Date.parse(snoozed.body.snoozedUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
+
+    const sev = await sys.call('POST', url('severity'), { token: tokens.responder, body: { severity: 'P3' } });
+    expect(sev.body.severity).toBe('SEV4');
+    const same = await sys.call('POST', url('severity'), { token: tokens.responder, body: { severity: 'low' } });
+    expect(same.status).toBe(409);
+    expect(same.body.error.message).toBe('severity is already SEV4');
+
+    const unknown = await sys.call('POST', url('reassign'), { token: tokens.responder, body: { toUserIds: ['nobody'] } });
+    expect(unknown.status).toBe(409);
+    expect(unknown.body.error.message).toBe('unknown user "nobody"');
+    const neither = await sys.call('POST', url('reassign'), { token: tokens.responder, body: {} });
+    expect(neither.status).toBe(400);
+
+    expect((await sys.call('POST', url('notes'), { token: tokens.responder, body: { text: 'rolled back deploy 42' } })).status).toBe(202);
+    const gone = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'commands', status: 'resolved' } });
+    expect(gone.body).toMatchObject({ status: 'accepted', incidentId: id });
+    const state = await eventually(async () => {
+      const r = await sys.call('GET', `/api/v1/incidents/${id}`);
+      const types = r.body.timeline.map((e: { type: string }) => e.type);
+      return types.includes('note') && types.includes('alert_resolved') ? r.body : undefined;
+    });
+    expect(state.timeline.find((e: { type: string; by?: string }) => e.type === 'note' && e.by === 'alice').message).toBe('rolled back deploy 42');
+    expect(state.status).toBe('acknowledged'); // the service does not auto-resolve
+
+    const nothingOpen = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'never-fired', status: 'resolved' } });
+    expect(nothingOpen.body.status).toBe('ignored');
+  });
+
   it('answers 404 for an unknown incident and 400 for a malformed id', async () => {
     const unknown = await sys.call('GET', '/api/v1/incidents/incident-checkout-000000000000000000000000');
     expect(unknown.status).toBe(404);
