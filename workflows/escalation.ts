@@ -7,6 +7,7 @@
  */
 import { condition } from '@temporalio/workflow';
 import { nextStep, stepAt } from './domain/escalation';
+import type { EscalationState } from './domain/incident';
 import { moveCursor, recordEvent, recordExhausted, recordPage, retrigger } from './domain/incident-commands';
 import { notifyFirstContact, notifyPerson } from './paging';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
@@ -44,6 +45,7 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
     return;
   }
   if (esc.pagedAt === undefined) await page(ctx, { policyId: policy?.id, level: esc.level }, esc.epoch, esc.loop, esc.level);
+  else await resumePage(ctx, esc);
   const pagedAt = Date.parse(ctx.state().escalation?.pagedAt ?? nowIso());
   const remaining = pagedAt + step.delayMinutes * ctx.plan.minuteMs - nowMs();
   if (remaining > 0) {
@@ -64,6 +66,18 @@ async function page(ctx: Ctx, target: { policyId?: string; level?: number; userI
     ctx.apply((s) => recordEvent(s, { at, type: 'notification_failed', message: `Level ${level + 1}: ${problem}`, data: { level, loop } }));
   }
   const step = { epoch, loop, level, pagedAtMs: Date.parse(at) };
+  for (const person of recipients) void notifyPerson(ctx, person, step);
+}
+
+/**
+ * A continued-as-new run picks up a step that was already paged: the same people's rules
+ * run again from the original page time, so due deliveries repeat their idempotency keys
+ * (receivers dedup) and later ones still come on time.
+ */
+async function resumePage(ctx: Ctx, esc: EscalationState): Promise<void> {
+  // The people paged are the ones recorded, not whoever the level would page now.
+  const { recipients } = await oncall.resolveRecipients({ userIds: esc.userIds });
+  const step = { epoch: esc.epoch, loop: esc.loop, level: esc.level, pagedAtMs: Date.parse(esc.pagedAt ?? nowIso()) };
   for (const person of recipients) void notifyPerson(ctx, person, step);
 }
 
@@ -94,4 +108,24 @@ async function holdWhileAcknowledged(ctx: Ctx, stop: () => boolean): Promise<voi
   if (changed()) return;
   const reason = since.snoozedUntil ? 'snooze ended' : `not resolved within ${timeoutMin} min of acknowledgement`;
   ctx.apply((x) => retrigger(x, reason, nowIso()));
+}
+
+/**
+ * Manual escalate. While a step is being waited on, the loop sees the counter and moves
+ * on; otherwise (acknowledged, snoozed) nothing is waiting, so the cursor moves here.
+ */
+export function escalateManually(ctx: Ctx, wasTriggered: boolean): void {
+  if (wasTriggered) {
+    ctx.manualEscalations += 1;
+    return;
+  }
+  const s = ctx.state();
+  const esc = s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
+  const policy = ctx.plan.policy;
+  if (s.assignedUserIds || !policy || esc.exhausted) {
+    ctx.apply((x) => ({ ...moveCursor(x, { loop: 0, level: 0 }), assignedUserIds: undefined }));
+    return;
+  }
+  const next = nextStep(policy, esc);
+  ctx.apply((x) => moveCursor(x, next.done ? { loop: policy.loops + 1, level: 0 } : next.cursor));
 }

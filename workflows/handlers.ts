@@ -16,6 +16,7 @@ import {
   changeSeverity, escalateNow, reassign, recordEvent, refuseIfResolved, refuseReassign, refuseSeverityChange,
   refuseSnooze, snooze,
 } from './domain/incident-commands';
+import { escalateManually } from './escalation';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
 export interface HandlerHooks {
@@ -66,8 +67,9 @@ export function registerHandlers(ctx: Ctx, hooks: HandlerHooks): void {
     validator: (cmd) => validate(ctx, cmd, refuseResolve),
   });
   setHandler(escalateUpdate, (cmd) => {
+    const wasTriggered = ctx.state().status === 'triggered';
     ctx.apply((s) => escalateNow(s, cmd, nowIso()));
-    ctx.manualEscalations += 1;
+    escalateManually(ctx, wasTriggered);
     return done();
   }, { validator: (cmd) => validate(ctx, cmd, refuseIfResolved) });
   setHandler(reassignUpdate, async (cmd) => {

@@ -120,7 +120,7 @@ export function recordPage(state: IncidentState, step: { loop: number; level: nu
 /** Move the cursor without paging yet (the next page records itself). */
 export function moveCursor(state: IncidentState, cursor: { loop: number; level: number }): IncidentState {
   const e = escalationOf(state);
-  return { ...state, escalation: { ...e, ...cursor, pagedAt: undefined, userIds: [] }, seq: state.seq + 1 };
+  return { ...state, escalation: { ...e, ...cursor, pagedAt: undefined, userIds: [], exhausted: false }, seq: state.seq + 1 };
 }
 
 export function recordExhausted(state: IncidentState, now: string): IncidentState {
