@@ -8,7 +8,7 @@
 import { condition } from '@temporalio/workflow';
 import { nextStep, stepAt } from './domain/escalation';
 import type { EscalationState } from './domain/incident';
-import { moveCursor, recordEvent, recordExhausted, recordPage, retrigger } from './domain/incident-commands';
+import { moveCursor, recordEvent, recordExhausted, recordPage, restartCursor, retrigger } from './domain/incident-commands';
 import { notifyFirstContact, notifyPerson } from './paging';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
@@ -33,7 +33,7 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
   if (s.assignedUserIds) {
     if (esc.pagedAt === undefined) await page(ctx, { userIds: s.assignedUserIds }, esc.epoch, 0, 0);
     await condition(moved);
-    if (ctx.manualEscalations !== manual) ctx.apply((st) => ({ ...moveCursor(st, { loop: 0, level: 0 }), assignedUserIds: undefined }));
+    if (ctx.manualEscalations !== manual) ctx.apply(restartCursor);
     return;
   }
   const policy = ctx.plan.policy;
@@ -41,7 +41,7 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
   if (step.done) {
     if (!esc.exhausted) await exhaust(ctx, policy ? 'nobody acknowledged' : 'the service has no escalation policy');
     await condition(moved);
-    if (ctx.manualEscalations !== manual) ctx.apply((st) => moveCursor(st, { loop: 0, level: 0 }));
+    if (ctx.manualEscalations !== manual) ctx.apply(restartCursor);
     return;
   }
   if (esc.pagedAt === undefined) await page(ctx, { policyId: policy?.id, level: esc.level }, esc.epoch, esc.loop, esc.level);
@@ -123,7 +123,7 @@ export function escalateManually(ctx: Ctx, wasTriggered: boolean): void {
   const esc = s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
   const policy = ctx.plan.policy;
   if (s.assignedUserIds || !policy || esc.exhausted) {
-    ctx.apply((x) => ({ ...moveCursor(x, { loop: 0, level: 0 }), assignedUserIds: undefined }));
+    ctx.apply(restartCursor);
     return;
   }
   const next = nextStep(policy, esc);

@@ -4,7 +4,7 @@
  * incident is acknowledged or paging starts over. Deliveries never block escalation: a
  * failed channel is recorded on the timeline and the next level still fires on time.
  */
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import type { Recipient } from '../activities/oncall';
 import { recordEvent } from './domain/incident-commands';
 import { notificationIdempotencyKey, type Notification, type NotificationKind } from './domain/notification';
@@ -17,17 +17,31 @@ export interface PageStep {
   pagedAtMs: number;
 }
 
-/** Runs one person's rules for a step; resolves when done or stale. */
+/**
+ * Runs one person's rules for a step. Each rule fires at page time + its delay whatever
+ * happened to earlier ones (a channel stuck in retries must not hold back the fallback);
+ * acknowledgement or a new epoch cancels everything still waiting or retrying.
+ */
 export async function notifyPerson(ctx: Ctx, person: Recipient, step: PageStep): Promise<void> {
   const stale = () => ctx.state().status !== 'triggered' || ctx.state().escalation?.epoch !== step.epoch;
-  for (const [i, rule] of person.rules.entries()) {
-    const wait = step.pagedAtMs + rule.delayMinutes * ctx.plan.minuteMs - nowMs();
-    if (wait > 0 && (await condition(stale, wait, { summary: `${person.userId}: rule ${i + 1} in ${rule.delayMinutes} min` }))) return;
-    if (stale()) return;
-    const repeat = person.rules.slice(0, i).some((r) => r.contactMethod.id === rule.contactMethod.id);
-    await deliver(ctx, 'page', person, rule.contactMethod, {
-      level: step.level, loop: step.loop, cycle: step.epoch, ...(repeat ? { discriminator: `rule${i + 1}` } : {}),
+  const scope = new CancellationScope();
+  void condition(stale).then(() => scope.cancel());
+  try {
+    await scope.run(async () => {
+      const sends: Array<Promise<void>> = [];
+      for (const [i, rule] of person.rules.entries()) {
+        const wait = step.pagedAtMs + rule.delayMinutes * ctx.plan.minuteMs - nowMs();
+        if (wait > 0) await sleep(wait, { summary: `${person.userId}: rule ${i + 1} at ${rule.delayMinutes} min` });
+        if (stale()) break;
+        const repeat = person.rules.slice(0, i).some((r) => r.contactMethod.id === rule.contactMethod.id);
+        sends.push(deliver(ctx, 'page', person, rule.contactMethod, {
+          level: step.level, loop: step.loop, cycle: step.epoch, ...(repeat ? { discriminator: `rule${i + 1}` } : {}),
+        }));
+      }
+      await Promise.all(sends);
     });
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
   }
 }
 
@@ -65,6 +79,7 @@ async function deliver(
       data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },
     }));
   } catch (err) {
+    if (isCancellation(err)) return; // acknowledged or re-planned while sending: nothing to report
     const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
     ctx.apply((st) => recordEvent(st, {
       at: nowIso(), type: 'notification_failed', message: `Could not notify ${person.userId} by ${method.type}: ${cause}`,

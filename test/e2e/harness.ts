@@ -85,7 +85,16 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     startWorker,
     async killWorker() {
       if (worker) {
-        worker.proc.kill('SIGKILL');
+        // `tsx` runs the worker in a child node process and can only relay signals it can
+        // catch: SIGKILL to tsx alone would leave the real worker running as an orphan.
+        // The process was spawned detached (its own group), so kill the whole group.
+        const pid = worker.proc.pid;
+        try {
+          if (pid === undefined) throw new Error('no pid');
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          worker.proc.kill('SIGKILL');
+        }
         await worker.exited;
       }
     },

@@ -123,6 +123,17 @@ export function moveCursor(state: IncidentState, cursor: { loop: number; level: 
   return { ...state, escalation: { ...e, ...cursor, pagedAt: undefined, userIds: [], exhausted: false }, seq: state.seq + 1 };
 }
 
+/** Start the policy over (manual escalate after exhaustion, or away from assigned people): a new epoch, so new keys. */
+export function restartCursor(state: IncidentState): IncidentState {
+  const e = escalationOf(state);
+  return {
+    ...state,
+    assignedUserIds: undefined,
+    escalation: { epoch: e.epoch + 1, loop: 0, level: 0, userIds: [], exhausted: false },
+    seq: state.seq + 1,
+  };
+}
+
 export function recordExhausted(state: IncidentState, now: string): IncidentState {
   const e = escalationOf(state);
   return withEvent(state, { at: now, type: 'escalation_exhausted', message: 'Escalation exhausted: nobody acknowledged; owning team notified' }, {
