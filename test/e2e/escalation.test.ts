@@ -231,8 +231,12 @@ describe('escalation by policy, paging a real webhook receiver', () => {
   }, 70_000);
 
   it.concurrent('pages nobody after an acknowledgement: only level 1 of the first pass', async ({ expect }) => {
-    const id = await fire('ack-1');
+    // Both pages are slow to answer, so the acknowledgement lands while they are in flight:
+    // what the receivers took must still be on the timeline, and nothing may follow it.
+    const id = incidentWorkflowId(SERVICE, 'ack-1');
     const mine = of(id);
+    sink.answer({ match: (d) => d.key.startsWith(`${id}:`) && d.body.escalation?.level === 1, answers: [{ status: 200, afterMs: 1500 }, { status: 200, afterMs: 1500 }] });
+    expect(await fire('ack-1')).toBe(id);
     await sink.waitFor('level-1 pages', () =>
       sink.deliveries.filter(mine).filter((d) => d.body.recipient.contact_method_id === 'hook').length >= 2 ? true : undefined);
     const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });

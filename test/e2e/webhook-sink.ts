@@ -3,8 +3,8 @@
  * verifies the Vigil signature over the exact bytes received, and dedups on the
  * `idempotency-key` header the way a real receiver should (a key it has processed once is
  * answered 200 again and not processed twice). Tests can script answers per delivery:
- * an HTTP status (e.g. 500 then 200, or 400), or "hold" (never answer: the request stays
- * in flight, as when the sender dies mid-request).
+ * an HTTP status (e.g. 500 then 200, or 400), a status sent after a delay (the request is
+ * in flight meanwhile), or "hold" (never answer, as when the sender dies mid-request).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +25,8 @@ export interface Delivery {
   duplicate: boolean;
 }
 
-export type Answer = number | 'hold';
+/** A status, "hold" (never answer), or a status sent after a delay (a slow receiver). */
+export type Answer = number | 'hold' | { status: number; afterMs: number };
 
 export interface AnswerRule {
   match: (d: Pick<Delivery, 'key' | 'target' | 'body'>) => boolean;
@@ -102,10 +103,19 @@ export async function startWebhookSink(opts: { secret: string }): Promise<Webhoo
         res.on('close', () => held.delete(res));
         return;
       }
-      delivery.status = answer;
-      if (answer >= 200 && answer < 300) processed.add(key);
-      res.writeHead(answer, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer < 300 ? { ok: true, duplicate: delivery.duplicate } : { error: `sink answered ${answer}` }));
+      const status = typeof answer === 'number' ? answer : answer.status;
+      const reply = () => {
+        delivery.status = status;
+        if (status >= 200 && status < 300) processed.add(key);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(status < 300 ? { ok: true, duplicate: delivery.duplicate } : { error: `sink answered ${status}` }));
+      };
+      if (typeof answer === 'number') reply();
+      else {
+        held.add(res);
+        const timer = setTimeout(() => { held.delete(res); reply(); }, answer.afterMs);
+        res.on('close', () => { held.delete(res); clearTimeout(timer); });
+      }
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@
  * delivery carries, and the activity options profile for sending. Pure and deterministic:
  * workflows import this module, so it holds only types, constants and one pure function.
  */
-import type { ActivityOptions } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import type { IncidentStatus } from './incident';
 import type { Severity } from './severity';
 import type { ContactMethodType } from './user';
@@ -131,9 +131,14 @@ function assertPosition(name: string, value: number): void {
  * timeout sits below startToCloseTimeout, so a slow receiver surfaces as a classified
  * failure rather than an activity timeout. Run sends beside the escalation timer, not in
  * front of it: a failing channel must not delay the next level.
+ *
+ * Cancellation (acknowledgement, re-plan) waits for an attempt already in flight: a page
+ * the receiver took is recorded as `notified` rather than lost from the timeline, while a
+ * send waiting out its retry backoff is dropped at once, so nothing is sent after the ack.
  */
 export const NOTIFY_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
