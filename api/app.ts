@@ -14,7 +14,15 @@ import { alertRoutes } from './routes/alerts';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
 import { reviewRoutes } from './routes/review';
+import { runbookRoutes, type RunbookRouteDeps } from './routes/runbooks';
 import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
+import { mongoChangeEventStore, type ChangeEventStore } from '../lib/models/change-event';
+import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrations';
+import { createRateLimiter } from './ingest/rate-limit';
+import { changeEventRoutes } from './routes/integrations/changes';
+import { integrationRoutes } from './routes/integrations';
+import { pagerDutyRoutes } from './routes/integrations/pagerduty';
+import { slackRoutes, type SlackRouteDeps } from './routes/slack';
 
 export interface AppDeps {
   log: Logger;
@@ -25,6 +33,12 @@ export interface AppDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Post-incident reviews; defaults to the MongoDB store. */
   reviews?: ReviewStore;
+  /** Runbook routes (list, validate, run, approve); absent: not mounted. */
+  runbooks?: RunbookRouteDeps;
+  /** Inbound integrations: PagerDuty events per routing key per minute (default 120), stores default to MongoDB. */
+  ingest?: { eventsPerMinute?: number; integrations?: IntegrationDirectory; changes?: ChangeEventStore; now?: () => number };
+  /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
+  slack?: Omit<SlackRouteDeps, 'incidents' | 'log'>;
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -50,17 +64,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.readiness));
 
   const authenticate = createAuthenticator(deps.credentials);
+  const integrations = deps.ingest?.integrations ?? mongoIntegrations;
+  const changes = deps.ingest?.changes ?? mongoChangeEventStore;
+  const perMinute = deps.ingest?.eventsPerMinute ?? 120;
+  const limiter = createRateLimiter({ perMinute, now: deps.ingest?.now });
+  app.use('/v2', pagerDutyRoutes({ incidents: deps.incidents, integrations, changes, limiter, bodyLimit: BODY_LIMIT }));
   const api = express.Router();
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
+  api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
   api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents), reviewRoutes(deps.reviews ?? mongoReviewStore));
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
   api.use(onCallRoutes(read));
+  api.use(changeEventRoutes(changes, read));
+  if (deps.runbooks) api.use(runbookRoutes(deps.runbooks, { read, respond: read }));
   api.use(configApplyRoutes(deps.applyConfigFolder, write));
   for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
     api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
   }
+  // Before the API router: Slack routes read the raw body to verify its signature.
+  if (deps.slack) app.use('/api/v1/slack', slackRoutes({ ...deps.slack, incidents: deps.incidents, log: deps.log }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));

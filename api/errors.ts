@@ -65,8 +65,13 @@ function storeUnavailable(err: unknown): HttpError | undefined {
     : undefined;
 }
 
+/** The client error or 503 an error stands for; undefined for an unexpected one (a 500). */
+export function knownHttpError(err: unknown): HttpError | undefined {
+  return err instanceof HttpError ? err : (bodyParserError(err as { type?: string }) ?? storeUnavailable(err));
+}
+
 export const errorMapper: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = err instanceof HttpError ? err : (bodyParserError(err as { type?: string }) ?? storeUnavailable(err));
+  const known = knownHttpError(err);
   if (known) {
     if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);
     res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });

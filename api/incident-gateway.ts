@@ -47,8 +47,8 @@ const UPDATES = {
 /** What the API needs from Temporal; routes depend on this, tests may fake it. */
 export interface IncidentGateway {
   ingest(alert: AlertEvent): Promise<{ incidentId: string }>;
-  /** The source resolved the alert: tell a running incident; false when none runs. */
-  sourceResolved(service: string, dedupKey: string, source: string): Promise<{ incidentId: string; delivered: boolean }>;
+  /** The source resolved the alert (or, with fingerprints, those of its alerts): tell a running incident; false when none runs. */
+  sourceResolved(service: string, dedupKey: string, source: string, fingerprints?: string[]): Promise<{ incidentId: string; delivered: boolean }>;
   state(incidentId: string): Promise<IncidentState>;
   command<K extends keyof IncidentCommands>(incidentId: string, name: K, cmd: IncidentCommands[K]): Promise<IncidentState>;
   note(incidentId: string, note: { by: string; text: string }): Promise<void>;
@@ -113,10 +113,10 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
       }
     },
     command,
-    async sourceResolved(service, dedupKey, source) {
+    async sourceResolved(service, dedupKey, source, fingerprints) {
       const incidentId = incidentWorkflowId(service, dedupKey);
       try {
-        await handle(incidentId).signal(alertResolvedSignal, { source, receivedAt: new Date().toISOString() });
+        await handle(incidentId).signal(alertResolvedSignal, { source, receivedAt: new Date().toISOString(), ...(fingerprints ? { fingerprints } : {}) });
         return { incidentId, delivered: true };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return { incidentId, delivered: false }; // nothing open: dropped, as PagerDuty does

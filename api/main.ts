@@ -9,6 +9,7 @@ import { createApp } from './app';
 import type { ApplyConfigFolder } from './routes/config-apply';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
+import { createRunbookGateway } from './routes/runbooks';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -30,6 +31,15 @@ async function main(): Promise<void> {
     config: createConfigStore(),
     applyConfigFolder: applyFolder,
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
+    runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
+    ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
+    ...(config.VIGIL_SLACK_SIGNING_SECRET
+      ? { slack: {
+        signingSecret: config.VIGIL_SLACK_SIGNING_SECRET,
+        responseUrlPrefix: config.VIGIL_SLACK_RESPONSE_URL_PREFIX,
+        declareService: config.VIGIL_SLACK_DECLARE_SERVICE,
+      } }
+      : {}),
   });
 
   const server: Server = app.listen(config.VIGIL_API_PORT, config.VIGIL_API_HOST, () => {

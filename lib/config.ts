@@ -25,6 +25,36 @@ const tokenList = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 
+/** "kubectl=/usr/local/bin/kubectl,redis-cli" -> { kubectl: "/usr/local/bin/kubectl", "redis-cli": "redis-cli" }. */
+const commandAllowlist = z.string().transform((raw, ctx) => {
+  const out: Record<string, string> = {};
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name, target] = entry.includes('=') ? [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] : [entry, entry];
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/.test(name) || !(/^\//.test(target) || target === name)) {
+      ctx.addIssue({ code: 'custom', message: `entry "${entry}" must be a program name or name=/absolute/path` });
+      return z.NEVER;
+    }
+    out[name] = target;
+  }
+  return out;
+});
+
+/** "slack=2,sms=20" -> { slack: 2, sms: 20 }: a number per notification channel type. */
+const perChannel = (min: number, max: number) => z.string().transform((raw, ctx) => {
+  const out: Record<string, number> = {};
+  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [name, value] = entry.split('=', 2).map((s) => s.trim());
+    const n = Number(value);
+    if (!name || !/^[a-z]+$/.test(name) || !Number.isFinite(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `entry "${entry}" must be channel=number (${min}..${max}), e.g. slack=2` });
+      return z.NEVER;
+    }
+    out[name] = n;
+  }
+  return out;
+});
+const httpUrlString = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL');
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,6 +74,34 @@ export const configSchema = z.object({
   VIGIL_CONFIG_DIR: z.string().min(1).default('config'),
   /** Length of one policy/SLA minute. Only tests shorten it, to run real policies fast. */
   VIGIL_MINUTE_MS: z.coerce.number().int().min(50).max(60_000).default(60_000),
+  /** PagerDuty Events API v2: events accepted per routing key per minute (PagerDuty's own is 120). */
+  VIGIL_EVENTS_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  /** Folder of runbook YAML (one runbook per file). */
+  VIGIL_RUNBOOK_DIR: z.string().min(1).default('runbooks'),
+  /** Programs runbook command steps may run: `name=/abs/path` or a bare name looked up on PATH. */
+  VIGIL_RUNBOOK_COMMAND_ALLOWLIST: commandAllowlist.default({}),
+  /** Bytes of a step's output kept (the rest is cut with a marker). */
+  VIGIL_RUNBOOK_OUTPUT_LIMIT: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
+  /** Email channel: smtp://user:pass@host:port or smtps://...; unset: email contacts are only logged. */
+  VIGIL_SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  VIGIL_SMTP_FROM: z.string().min(3).default('Vigil <vigil@localhost>'),
+  /** SMS channel: a Twilio-compatible Messages API. */
+  VIGIL_TWILIO_API_URL: httpUrlString.default('https://api.twilio.com'),
+  VIGIL_TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  VIGIL_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  VIGIL_TWILIO_FROM: z.string().min(1).optional(),
+  /** Slack: bot token (chat.postMessage, preferred) or incoming webhook; signing secret for commands and buttons. */
+  VIGIL_SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  VIGIL_SLACK_WEBHOOK_URL: httpUrlString.optional(),
+  VIGIL_SLACK_SIGNING_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  VIGIL_SLACK_API_URL: httpUrlString.default('https://slack.com/api'),
+  /** response_url values Vigil will post to (anything else is refused); tests allow a local http prefix. */
+  VIGIL_SLACK_RESPONSE_URL_PREFIX: httpUrlString.default('https://hooks.slack.com/'),
+  /** Service `/incident declare` opens incidents on when the text names none. */
+  VIGIL_SLACK_DECLARE_SERVICE: z.string().min(1).optional(),
+  /** Per-channel notify workers: concurrent sends and sends per second, e.g. "slack=2,sms=20". */
+  VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),
+  VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

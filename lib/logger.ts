@@ -16,6 +16,16 @@ export const redactPaths = [
   'config.VIGIL_ADMIN_TOKENS',
   'config.VIGIL_WEBHOOK_SIGNING_SECRET',
   'config.MONGODB_URI',
+  'config.VIGIL_SMTP_URL',
+  'config.VIGIL_TWILIO_AUTH_TOKEN',
+  'config.VIGIL_SLACK_BOT_TOKEN',
+  'config.VIGIL_SLACK_WEBHOOK_URL',
+  'config.VIGIL_SLACK_SIGNING_SECRET',
+  '*.authToken',
+  '*.botToken',
+  '*.smtpUrl',
+  '*.webhookUrl',
+  '*.signingSecret',
 ];
 
 export function createLogger(opts: { level: string; name: string }): Logger {

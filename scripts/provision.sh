@@ -2,7 +2,8 @@
 # Provisions the servers Vigil runs on, only when missing, and prints where they are as
 # shell assignments (TEMPORAL_CLI_PATH=..., FERRETDB_PATH=..., TEMPORAL_TEST_SERVER_PATH=...).
 #   scripts/provision.sh            Temporal CLI + FerretDB (what `npm start` needs)
-#   scripts/provision.sh --test     also the Java time-skipping test server
+#   scripts/provision.sh --test     also the Java time-skipping test server and Prometheus
+#                                   Alertmanager + amtool (Debian package, for the e2e tests)
 # Order of preference for each tool: the environment variable, a binary on PATH, the cache.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -106,9 +107,28 @@ WRAP
   step "time-skipping test server: $wrapper"; echo "$wrapper"
 }
 
+# Alertmanager for the inbound e2e tests: upstream names it `alertmanager`, Debian
+# `prometheus-alertmanager`. Installed with apt-get only when neither is on PATH.
+provision_alertmanager() {
+  local am
+  for am in "${ALERTMANAGER_PATH:-}" prometheus-alertmanager alertmanager; do
+    [ -n "$am" ] && command -v "$am" >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || continue
+    step "alertmanager: using $(command -v "$am") and $(command -v amtool)"; command -v "$am"; return
+  done
+  command -v apt-get >/dev/null || die "Prometheus Alertmanager and amtool are needed for the e2e tests: install them (Debian: prometheus-alertmanager) or put them on PATH"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  step "alertmanager: installing the Debian package prometheus-alertmanager (first run only)"
+  { $sudo apt-get install -y --no-install-recommends prometheus-alertmanager \
+    || { step "alertmanager: refreshing the package lists and retrying"; $sudo apt-get update && $sudo apt-get install -y --no-install-recommends prometheus-alertmanager; }; } >&2 \
+    || die "installing prometheus-alertmanager failed (needs root or passwordless sudo); install it yourself or put alertmanager and amtool on PATH"
+  step "alertmanager: $(command -v prometheus-alertmanager)"; command -v prometheus-alertmanager
+}
+
 temporal="$(provision_temporal)"
 ferretdb="$(provision_ferretdb)"
 printf 'TEMPORAL_CLI_PATH=%q\nFERRETDB_PATH=%q\n' "$temporal" "$ferretdb"
 if [ "$want_test_server" = 1 ]; then
   printf 'TEMPORAL_TEST_SERVER_PATH=%q\n' "$(provision_test_server)"
+  printf 'ALERTMANAGER_PATH=%q\n' "$(provision_alertmanager)"
 fi

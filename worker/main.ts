@@ -15,12 +15,15 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { forward: {}, filter: 'WARN' } },
   });
   await connectMongo(config.MONGODB_URI, log);
-  const { worker, connection } = await createWorker(config, log);
+  const { channelWorkers, connection, run } = await createWorker(config, log);
   const added = await ensureSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
   if (added.length > 0) log.info({ added }, 'search attributes registered');
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+  const notifyQueues = channelWorkers.map((c) => ({
+    type: c.layout.type, taskQueue: c.layout.taskQueue, concurrency: c.layout.maxConcurrentActivityTaskExecutions, perSecond: c.layout.maxActivitiesPerSecond,
+  }));
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, notifyQueues }, 'worker started');
   try {
-    await worker.run(); // resolves after SIGINT/SIGTERM once in-flight work has drained
+    await run(); // resolves after SIGINT/SIGTERM once in-flight work has drained
   } finally {
     await connection.close();
     await disconnectMongo();

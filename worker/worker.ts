@@ -1,35 +1,157 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
-import { createNotifyActivities, createWebhookChannel, type NotifyChannels } from '../activities/notify';
+import {
+  createEmailChannel, createNotifyActivities, createSlackChannel, createSmsChannel, createTeamsChannel, createWebhookChannel,
+  type NotifyChannels,
+} from '../activities/notify';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
+import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
+import { notifyTaskQueue } from '../workflows/domain/notification';
+import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../workflows/domain/user';
+
+type ChannelConfig = Partial<Pick<Config,
+  | 'VIGIL_SMTP_URL' | 'VIGIL_SMTP_FROM'
+  | 'VIGIL_TWILIO_API_URL' | 'VIGIL_TWILIO_ACCOUNT_SID' | 'VIGIL_TWILIO_AUTH_TOKEN' | 'VIGIL_TWILIO_FROM'
+  | 'VIGIL_SLACK_BOT_TOKEN' | 'VIGIL_SLACK_WEBHOOK_URL' | 'VIGIL_SLACK_API_URL'
+>>;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
-export function buildActivities(deps: { log: Logger; config: Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> }) {
+type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'>
+  & Partial<Pick<Config, 'VIGIL_RUNBOOK_DIR' | 'VIGIL_RUNBOOK_COMMAND_ALLOWLIST' | 'VIGIL_RUNBOOK_OUTPUT_LIMIT'>>
+  & ChannelConfig;
+
+/**
+ * The delivery channel per contact method type, from configuration. A type whose provider
+ * is not configured has no channel: its notifications go to the log (and a warning says so).
+ */
+export function buildChannels(deps: { log: Logger; config: ActivityConfig }): NotifyChannels {
+  const { log, config } = deps;
   const channels: NotifyChannels = {};
-  const secret = deps.config.VIGIL_WEBHOOK_SIGNING_SECRET;
-  if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log: deps.log });
-  else deps.log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
+  const secret = config.VIGIL_WEBHOOK_SIGNING_SECRET;
+  if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log });
+  else log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
+  if (config.VIGIL_SMTP_URL) {
+    channels.email = createEmailChannel({ smtpUrl: config.VIGIL_SMTP_URL, from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>', log });
+  } else log.warn('VIGIL_SMTP_URL is not set: email contact methods are only logged');
+  if (config.VIGIL_TWILIO_ACCOUNT_SID && config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_TWILIO_FROM) {
+    channels.sms = createSmsChannel({
+      baseUrl: config.VIGIL_TWILIO_API_URL ?? 'https://api.twilio.com',
+      accountSid: config.VIGIL_TWILIO_ACCOUNT_SID,
+      authToken: config.VIGIL_TWILIO_AUTH_TOKEN,
+      from: config.VIGIL_TWILIO_FROM,
+      log,
+    });
+  } else log.warn('VIGIL_TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM are not all set: SMS contact methods are only logged');
+  if (config.VIGIL_SLACK_BOT_TOKEN || config.VIGIL_SLACK_WEBHOOK_URL) {
+    channels.slack = createSlackChannel({
+      botToken: config.VIGIL_SLACK_BOT_TOKEN,
+      webhookUrl: config.VIGIL_SLACK_WEBHOOK_URL,
+      apiUrl: config.VIGIL_SLACK_API_URL,
+      log,
+    });
+  } else log.warn('VIGIL_SLACK_BOT_TOKEN and VIGIL_SLACK_WEBHOOK_URL are not set: Slack contact methods are only logged');
+  // The contact address is the Teams webhook URL: nothing to configure.
+  channels.teams = createTeamsChannel({ log });
+  return channels;
+}
+
+export function buildActivities(deps: { log: Logger; config: ActivityConfig; notifyTaskQueues?: boolean; channels?: NotifyChannels }) {
+  const oncall = createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS });
   return {
     ...createStoreActivities(deps),
-    ...createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS }),
+    ...oncall,
+    // Tells the workflow (through the plan, which its history records) that this worker
+    // also serves the per-channel notify queues; see notifyFor in workflows/runtime.ts.
+    ...(deps.notifyTaskQueues
+      ? { loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) => ({ ...(await oncall.loadServicePlan(input)), notifyTaskQueues: true }) }
+      : {}),
     ...createReviewActivities({ log: deps.log }),
-    ...createNotifyActivities({ channels, log: deps.log }),
+    ...createRunbookActivities({
+      log: deps.log,
+      runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
+      allowlist: deps.config.VIGIL_RUNBOOK_COMMAND_ALLOWLIST ?? {},
+      outputLimit: deps.config.VIGIL_RUNBOOK_OUTPUT_LIMIT ?? 16_384,
+    }),
+    // Also on the incident queue: incidents planned before per-channel queues send here.
+    ...createNotifyActivities({ channels: deps.channels ?? buildChannels(deps), log: deps.log }),
   };
 }
 
-export async function createWorker(config: Config, log: Logger): Promise<{ worker: Worker; connection: NativeConnection }> {
+/** Per channel type: concurrent sends and sends per second (provider limits: Slack ~1/s per channel). */
+export const NOTIFY_CONCURRENCY_DEFAULT = 10;
+export const NOTIFY_RATE_DEFAULTS: Readonly<Record<ContactMethodType, number>> = {
+  email: 10, sms: 10, voice: 5, slack: 5, webhook: 50, teams: 4,
+};
+
+export interface NotifyQueueLayout {
+  type: ContactMethodType;
+  taskQueue: string;
+  maxConcurrentActivityTaskExecutions: number;
+  maxActivitiesPerSecond: number;
+}
+
+export function notifyQueueLayout(config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<Config, 'VIGIL_NOTIFY_CONCURRENCY' | 'VIGIL_NOTIFY_RATE_PER_SECOND'>>): NotifyQueueLayout[] {
+  return CONTACT_METHOD_TYPES.map((type) => ({
+    type,
+    taskQueue: notifyTaskQueue(config.TEMPORAL_TASK_QUEUE, type),
+    maxConcurrentActivityTaskExecutions: config.VIGIL_NOTIFY_CONCURRENCY?.[type] ?? NOTIFY_CONCURRENCY_DEFAULT,
+    maxActivitiesPerSecond: config.VIGIL_NOTIFY_RATE_PER_SECOND?.[type] ?? NOTIFY_RATE_DEFAULTS[type],
+  }));
+}
+
+export interface Workers {
+  /** The incident queue: workflows and every activity. */
+  worker: Worker;
+  /** One per channel type, serving only that type's sends. */
+  channelWorkers: Array<{ layout: NotifyQueueLayout; worker: Worker }>;
+  connection: NativeConnection;
+  /** Runs them all; when one stops (signal or failure), the others are shut down too. */
+  run(): Promise<void>;
+}
+
+export async function createWorker(config: Config, log: Logger): Promise<Workers> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const channels = buildChannels({ log, config });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: buildActivities({ log, config }),
+    activities: buildActivities({ log, config, notifyTaskQueues: true, channels }),
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
   });
-  return { worker, connection };
+  const { sendNotification } = createNotifyActivities({ channels, log });
+  const channelWorkers = [];
+  for (const layout of notifyQueueLayout(config)) {
+    channelWorkers.push({
+      layout,
+      worker: await Worker.create({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: layout.taskQueue,
+        activities: { sendNotification },
+        maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
+        maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
+        shutdownGraceTime: '10 seconds',
+      }),
+    });
+  }
+  const all = [worker, ...channelWorkers.map((c) => c.worker)];
+  return {
+    worker,
+    channelWorkers,
+    connection,
+    async run() {
+      const runs = all.map((w) => w.run().finally(() => {
+        for (const other of all) if (other.getState() === 'RUNNING') other.shutdown();
+      }));
+      const results = await Promise.allSettled(runs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { AlertEvent, IncidentCommand, IncidentState } from './domain/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from './domain/incident-commands';
+import type { ApprovalDecision, RunbookEvent, RunbookStarted, RunRunbookCommand } from './domain/runbook-run';
 
 export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
 
@@ -25,7 +26,9 @@ export const snoozeUpdate = defineUpdate<IncidentState, [SnoozeCommand]>('snooze
 export const changeSeverityUpdate = defineUpdate<IncidentState, [SeverityCommand]>('changeSeverity');
 
 /** A fact: the source says the alert has resolved (the service decides what that does). */
-export const alertResolvedSignal = defineSignal<[{ source: string; receivedAt: string }]>('alertResolved');
+/** With `fingerprints`, only those of the source's alerts resolved; the incident's source is
+ * resolved once all of its tracked alerts are. Without, the whole alert is (older payloads). */
+export const alertResolvedSignal = defineSignal<[{ source: string; receivedAt: string; fingerprints?: string[] }]>('alertResolved');
 /** A fact: someone added a note to the timeline. */
 export const noteAddedSignal = defineSignal<[{ by: string; text: string; at: string }]>('noteAdded');
 
@@ -33,6 +36,15 @@ export const noteAddedSignal = defineSignal<[{ by: string; text: string; at: str
 export const reviewWorkflowId = (incidentId: string, runKey: string): string => `${incidentId}-review-${runKey}`;
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
+
+/** Runbooks (workflows/runbook*.ts): a run is a child of its incident, named by its run id. */
+export const runbookWorkflowId = (incidentId: string, runId: string): string => `${incidentId}-runbook-${runId}`;
+/** A responder runs a runbook by hand; refused for a resolved incident or bad inputs. */
+export const runRunbookUpdate = defineUpdate<RunbookStarted, [RunRunbookCommand]>('runRunbook');
+/** A fact, from a runbook child to its incident: a step ran, an approval waits, the run ended. */
+export const runbookEventSignal = defineSignal<[RunbookEvent]>('runbookEvent');
+/** Sent to the runbook child: approve or deny its pending approval step. */
+export const runbookApprovalUpdate = defineUpdate<{ step: string; decision: 'approve' | 'deny' }, [ApprovalDecision]>('runbookApproval');
 
 export const IncidentSeverityKey = defineSearchAttributeKey('IncidentSeverity', SearchAttributeType.KEYWORD);
 export const IncidentServiceKey = defineSearchAttributeKey('IncidentService', SearchAttributeType.KEYWORD);
@@ -60,4 +72,9 @@ export interface IncidentWorkflowInput {
   dedupKey: string;
   /** Set when the workflow continues as new: the state carried over. */
   carried?: { state?: IncidentState; alerts?: AlertEvent[] };
+  /**
+   * Continue as new once the history holds this many events, besides whenever the server
+   * suggests it (by default at 4 Ki events or 4 MiB). Carried over to the next run.
+   */
+  maxHistoryEvents?: number;
 }

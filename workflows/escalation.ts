@@ -71,8 +71,9 @@ async function page(ctx: Ctx, target: { policyId?: string; level?: number; userI
 
 /**
  * A continued-as-new run picks up a step that was already paged: the same people's rules
- * run again from the original page time, so due deliveries repeat their idempotency keys
- * (receivers dedup) and later ones still come on time.
+ * run again from the original page time; deliveries the timeline shows as done are
+ * skipped, ones that were in flight go again under their idempotency keys (receivers
+ * dedup), and later ones still come on time.
  */
 async function resumePage(ctx: Ctx, esc: EscalationState): Promise<void> {
   // The people paged are the ones recorded, not whoever the level would page now.

@@ -16,6 +16,7 @@ import {
   changeSeverity, escalateNow, reassign, recordEvent, refuseIfResolved, refuseReassign, refuseSeverityChange,
   refuseSnooze, snooze,
 } from './domain/incident-commands';
+import { allSourceAlertsResolved, applySourceAlerts } from './domain/source-alerts';
 import { escalateManually } from './escalation';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
@@ -47,10 +48,24 @@ export function registerHandlers(ctx: Ctx, hooks: HandlerHooks): void {
       ctx.open(openIncident(hooks.incidentId, hooks.runKey, alert));
       upsertSearchAttributes([{ key: IncidentSeverityKey, value: alert.severity }]);
     } else if (ctx.state().status === 'resolved') hooks.afterResolution.push(alert);
-    else ctx.apply((s) => applyRepeatAlert(s, alert));
+    else {
+      const before = ctx.state().severity;
+      ctx.apply((s) => applyRepeatAlert(s, alert));
+      // A more severe repeat re-plans the SLA timers and reminders, like a severity change.
+      if (ctx.state().severity !== before) ctx.severityVersion += 1;
+      // A delivery naming its alerts may also resolve the last of them.
+      if (alert.sourceAlerts && allSourceAlertsResolved(ctx.state())) hooks.source.resolvedAt = nowMs();
+    }
   });
   setHandler(alertResolvedSignal, (fact) => {
     if (!ctx.opened() || ctx.state().status === 'resolved') return;
+    if (fact.fingerprints) {
+      const sourceAlerts = fact.fingerprints.map((fingerprint) => ({ fingerprint, status: 'resolved' as const }));
+      const before = ctx.state();
+      ctx.apply((s) => applySourceAlerts(s, { source: fact.source, receivedAt: nowIso(), sourceAlerts }, (same) => same));
+      if (ctx.state() !== before && allSourceAlertsResolved(ctx.state())) hooks.source.resolvedAt = nowMs();
+      return;
+    }
     hooks.source.resolvedAt = nowMs();
     ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'alert_resolved', message: `Alert resolved at the source (${fact.source})` }));
   });

@@ -7,7 +7,7 @@
  * whole state.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, proxyActivities,
+  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, patched, proxyActivities,
   startChild, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { createStoreActivities } from '../activities/store';
@@ -16,6 +16,7 @@ import { applyRepeatAlert, openIncident, resolve, type IncidentState } from './d
 import { recordEvent } from './domain/incident-commands';
 import { runEscalation } from './escalation';
 import { registerHandlers, type HandlerHooks } from './handlers';
+import { registerRunbookHandlers, startTriggeredRunbooks } from './runbook-parent';
 import { createCtx, nowIso, oncall, PLACEHOLDER_PLAN, type Ctx } from './runtime';
 import { remindStatusUpdates, watchSla } from './sla';
 
@@ -43,12 +44,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     else ctx.apply((s) => applyRepeatAlert(s, alert));
   }
   registerHandlers(ctx, hooks);
+  registerRunbookHandlers(ctx);
 
   if (!(await condition(() => ctx.opened(), FIRST_ALERT_WAIT))) {
     log.warn('incident started without an alert; closing', { incidentId: input.incidentId });
     return undefined;
   }
   await prepare(ctx, input, hooks, carried === undefined);
+  // Runbooks the alert triggers start once per incident (not again after a continue-as-new).
+  if (carried === undefined && patched('runbook-automation')) void startTriggeredRunbooks(ctx);
 
   let projected = 0;
   void runProjector(ctx, () => projected, (seq) => (projected = seq));
@@ -57,7 +61,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void remindStatusUpdates(ctx);
   void autoResolve(ctx, hooks);
 
-  const handOver = () => workflowInfo().continueAsNewSuggested;
+  const limit = input.maxHistoryEvents;
+  const handOver = () => workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
   await runEscalation(ctx, handOver);
   await condition(() => allHandlersFinished() && projected >= ctx.state().seq);
 
@@ -69,7 +74,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (hooks.afterResolution.length > 0) {
     log.info('alert after resolution opens a new incident', { incidentId: input.incidentId });
     return continueAsNew<typeof incidentWorkflow>({
-      incidentId: input.incidentId, service: input.service, dedupKey: input.dedupKey,
+      incidentId: input.incidentId, service: input.service, dedupKey: input.dedupKey, maxHistoryEvents: limit,
       carried: { alerts: hooks.afterResolution },
     });
   }

@@ -1,3 +1,4 @@
 // The module the worker bundles (workflowsPath): every workflow type Vigil runs.
 export { incidentWorkflow } from './incident';
 export { postIncidentReviewWorkflow } from './review';
+export { runbookWorkflow } from './runbook';

@@ -8,7 +8,7 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCa
 import type { Recipient } from '../activities/oncall';
 import { recordEvent } from './domain/incident-commands';
 import { notificationIdempotencyKey, type Notification, type NotificationKind } from './domain/notification';
-import { notify, nowIso, nowMs, workflowId, type Ctx } from './runtime';
+import { notifyFor, nowIso, nowMs, workflowId, type Ctx } from './runtime';
 
 export interface PageStep {
   epoch: number;
@@ -67,13 +67,16 @@ async function deliver(
   const idempotencyKey = kind === 'page'
     ? notificationIdempotencyKey({ workflowId: workflowId(), runKey: s.runKey, userId: person.userId, channel: method.id, level: key.level ?? 0, loop: key.loop ?? 0, cycle: key.cycle, discriminator: key.discriminator })
     : notificationIdempotencyKey({ workflowId: workflowId(), runKey: s.runKey, userId: person.userId, channel: method.id, kind, cycle: key.cycle, discriminator: key.discriminator });
+  // A continued-as-new run resumes the step it was in: what the previous run already
+  // delivered (or saw refused) is on the timeline and is not sent again.
+  if (s.timeline.some((e) => (e.type === 'notified' || e.type === 'notification_failed') && e.data?.idempotencyKey === idempotencyKey)) return;
   const notification: Notification = {
     idempotencyKey, kind, incidentId: s.incidentId, incidentNumber: s.number, service: s.service, severity: s.severity,
     status: s.status, summary: s.summary, message, level: key.level, loop: key.loop,
     recipient: { userId: person.userId, name: person.name, contactMethod: method }, occurredAt: nowIso(),
   };
   try {
-    const receipt = await notify.sendNotification({ notification });
+    const receipt = await notifyFor(ctx.plan, method.type).sendNotification({ notification });
     ctx.apply((st) => recordEvent(st, {
       at: nowIso(), type: 'notified', message: `Notified ${person.userId} by ${receipt.channel} (${kind})`,
       data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },

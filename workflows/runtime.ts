@@ -7,14 +7,34 @@ import type { NotifyActivities } from '../activities/notify';
 import type { OnCallActivities, ServicePlan } from '../activities/oncall';
 import { IncidentAcknowledgedByKey, IncidentSeverityKey, IncidentStatusKey } from './contract';
 import type { IncidentState } from './domain/incident';
-import { NOTIFY_ACTIVITY_OPTIONS } from './domain/notification';
+import { NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from './domain/notification';
 import { DEFAULT_SEVERITY_TARGETS } from './domain/severity';
 
 export const oncall = proxyActivities<OnCallActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+/** Sends on the incident's own task queue: plans that predate per-channel queues, and tests. */
 export const notify = proxyActivities<NotifyActivities>(NOTIFY_ACTIVITY_OPTIONS);
+const channelNotify = new Map<string, NotifyActivities>();
+
+/**
+ * The notify stub for one channel type. When the plan says the worker serves per-channel
+ * queues (ServicePlan.notifyTaskQueues, recorded in history with the plan, so replay
+ * takes the same branch), sends go to `<incident task queue>-notify-<type>`, where a
+ * channel's own worker and rate limit keep one channel's trouble from delaying another;
+ * otherwise to the incident's task queue.
+ */
+export function notifyFor(plan: ServicePlan, channelType: string): NotifyActivities {
+  if (!(plan as ServicePlan & { notifyTaskQueues?: boolean }).notifyTaskQueues) return notify;
+  const taskQueue = notifyTaskQueue(workflowInfo().taskQueue, channelType);
+  let stub = channelNotify.get(taskQueue);
+  if (!stub) {
+    stub = proxyActivities<NotifyActivities>({ ...NOTIFY_ACTIVITY_OPTIONS, taskQueue });
+    channelNotify.set(taskQueue, stub);
+  }
+  return stub;
+}
 
 export interface Ctx {
   /** The incident; throws before the first alert has opened it. */

@@ -5,6 +5,7 @@
  * incident (the acknowledger, or the people last paged).
  */
 import { condition } from '@temporalio/workflow';
+import type { IncidentState } from './domain/incident';
 import { recordEvent, recordSlaBreach } from './domain/incident-commands';
 import { notifyFirstContact } from './paging';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
@@ -20,9 +21,18 @@ const met = (ctx: Ctx, sla: Sla) => {
 async function holders(ctx: Ctx) {
   const s = ctx.state();
   const ack = s.acknowledgedBy && ctx.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
-  const userIds = ack.length > 0 ? ack : s.assignedUserIds ?? s.escalation?.userIds ?? [];
+  const userIds = ack.length > 0 ? ack : s.assignedUserIds ?? (s.escalation?.userIds.length ? s.escalation.userIds : lastPaged(s));
   if (userIds.length === 0) return [];
   return (await oncall.resolveRecipients({ userIds })).recipients;
+}
+
+/** Who the last page reached (between steps, and after exhaustion, the cursor names nobody). */
+function lastPaged(s: IncidentState): string[] {
+  for (let i = s.timeline.length - 1; i >= 0; i--) {
+    const ids = s.timeline[i]?.type === 'escalated' ? s.timeline[i]?.data?.userIds : undefined;
+    if (Array.isArray(ids) && ids.length > 0) return ids as string[];
+  }
+  return [];
 }
 
 export async function watchSla(ctx: Ctx, sla: Sla): Promise<void> {

@@ -13,6 +13,10 @@ import { createLogChannel, logFields } from './log';
 export type { NotificationChannel, SendContext } from './channel';
 export { createLogChannel } from './log';
 export { createWebhookChannel, verifyWebhookSignature, signWebhook } from './webhook';
+export { createEmailChannel } from './email';
+export { createSmsChannel } from './sms';
+export { createSlackChannel, SLACK_ACTIONS } from './slack';
+export { createTeamsChannel } from './teams';
 
 export type NotifyChannels = Partial<Record<ContactMethodType, NotificationChannel>>;
 

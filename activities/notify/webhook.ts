@@ -14,6 +14,7 @@ import type { DeliveryReceipt, Notification, NotificationKind } from '../../work
 import type { IncidentStatus } from '../../workflows/domain/incident';
 import type { Severity } from '../../workflows/domain/severity';
 import { failureForError, failureForStatus, rejected, type NotificationChannel } from './channel';
+import { DEFAULT_TIMEOUT_MS, readSnippet } from './http';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature';
 
 export { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook, verifyWebhookSignature } from './signature';
@@ -49,9 +50,6 @@ export interface WebhookChannelDeps {
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUT_MS = 10_000;
-/** Enough of a refusal's body to say why on the timeline, not enough to flood it. */
-const SNIPPET_CHARS = 300;
 
 /** The JSON document receivers get. Same notification, same document, byte for byte. */
 export function webhookPayload(n: Notification): WebhookPayload {
@@ -150,24 +148,4 @@ function webhookUrl(address: string): URL {
     throw rejected('invalid webhook address: credentials in the URL are not supported', { reason: 'invalid_address' });
   }
   return url;
-}
-
-/** The start of a response body as one line; reading more would only hold the socket. */
-async function readSnippet(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < SNIPPET_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // A body cut short still leaves the status, which is what classifies the failure.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
 }

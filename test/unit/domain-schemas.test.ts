@@ -69,7 +69,7 @@ describe('schemas name the offending field', () => {
       'contactMethods.1.address: must be a Slack user id such as "U0123ABC"',
       'contactMethods.2.address: must be an http(s) URL',
       'contactMethods.3.address: must be an email address',
-      'contactMethods.4.type: type must be one of: email, sms, voice, slack, webhook',
+      'contactMethods.4.type: type must be one of: email, sms, voice, slack, webhook, teams',
     ]],
     ['user: negative delay and a typo', UserSchema, {
       ...user, notificationRules: [{ contactMethodId: 'slack', delayMinutes: -1 }], contactMethod: [],

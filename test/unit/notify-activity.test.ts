@@ -39,6 +39,7 @@ const ADDRESSES: Record<ContactMethodType, string> = {
   voice: '+15551234567',
   slack: 'U0123ABC',
   webhook: '',
+  teams: 'https://example.webhook.office.com/webhookb2/x',
 };
 
 function notification(type: ContactMethodType, address = ADDRESSES[type]): Notification {

@@ -16,9 +16,17 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   } catch {
     // already installed in this process
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: server } },
-  });
+  // The SDK gives the JVM 5 s to listen; on a loaded 2-core machine it can miss that once.
+  let env: TestWorkflowEnvironment | undefined;
+  for (let attempt = 1; !env; attempt++) {
+    try {
+      env = await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: server } },
+      });
+    } catch (err) {
+      if (attempt >= 3 || !/did not start within/.test(String(err))) throw err;
+    }
+  }
   // The Java test server implements AddSearchAttributes but not ListSearchAttributes.
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',

@@ -3,6 +3,7 @@
  * clock: every transition takes `now` (ISO string) so workflows and tests drive time.
  */
 import type { Severity } from './severity';
+import { applySourceAlerts, initialSourceAlerts, type SourceAlertRef, type TrackedAlert } from './source-alerts';
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';
 
@@ -16,6 +17,8 @@ export interface AlertEvent {
   details: Record<string, unknown>;
   /** When the API accepted it (ISO). */
   receivedAt: string;
+  /** The source's own alerts in this delivery, by fingerprint: re-sends that change none are no-ops. */
+  sourceAlerts?: SourceAlertRef[];
 }
 
 /** Who gives a command, and why. */
@@ -28,7 +31,8 @@ export type TimelineEventType =
   | 'triggered' | 'alert' | 'alert_resolved' | 'acknowledged' | 'resolved' | 'note'
   | 'escalated' | 'notified' | 'notification_failed' | 'escalation_exhausted'
   | 'retriggered' | 'reassigned' | 'snoozed' | 'severity_changed'
-  | 'sla_breach' | 'status_update_due' | 'maintenance' | 'numbered';
+  | 'sla_breach' | 'status_update_due' | 'maintenance' | 'numbered'
+  | 'runbook_started' | 'runbook_step' | 'runbook_approval' | 'runbook_notify' | 'runbook_succeeded' | 'runbook_failed';
 
 export interface TimelineEvent {
   at: string;
@@ -72,6 +76,8 @@ export interface IncidentState {
   /** Set by a reassign to another policy. */
   policyId?: string;
   inMaintenance?: boolean;
+  /** The source's alerts by fingerprint (Alertmanager, Grafana, PagerDuty Events), when it names them. */
+  sourceAlerts?: TrackedAlert[];
 }
 
 export interface EscalationState {
@@ -121,6 +127,7 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
     seq: 1,
     escalation: { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false },
     slaBreaches: [],
+    ...(alert.sourceAlerts ? { sourceAlerts: initialSourceAlerts(alert) } : {}),
   };
 }
 
@@ -129,14 +136,20 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
  * (never lowered) when the repeat is more severe.
  */
 export function applyRepeatAlert(state: IncidentState, alert: AlertEvent): IncidentState {
+  const { sourceAlerts } = alert;
+  if (sourceAlerts) return applySourceAlerts(state, { ...alert, sourceAlerts }, (s, note) => countRepeat(s, alert, note));
+  return countRepeat(state, alert);
+}
+
+function countRepeat(state: IncidentState, alert: AlertEvent, note = `Alert repeated by ${alert.source}`): IncidentState {
   const raised = SEVERITY_RANK[alert.severity] < SEVERITY_RANK[state.severity];
   const alertEvents = state.timeline.filter((e) => e.type === 'alert').length;
   const event: TimelineEvent = {
     at: alert.receivedAt,
     type: 'alert',
     message: raised
-      ? `Alert repeated by ${alert.source}; severity raised ${state.severity} -> ${alert.severity}`
-      : `Alert repeated by ${alert.source}`,
+      ? `${note}; severity raised ${state.severity} -> ${alert.severity}`
+      : note,
     data: { severity: alert.severity, source: alert.source, count: state.alertCount + 1 },
   };
   const keep = raised || alertEvents < MAX_ALERT_EVENTS;

@@ -124,6 +124,15 @@ function assertPosition(name: string, value: number): void {
 }
 
 /**
+ * The task queue serving one channel type's sends beside an incident task queue, e.g.
+ * `vigil-incidents-notify-slack`: each channel gets its own worker, concurrency and rate
+ * limit, so a channel stuck in retries (a Slack 429 storm) cannot hold back another's pages.
+ */
+export function notifyTaskQueue(incidentTaskQueue: string, channelType: string): string {
+  return `${incidentTaskQueue}-notify-${channelType}`;
+}
+
+/**
  * Activity options profile "notify". Retries with backoff on transient failures (5xx,
  * 408, 429, timeouts, network errors) for about four minutes; a receiver that refuses the
  * message (other 4xx, bad address) fails at once with `NotificationRejected`, which the

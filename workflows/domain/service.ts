@@ -15,6 +15,7 @@ import {
   strictObject,
   toEpochMs,
 } from './common';
+import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
 import { SEVERITIES, SeverityOverridesSchema, severityTargets } from './severity';
 
 export const INTEGRATION_SOURCES = ['pagerduty', 'alertmanager', 'grafana', 'generic'] as const;
@@ -26,6 +27,13 @@ export const IntegrationKeySchema = strictObject({
     .string()
     .length(32, 'must be exactly 32 characters')
     .regex(/^[a-z0-9]+$/, 'must contain only lowercase letters a-z and digits 0-9'),
+  /** How this integration's payloads map to incidents (see integration-mapping.ts). */
+  mapping: IntegrationMappingSchema.optional(),
+}).superRefine((k, ctx) => {
+  const misplaced = k.source === 'generic' ? Object.keys(k.mapping ?? {}) : k.source === 'pagerduty' ? LABEL_ONLY_FIELDS.filter((f) => k.mapping?.[f] !== undefined) : [];
+  for (const field of misplaced) {
+    ctx.addIssue({ code: 'custom', path: ['mapping', field], message: `does not apply to ${k.source} integrations` });
+  }
 });
 export type IntegrationKey = z.infer<typeof IntegrationKeySchema>;
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { IdSchema, NameSchema, TimeZoneSchema, reportDuplicates, strictObject } from './common';
 
-export const CONTACT_METHOD_TYPES = ['email', 'sms', 'voice', 'slack', 'webhook'] as const;
+export const CONTACT_METHOD_TYPES = ['email', 'sms', 'voice', 'slack', 'webhook', 'teams'] as const;
 export type ContactMethodType = (typeof CONTACT_METHOD_TYPES)[number];
 
 const E164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number, e.g. "+15551234567"');
@@ -23,6 +23,8 @@ export const ContactMethodSchema = z.discriminatedUnion(
     // Slack member ids: U... for workspace users, W... for Enterprise Grid users.
     contact('slack', z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'must be a Slack user id such as "U0123ABC"')),
     contact('webhook', z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+    // Microsoft Teams incoming webhook URL.
+    contact('teams', z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
   ],
   { error: () => `type must be one of: ${CONTACT_METHOD_TYPES.join(', ')}` },
 );

@@ -1,0 +1,49 @@
+/**
+ * What a person reads, shared by the human channels (email, SMS, Slack, Teams): a title
+ * line and a short description of what happened, from the same Notification.
+ */
+import type { Notification, NotificationKind } from '../../workflows/domain/notification';
+import type { Severity } from '../../workflows/domain/severity';
+
+/** Severity colours (Slack attachment colour, Teams themeColor, email accent). */
+export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = {
+  SEV1: '#D00000',
+  SEV2: '#F77F00',
+  SEV3: '#FCBF49',
+  SEV4: '#3A86FF',
+};
+
+const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
+  page: 'Incident triggered',
+  acknowledged: 'Incident acknowledged',
+  resolved: 'Incident resolved',
+  update: 'Incident update',
+  status_update_due: 'Status update due',
+  sla_breach: 'SLA breached',
+  escalation_exhausted: 'Escalation exhausted',
+};
+
+/** "#42" or the incident id when no number has been allocated yet. */
+export function incidentRef(n: Notification): string {
+  return n.incidentNumber === undefined ? n.incidentId : `#${n.incidentNumber}`;
+}
+
+/** e.g. "[SEV1] #42 checkout: Error rate above 5%". */
+export function titleLine(n: Notification): string {
+  return `[${n.severity}] ${incidentRef(n)} ${n.service}: ${n.summary}`;
+}
+
+/** e.g. "Incident triggered (escalation level 1, loop 1)" or the message of an update. */
+export function whatHappened(n: Notification): string {
+  const label = KIND_LABELS[n.kind] ?? n.kind;
+  const where = n.level === undefined ? '' : ` (escalation level ${n.level + 1}${n.loop === undefined ? '' : `, loop ${n.loop + 1}`})`;
+  return n.message ? `${label}${where}: ${n.message}` : `${label}${where}`;
+}
+
+/** Plain text for SMS and fallbacks: title, what happened, link. */
+export function plainText(n: Notification): string {
+  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, n.links?.incident].filter(Boolean).join('\n');
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);

@@ -1,0 +1,157 @@
+/**
+ * Slack channel: a Block Kit message with the severity colour, incident number, service,
+ * summary, link and Acknowledge / Resolve / Escalate buttons (action ids vigil_ack,
+ * vigil_resolve, vigil_escalate; value = incident id), handled by api/routes/slack.ts.
+ *
+ * Two ways to post, the bot token preferred when both are configured:
+ * - bot token: `chat.postMessage` at VIGIL_SLACK_API_URL (default https://slack.com/api)
+ *   to the contact's Slack user id (a direct message from the app). The idempotency key
+ *   goes in message `metadata` (event_type vigil_notification), where a reader can dedup.
+ * - incoming webhook (VIGIL_SLACK_WEBHOOK_URL): to the webhook's channel, mentioning the
+ *   user. Incoming webhooks have no idempotency support.
+ * Both also send an `idempotency-key` header, which Slack ignores and proxies may honour.
+ * Classification: HTTP 429 (Retry-After), 408 and 5xx transient; Web API answers 200
+ * with `{ok:false,error}`: `ratelimited` and Slack's own trouble (internal_error,
+ * fatal_error, service_unavailable, request_timeout) are transient, every other error
+ * (channel_not_found, invalid_auth, not_authed, account_inactive, ...) is rejected.
+ */
+import type { Logger } from '../../lib/logger';
+import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import { MAX_RETRY_AFTER_MS, parseRetryAfter, rejected, transient, type NotificationChannel } from './channel';
+import { SEVERITY_COLORS, incidentRef, titleLine, whatHappened } from './format';
+import { httpUrl, postOnce } from './http';
+
+export const SLACK_ACTIONS = { ack: 'vigil_ack', resolve: 'vigil_resolve', escalate: 'vigil_escalate' } as const;
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api';
+
+export interface SlackChannelDeps {
+  /** xoxb-... (VIGIL_SLACK_BOT_TOKEN). Never logged. */
+  botToken?: string;
+  /** Incoming webhook URL (VIGIL_SLACK_WEBHOOK_URL); carries a credential, never logged. */
+  webhookUrl?: string;
+  /** Web API base (VIGIL_SLACK_API_URL). */
+  apiUrl?: string;
+  timeoutMs?: number;
+  log: Logger;
+  fetch?: typeof globalThis.fetch;
+  now?: () => number;
+}
+
+const TRANSIENT_ERRORS = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+
+/** The message: top-level text (notifications, screen readers) and one coloured attachment of blocks. */
+export function slackMessage(n: Notification): { text: string; attachments: Array<Record<string, unknown>> } {
+  const link = n.links?.incident;
+  const fields = [
+    `*Incident*\n${incidentRef(n)}`,
+    `*Service*\n${n.service}`,
+    `*Severity*\n${n.severity}`,
+    `*Status*\n${n.status}`,
+  ].map((text) => ({ type: 'mrkdwn', text }));
+  const blocks: Array<Record<string, unknown>> = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(titleLine(n))}*\n${escapeMrkdwn(whatHappened(n))}` } },
+    { type: 'section', fields },
+  ];
+  if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open in Vigil>` }] });
+  if (n.status !== 'resolved') {
+    const button = (action: string, text: string, style?: 'primary' | 'danger') => ({
+      type: 'button', action_id: action, value: n.incidentId, text: { type: 'plain_text', text }, ...(style ? { style } : {}),
+    });
+    blocks.push({
+      type: 'actions',
+      block_id: 'vigil_incident_actions',
+      elements: [
+        ...(n.status === 'triggered' ? [button(SLACK_ACTIONS.ack, 'Acknowledge', 'primary')] : []),
+        button(SLACK_ACTIONS.resolve, 'Resolve'),
+        button(SLACK_ACTIONS.escalate, 'Escalate', 'danger'),
+      ],
+    });
+  }
+  return {
+    text: titleLine(n),
+    attachments: [{ color: SEVERITY_COLORS[n.severity] ?? '#888888', fallback: titleLine(n), blocks }],
+  };
+}
+
+export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel {
+  if (!deps.botToken && !deps.webhookUrl) throw new Error('Slack channel needs VIGIL_SLACK_BOT_TOKEN or VIGIL_SLACK_WEBHOOK_URL');
+  const apiBase = httpUrl(deps.apiUrl ?? DEFAULT_SLACK_API_URL);
+  if (!apiBase) throw new Error('VIGIL_SLACK_API_URL must be an http(s) URL');
+  const webhook = deps.webhookUrl ? httpUrl(deps.webhookUrl) : undefined;
+  if (deps.webhookUrl && !webhook) throw new Error('VIGIL_SLACK_WEBHOOK_URL must be an http(s) URL');
+  const postMessageUrl = new URL(`${apiBase.pathname.replace(/\/$/, '')}/chat.postMessage`, apiBase);
+  const now = deps.now ?? Date.now;
+
+  return {
+    type: 'slack',
+    async send(n, ctx): Promise<DeliveryReceipt> {
+      const userId = n.recipient.contactMethod.address;
+      if (!/^[UW][A-Z0-9]{6,20}$/.test(userId)) throw rejected('invalid Slack user id', { reason: 'invalid_address' });
+      const message = slackMessage(n);
+      const common = { timeoutMs: deps.timeoutMs, fetch: deps.fetch, now };
+      const receipt = (status: number, providerMessageId?: string): DeliveryReceipt => ({
+        channel: 'slack', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString(), status,
+        ...(providerMessageId ? { providerMessageId } : {}),
+      });
+
+      if (deps.botToken) {
+        const res = await postOnce(postMessageUrl, ctx, {
+          ...common,
+          what: `slack api ${postMessageUrl.host}`,
+          headers: {
+            authorization: `Bearer ${deps.botToken}`,
+            'content-type': 'application/json; charset=utf-8',
+            'user-agent': 'Vigil',
+            'idempotency-key': n.idempotencyKey,
+          },
+          body: JSON.stringify({
+            channel: userId,
+            ...message,
+            unfurl_links: false,
+            metadata: { event_type: 'vigil_notification', event_payload: { idempotency_key: n.idempotencyKey, incident_id: n.incidentId } },
+          }),
+        });
+        const answer = parseSlackAnswer(res.text);
+        if (!answer.ok) {
+          const error = answer.error ?? 'unknown_error';
+          const details = { status: res.status, slackError: error };
+          if (TRANSIENT_ERRORS.has(error)) {
+            const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
+            throw transient(`slack api answered ${error}`, { details, ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) }) });
+          }
+          throw rejected(`slack api refused the message: ${error}`, details);
+        }
+        deps.log.debug({ idempotencyKey: n.idempotencyKey, status: res.status }, 'slack message posted');
+        return receipt(res.status, answer.ts);
+      }
+
+      const url = webhook as URL;
+      const res = await postOnce(url, ctx, {
+        ...common,
+        what: `slack webhook ${url.host}`,
+        headers: { 'content-type': 'application/json', 'user-agent': 'Vigil', 'idempotency-key': n.idempotencyKey },
+        body: JSON.stringify({ ...message, text: `<@${userId}> ${message.text}` }),
+      });
+      deps.log.debug({ idempotencyKey: n.idempotencyKey, status: res.status }, 'slack webhook delivered');
+      return receipt(res.status);
+    },
+  };
+}
+
+function parseSlackAnswer(text: string): { ok: boolean; error?: string; ts?: string } {
+  try {
+    const body = JSON.parse(text) as { ok?: unknown; error?: unknown; ts?: unknown };
+    return {
+      ok: body.ok === true,
+      ...(typeof body.error === 'string' ? { error: body.error } : {}),
+      ...(typeof body.ts === 'string' ? { ts: body.ts } : {}),
+    };
+  } catch {
+    return { ok: false, error: 'invalid_response' };
+  }
+}
+
+/** Slack's three control characters in mrkdwn. */
+export function escapeMrkdwn(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

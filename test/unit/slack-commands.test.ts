@@ -1,0 +1,145 @@
+/**
+ * `/incident` commands and button presses through the signed routes with a fake gateway:
+ * an immediate answer, the outcome posted to response_url (only under the allowed
+ * prefix), user mapping, and number lookup.
+ */
+import express from 'express';
+import pino from 'pino';
+import request from 'supertest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slackRoutes } from '../../api/routes/slack';
+import { signSlackRequest } from '../../api/slack/verify';
+import { conflict } from '../../api/errors';
+import type { IncidentGateway } from '../../api/incident-gateway';
+import type { SlackDirectory } from '../../api/slack/directory';
+import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver';
+
+const SECRET = 'slack-signing-secret-0123';
+const ID = 'incident-checkout-0123456789abcdef01234567';
+let rx: HttpReceiver;
+let calls: Array<{ name: string; id: string; cmd: unknown }>;
+let ingested: AlertEvent[];
+
+const state = (over: Partial<IncidentState> = {}) => ({ incidentId: ID, number: 7, service: 'checkout', summary: 'Payments failing', severity: 'SEV2', status: 'acknowledged', createdAt: '2025-01-01T00:00:00Z', alertCount: 1, ...over }) as unknown as IncidentState;
+
+const incidents: IncidentGateway = {
+  async ingest(alert) { ingested.push(alert); return { incidentId: 'incident-checkout-aaaaaaaaaaaaaaaaaaaaaaaa' }; },
+  async sourceResolved() { return { incidentId: ID, delivered: true }; },
+  async state() { return state({ status: 'triggered' }); },
+  async command(id, name, cmd) {
+    calls.push({ name, id, cmd });
+    if (name === 'acknowledge' && calls.filter((c) => c.name === 'acknowledge').length > 1) throw conflict('incident is already acknowledged');
+    return state({ status: name === 'resolve' ? 'resolved' : name === 'escalate' ? 'triggered' : 'acknowledged' });
+  },
+  async note() {},
+};
+const directory: SlackDirectory = {
+  userBySlackId: async (id) => (id === 'U0ALICE1' ? { id: 'alice', name: 'Alice' } : undefined),
+  incidentIdByNumber: async (n) => (n === 7 ? ID : undefined),
+  serviceExists: async (s) => s === 'checkout',
+  onCall: async (s) => (s === 'checkout' ? { inMaintenance: false, levels: [{ level: 1, names: ['Alice'] }, { level: 2, names: [] }] } : undefined),
+};
+
+function app() {
+  const a = express();
+  a.use('/slack', slackRoutes({ signingSecret: SECRET, incidents, log: pino({ level: 'silent' }), directory, responseUrlPrefix: `${rx.base}/` }));
+  return a;
+}
+function signed(path: string, form: Record<string, string>) {
+  const raw = new URLSearchParams(form).toString();
+  const ts = String(Math.floor(Date.now() / 1000));
+  return request(app()).post(path).set('content-type', 'application/x-www-form-urlencoded')
+    .set('x-slack-request-timestamp', ts).set('x-slack-signature', signSlackRequest(SECRET, ts, raw)).send(raw);
+}
+const slash = (text: string, user = 'U0ALICE1') =>
+  signed('/slack/commands', { command: '/incident', text, user_id: user, user_name: 'alice', channel_id: 'C1', team_id: 'T1', response_url: `${rx.base}/respond`, trigger_id: 't' });
+async function posted(n = 1): Promise<{ text: string; response_type: string }> {
+  await rx.waitFor('response_url post', () => rx.received.length >= n, 5000);
+  return JSON.parse(rx.received[n - 1]?.body ?? '{}');
+}
+
+beforeEach(async () => {
+  rx = await startHttpReceiver();
+  calls = [];
+  ingested = [];
+});
+afterEach(async () => {
+  await rx.close();
+});
+
+describe('slash command /incident', () => {
+  it('ack by number: answers at once, acknowledges as the mapped user, posts the result', async () => {
+    const res = await slash('ack 7');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(res.body.text).toContain('Working on');
+    const result = await posted();
+    expect(calls).toEqual([{ name: 'acknowledge', id: ID, cmd: { by: 'alice' } }]);
+    expect(result.text).toContain('#7');
+    expect(result.text).toContain('acknowledged by alice');
+  });
+
+  it('resolve by id with a note', async () => {
+    await slash(`resolve ${ID} rolled back the deploy`);
+    await posted();
+    expect(calls).toEqual([{ name: 'resolve', id: ID, cmd: { by: 'alice', note: 'rolled back the deploy' } }]);
+  });
+
+  it('a refused update is reported, not swallowed', async () => {
+    await slash('ack #7');
+    await posted(1);
+    await slash('ack #7');
+    expect((await posted(2)).text).toContain('Refused: incident is already acknowledged');
+  });
+
+  it('status, oncall, unknown number, declare, help', async () => {
+    await slash('status 7');
+    expect((await posted(1)).text).toContain('Status: triggered');
+    await slash('oncall checkout');
+    expect((await posted(2)).text).toMatch(/Level 1: Alice\nLevel 2: nobody/);
+    await slash('ack 99');
+    expect((await posted(3)).text).toBe('No incident #99.');
+    await slash('declare sev1 checkout Card payments down');
+    expect((await posted(4)).text).toContain('Incident declared by alice on checkout [SEV1]');
+    expect(ingested[0]).toMatchObject({ source: 'slack', service: 'checkout', severity: 'SEV1', summary: 'Card payments down' });
+    await slash('frobnicate');
+    expect((await posted(5)).text).toContain('Unknown command "frobnicate"');
+  });
+
+  it('an unknown Slack user is told so, at once, and nothing runs', async () => {
+    const res = await slash('ack 7', 'U0STRANGER');
+    expect(res.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(res.body.text).toContain('not mapped to a Vigil user');
+    expect(calls).toHaveLength(0);
+  });
+
+  it('never posts to a response_url outside the allowed prefix', async () => {
+    await signed('/slack/commands', { command: '/incident', text: 'ack 7', user_id: 'U0ALICE1', response_url: 'http://169.254.169.254/latest' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toHaveLength(1);
+    expect(rx.received).toHaveLength(0);
+  });
+});
+
+describe('interactive buttons', () => {
+  const press = (actionId: string, user = 'U0ALICE1') => signed('/slack/interactions', {
+    payload: JSON.stringify({ type: 'block_actions', user: { id: user, username: 'alice' }, response_url: `${rx.base}/respond`, actions: [{ action_id: actionId, value: ID }] }),
+  });
+
+  it.each([['vigil_ack', 'acknowledge'], ['vigil_resolve', 'resolve'], ['vigil_escalate', 'escalate']])('%s runs %s', async (actionId, name) => {
+    const res = await press(actionId);
+    expect(res.status).toBe(200);
+    const result = await posted();
+    expect(calls).toEqual([{ name, id: ID, cmd: { by: 'alice' } }]);
+    expect(result).toMatchObject({ replace_original: false });
+  });
+
+  it('an unknown Slack user gets an ephemeral "not mapped" answer', async () => {
+    await press('vigil_ack', 'U0STRANGER');
+    const result = await posted();
+    expect(result).toMatchObject({ response_type: 'ephemeral' });
+    expect(result.text).toContain('not mapped');
+    expect(calls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * Shared mocks and drivers for the incident workflow tests on the time-skipping server: a
+ * service plan whose policy runs in real minutes, a small directory of people with their
+ * notification rules, a recorder of every notification, and an incident driver that moves
+ * server time to absolute instants.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { vi } from 'vitest';
+import type { NotifyActivities } from '../../activities/notify';
+import type { OnCallActivities, Recipient, ServicePlan } from '../../activities/oncall';
+import type { ReviewActivities, StoreReviewInput } from '../../activities/review';
+import type { RunbookActivities } from '../../activities/runbook';
+import type { createStoreActivities } from '../../activities/store';
+import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
+import type { EscalationPolicy } from '../../workflows/domain/policy';
+import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
+import type { NotificationKind } from '../../workflows/domain/notification';
+import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../workflows/domain/severity';
+import { incidentWorkflow } from '../../workflows/incident';
+import { workflowsPath } from './env';
+
+export const MIN = 60_000;
+export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
+
+/** Level 1 pages a and waits 5 min, level 2 pages b and waits 15 min; two passes in all. */
+export const POLICY: EscalationPolicy = {
+  id: 'primary',
+  name: 'Primary',
+  levels: [
+    { delayMinutes: 5, targets: [{ type: 'user', id: 'a' }] },
+    { delayMinutes: 15, targets: [{ type: 'user', id: 'b' }] },
+  ],
+  loops: 1,
+  ackTimeoutMinutes: 30,
+};
+
+const hook = (userId: string) => ({ id: `${userId}-hook`, type: 'webhook' as const, address: `https://hooks.example.com/${userId}` });
+
+/** a: webhook at once, SMS after 5 min; b and c: webhook at once. */
+export const PEOPLE: Record<string, Recipient> = {
+  a: { userId: 'a', name: 'Ada', rules: [
+    { delayMinutes: 0, contactMethod: hook('a') },
+    { delayMinutes: 5, contactMethod: { id: 'a-sms', type: 'sms', address: '+15550000001' } },
+  ] },
+  b: { userId: 'b', name: 'Bo', rules: [{ delayMinutes: 0, contactMethod: hook('b') }] },
+  c: { userId: 'c', name: 'Cy', rules: [{ delayMinutes: 0, contactMethod: hook('c') }] },
+};
+const TEAMS: Record<string, string[]> = { t: ['a', 'b'] };
+
+export function servicePlan(over: Partial<ServicePlan> = {}): ServicePlan {
+  return {
+    found: true, serviceName: 'Checkout', teamId: 't', policy: POLICY, targets: { ...DEFAULT_SEVERITY_TARGETS },
+    inMaintenance: false, autoResolve: { mode: 'never' }, knownUserIds: Object.keys(PEOPLE),
+    knownPolicyIds: [POLICY.id], minuteMs: MIN, ...over,
+  };
+}
+
+/** One sendNotification call, as the receiver would see it. */
+export interface Sent {
+  kind: NotificationKind;
+  userId: string;
+  methodId: string;
+  level?: number;
+  loop?: number;
+  key: string;
+  /** occurredAt: workflow time when the workflow decided to notify. */
+  atMs: number;
+  message?: string;
+}
+
+type AllActivities = ReturnType<typeof createStoreActivities> & OnCallActivities & NotifyActivities & ReviewActivities
+  & Pick<RunbookActivities, 'planRunbooks'>;
+
+export interface Mocks {
+  activities: AllActivities;
+  sent: Sent[];
+  reviews: StoreReviewInput[];
+  recipientCalls: number;
+  numbersAllocated: number;
+  /** While true the read-model write fails (and retries), which keeps a resolved incident open. */
+  storeDown: boolean;
+}
+
+export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
+  const people = (ids: readonly string[]) => ({
+    recipients: ids.flatMap((id) => (PEOPLE[id] ? [PEOPLE[id]] : [])),
+    problems: ids.filter((id) => !PEOPLE[id]).map((id) => `user "${id}" does not exist`),
+  });
+  const mocks: Mocks = { sent: [], reviews: [], recipientCalls: 0, numbersAllocated: 0, storeDown: false, activities: {
+    async upsertIncidentRecord() {
+      if (mocks.storeDown) throw new Error('mongodb unavailable');
+      return { written: true };
+    },
+    async loadServicePlan() {
+      return plan;
+    },
+    async resolveRecipients(input) {
+      mocks.recipientCalls += 1;
+      if (input.userIds) return people(input.userIds);
+      if (input.teamId) return people(TEAMS[input.teamId] ?? []);
+      const level = plan.policy?.levels[input.level ?? -1];
+      return people(level?.targets.map((t) => t.id) ?? []);
+    },
+    async allocateIncidentNumber() {
+      mocks.numbersAllocated += 1;
+      return 42;
+    },
+    // No runbook matches: these tests are about escalation (runbook tests have their own).
+    async planRunbooks() {
+      return { runs: [], refused: [] };
+    },
+    async storeReview(input) {
+      mocks.reviews.push(input);
+      return { reviewId: `${input.incidentId}:${input.runKey}`, created: true };
+    },
+    async sendNotification({ notification: n }) {
+      mocks.sent.push({
+        kind: n.kind, userId: n.recipient.userId, methodId: n.recipient.contactMethod.id, level: n.level, loop: n.loop,
+        key: n.idempotencyKey, atMs: Date.parse(n.occurredAt), message: n.message,
+      });
+      return { channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt };
+    },
+  } };
+  return mocks;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundled once per test file: each Worker.create with workflowsPath would bundle again. */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath }));
+
+/** An open incident under test: its handle, its creation instant and ways to move time. */
+export interface Incident {
+  handle: WorkflowHandle<typeof incidentWorkflow>;
+  /** createdAt (the alert's receivedAt), ms. */
+  t0: number;
+  state(): Promise<IncidentState>;
+  /** Moves server time to `atMs` (no-op if already past). */
+  sleepTo(atMs: number): Promise<void>;
+  /** Retries `check` for up to 10 s of real time: deliveries may still be in flight after a sleep. */
+  eventually<T>(check: () => T | Promise<T>): Promise<T>;
+  /** Resolves the incident and waits until it has closed. */
+  finish(by?: string): Promise<IncidentState>;
+  /** Waits until the workflow and its review child have finished. */
+  closed(): Promise<IncidentState>;
+}
+
+/** The alert of incident `id` (its dedup key), received at `atMs`. */
+export const alertOf = (id: string, severity: Severity, atMs: number): AlertEvent => ({
+  source: 'test', dedupKey: id, service: 'checkout', summary: 'Checkout 5xx', severity, details: {}, receivedAt: new Date(atMs).toISOString(),
+});
+
+/**
+ * Opens an incident (alert received now, server time) and runs `body` with a worker up.
+ * Whatever the outcome, the incident and its review child are finished or terminated
+ * before the worker stops: a workflow task left without a worker would hold back time
+ * skipping for the next test on the same server.
+ */
+export async function withIncident(
+  env: TestWorkflowEnvironment, mocks: Mocks, opts: { id: string; severity?: Severity; maxHistoryEvents?: number },
+  body: (inc: Incident) => Promise<void>,
+): Promise<void> {
+  const taskQueue = `tq-${opts.id}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: mocks.activities,
+  });
+  await worker.runUntil(async () => {
+    const t0 = await env.currentTimeMs();
+    const handle = await env.client.workflow.signalWithStart(incidentWorkflow, {
+      workflowId: opts.id, taskQueue, args: [{ incidentId: opts.id, service: 'checkout', dedupKey: opts.id, maxHistoryEvents: opts.maxHistoryEvents }],
+      signal: alertFiredSignal, signalArgs: [alertOf(opts.id, opts.severity ?? 'SEV3', t0)],
+    });
+    // The first run's id is the incident's runKey, which names its review child.
+    const review = env.client.workflow.getHandle(reviewWorkflowId(opts.id, handle.signaledRunId));
+    const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 25 });
+    const inc: Incident = {
+      handle, t0, eventually,
+      state: () => handle.query(incidentStateQuery),
+      async sleepTo(atMs) {
+        const ms = atMs - (await env.currentTimeMs());
+        if (ms > 0) await env.sleep(ms);
+      },
+      async finish(by = 'a') {
+        // Resolve only once every send the mocks ran is on the timeline. A resolve landing
+        // in the same workflow task as a send's completion makes the SDK request the
+        // cancellation of an activity that has just completed; the real server takes that
+        // in its stride, the Java test server answers ACTIVITY_UNKNOWN and stops skipping time.
+        await eventually(async () => {
+          const recorded = (await inc.state()).timeline.filter((e) => e.type === 'notified' || e.type === 'notification_failed').length;
+          if (recorded < mocks.sent.length) throw new Error(`${mocks.sent.length - recorded} sends not yet on the timeline`);
+        });
+        await handle.executeUpdate(resolveUpdate, { args: [{ by }] });
+        return inc.closed();
+      },
+      async closed() {
+        const final = await handle.result();
+        if (!final) throw new Error('the incident closed without a state');
+        await review.result();
+        return final;
+      },
+    };
+    try {
+      // The plan, the number and the first page come from activities; wait until they have run.
+      await eventually(async () => {
+        if ((await inc.state()).number === undefined) throw new Error('not prepared yet');
+      });
+      await body(inc);
+    } finally {
+      await Promise.all([handle, review].map(terminateIfRunning));
+    }
+  });
+}
+
+async function terminateIfRunning(handle: WorkflowHandle): Promise<void> {
+  const status = await handle.describe().then((d) => d.status.name, () => 'NOT_FOUND');
+  if (status === 'RUNNING') await handle.terminate('test over');
+}
+
+/** With VIGIL_RECORD_HISTORIES=1, writes the workflow's history to histories/<name>.json. */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.VIGIL_RECORD_HISTORIES) return;
+  mkdirSync(HISTORIES_DIR, { recursive: true });
+  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(await handle.fetchHistory(), null, 1)}\n`);
+}
+
+/** Pages as "<minutes after from> <user>/<method> L<level>R<loop>", minutes floored: an early page shows. */
+export function pages(sent: readonly Sent[], fromMs: number): string[] {
+  return sent
+    .filter((n) => n.kind === 'page')
+    .sort((x, y) => x.atMs - y.atMs || x.key.localeCompare(y.key))
+    .map((n) => `${Math.floor((n.atMs - fromMs) / MIN)}m ${n.userId}/${n.methodId} L${(n.level ?? 0) + 1}R${(n.loop ?? 0) + 1}`);
+}
+
+export const eventsOf = (s: IncidentState, type: IncidentState['timeline'][number]['type']) => s.timeline.filter((e) => e.type === type);
+
+/** When level 1 was first paged (ms), once its first delivery has gone out. */
+export async function firstPage(inc: Incident, mocks: Mocks): Promise<number> {
+  return inc.eventually(async () => {
+    const at = (await inc.state()).escalation?.pagedAt;
+    if (!at || !mocks.sent.some((n) => n.kind === 'page')) throw new Error('not paged yet');
+    return Date.parse(at);
+  });
+}
+
+/** Idempotency keys without their "<workflow id>:<run key>:" prefix, sorted. */
+export const keyTails = (sent: readonly Sent[], s: IncidentState): string[] =>
+  sent.map((n) => n.key.slice(`${s.incidentId}:${s.runKey}:`.length)).sort();
+
+/**
+ * At `ms` or up to 2 s after: the server starts a timer when the workflow task completes,
+ * and an activity (recipients) may come between a timer and the page it leads to.
+ */
+export const within = (ms: number) => (actual: number): boolean => actual >= ms && actual < ms + 2_000;
