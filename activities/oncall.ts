@@ -19,6 +19,12 @@ export interface ServicePlan {
   knownUserIds: string[];
   knownPolicyIds: string[];
   minuteMs: number;
+  /**
+   * Send each contact type on its own task queue (`<queue>-notify-<type>`). Set by the
+   * worker that runs those queues; absent in plans recorded before them (and in tests that
+   * run one queue), which keep sending on the incident's queue.
+   */
+  notifyTaskQueues?: boolean;
 }
 
 /** One person to page and their personal notification rules, in delay order. */

@@ -26,7 +26,7 @@ const channelNotify = new Map<string, NotifyActivities>();
  * otherwise to the incident's task queue.
  */
 export function notifyFor(plan: ServicePlan, channelType: string): NotifyActivities {
-  if (!(plan as ServicePlan & { notifyTaskQueues?: boolean }).notifyTaskQueues) return notify;
+  if (!plan.notifyTaskQueues) return notify;
   const taskQueue = notifyTaskQueue(workflowInfo().taskQueue, channelType);
   let stub = channelNotify.get(taskQueue);
   if (!stub) {
