@@ -124,7 +124,7 @@ export async function createWorker(config: Config, log: Logger): Promise<Workers
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
   });
-  const { sendNotification } = createNotifyActivities({ channels, log });
+  const { sendNotification, updateNotification } = createNotifyActivities({ channels, log });
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -133,7 +133,7 @@ export async function createWorker(config: Config, log: Logger): Promise<Workers
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: layout.taskQueue,
-        activities: { sendNotification },
+        activities: { sendNotification, updateNotification },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
         shutdownGraceTime: '10 seconds',

@@ -16,6 +16,7 @@ import { applyRepeatAlert, openIncident, resolve, type IncidentState } from './d
 import { recordEvent } from './domain/incident-commands';
 import { runEscalation } from './escalation';
 import { registerHandlers, type HandlerHooks } from './handlers';
+import { startMessageSync } from './messages';
 import { registerRunbookHandlers, startTriggeredRunbooks } from './runbook-parent';
 import { createCtx, nowIso, oncall, PLACEHOLDER_PLAN, type Ctx } from './runtime';
 import { remindStatusUpdates, watchSla } from './sla';
@@ -53,6 +54,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   await prepare(ctx, input, hooks, carried === undefined);
   // Runbooks the alert triggers start once per incident (not again after a continue-as-new).
   if (carried === undefined && patched('runbook-automation')) void startTriggeredRunbooks(ctx);
+  // Slack messages follow the incident's state; the incident ends once they show it.
+  const messagesSynced = patched('message-sync') ? startMessageSync(ctx) : () => true;
 
   let projected = 0;
   void runProjector(ctx, () => projected, (seq) => (projected = seq));
@@ -64,7 +67,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const limit = input.maxHistoryEvents;
   const handOver = () => workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
   await runEscalation(ctx, handOver);
-  await condition(() => allHandlersFinished() && projected >= ctx.state().seq);
+  await condition(() => allHandlersFinished() && projected >= ctx.state().seq && messagesSynced());
 
   if (ctx.state().status !== 'resolved') {
     log.info('history is long; continuing as new with the incident state', { incidentId: input.incidentId });

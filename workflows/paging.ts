@@ -7,7 +7,9 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import type { Recipient } from '../activities/oncall';
 import { recordEvent } from './domain/incident-commands';
-import { notificationIdempotencyKey, type Notification, type NotificationKind } from './domain/notification';
+import type { TimelineEvent } from './domain/incident';
+import { messageView, notificationIdempotencyKey, type Notification, type NotificationKind } from './domain/notification';
+import { postedMessage, postedMessageData } from './domain/posted-message';
 import { notifyFor, nowIso, nowMs, workflowId, type Ctx } from './runtime';
 
 export interface PageStep {
@@ -73,14 +75,20 @@ async function deliver(
   const notification: Notification = {
     idempotencyKey, kind, incidentId: s.incidentId, incidentNumber: s.number, service: s.service, severity: s.severity,
     status: s.status, summary: s.summary, message, level: key.level, loop: key.loop,
+    acknowledgedBy: s.acknowledgedBy, resolvedBy: s.resolvedBy,
     recipient: { userId: person.userId, name: person.name, contactMethod: method }, occurredAt: nowIso(),
   };
+  ctx.sending += 1;
   try {
     const receipt = await notifyFor(ctx.plan, method.type).sendNotification({ notification });
-    ctx.apply((st) => recordEvent(st, {
+    const posted = postedMessageData(receipt.messageRef, messageView(notification), notification);
+    const event: TimelineEvent = {
       at: nowIso(), type: 'notified', message: `Notified ${person.userId} by ${receipt.channel} (${kind})`,
-      data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },
-    }));
+      data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey, ...posted },
+    };
+    ctx.apply((st) => recordEvent(st, event));
+    const message = postedMessage(event);
+    if (message) ctx.messages.push(message);
   } catch (err) {
     if (isCancellation(err)) return; // acknowledged or re-planned while sending: nothing to report
     const cause = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
@@ -88,5 +96,7 @@ async function deliver(
       at: nowIso(), type: 'notification_failed', message: `Could not notify ${person.userId} by ${method.type}: ${cause}`,
       data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey },
     }));
+  } finally {
+    ctx.sending -= 1;
   }
 }

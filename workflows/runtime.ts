@@ -7,7 +7,8 @@ import type { NotifyActivities } from '../activities/notify';
 import type { OnCallActivities, ServicePlan } from '../activities/oncall';
 import { IncidentAcknowledgedByKey, IncidentSeverityKey, IncidentStatusKey } from './contract';
 import type { IncidentState } from './domain/incident';
-import { NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from './domain/notification';
+import { messageView, NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from './domain/notification';
+import { postedMessage, type PostedMessage } from './domain/posted-message';
 import { DEFAULT_SEVERITY_TARGETS } from './domain/severity';
 
 export const oncall = proxyActivities<OnCallActivities>({
@@ -49,6 +50,10 @@ export interface Ctx {
   manualEscalations: number;
   /** Bumped by a severity change: SLA timers re-plan. */
   severityVersion: number;
+  /** Posted messages that can be updated in place (messages.ts). */
+  messages: PostedMessage[];
+  /** Sends in flight: the incident ends only after their messages are recorded and updated. */
+  sending: number;
 }
 
 /** Until the service plan is loaded: page nobody, default SLA targets. */
@@ -89,6 +94,12 @@ export function createCtx(initial: IncidentState | undefined, plan: ServicePlan)
     plan,
     manualEscalations: 0,
     severityVersion: 0,
+    // A run hands over only once its messages show its state: they show the carried one.
+    messages: (initial?.timeline ?? []).flatMap((e) => {
+      const m = postedMessage(e);
+      return m ? [{ ...m, shown: messageView(initial as IncidentState) }] : [];
+    }),
+    sending: 0,
   };
 }
 

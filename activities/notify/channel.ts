@@ -8,6 +8,7 @@ import {
   NOTIFICATION_REJECTED,
   NOTIFICATION_TRANSIENT,
   type DeliveryReceipt,
+  type MessageRef,
   type Notification,
 } from '../../workflows/domain/notification';
 
@@ -23,6 +24,11 @@ export interface NotificationChannel {
    * (permanent) or NotificationTransient (retry later).
    */
   send(notification: Notification, ctx: SendContext): Promise<DeliveryReceipt>;
+  /**
+   * Channels whose receipts carry a `messageRef` rewrite that message with the incident as
+   * it is now (status, who acknowledged, buttons); same failure classification as send.
+   */
+  update?(notification: Notification, ref: MessageRef, ctx: SendContext): Promise<DeliveryReceipt>;
 }
 
 /**

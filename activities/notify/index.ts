@@ -1,13 +1,14 @@
 /**
- * Notify activities: one activity that delivers a Notification through the channel for
- * the recipient's contact type. The worker builds the channels (with their secrets and
+ * Notify activities: sendNotification delivers a Notification through the channel for
+ * the recipient's contact type; updateNotification rewrites a message sent earlier (Slack)
+ * as the incident changes state. The worker builds the channels (with their secrets and
  * clients) and passes them in; nothing here connects at import time.
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { DeliveryReceipt, MessageRef, Notification } from '../../workflows/domain/notification';
 import type { ContactMethodType } from '../../workflows/domain/user';
-import { failureForError, rejected, type NotificationChannel } from './channel';
+import { failureForError, rejected, type NotificationChannel, type SendContext } from './channel';
 import { createLogChannel, logFields } from './log';
 
 export type { NotificationChannel, SendContext } from './channel';
@@ -20,11 +21,45 @@ export { createTeamsChannel } from './teams';
 
 export type NotifyChannels = Partial<Record<ContactMethodType, NotificationChannel>>;
 
-export function createNotifyActivities(deps: { channels: NotifyChannels; log: Logger }) {
+export interface NotifyDeps {
+  channels: NotifyChannels;
+  log: Logger;
+  /**
+   * Links a notification carries (the incident page a responder opens), added here, in
+   * the activity, so the workflow never holds the signing secret. Absent: no links.
+   */
+  links?: (n: Notification) => Notification['links'] | undefined;
+}
+
+export function createNotifyActivities(deps: NotifyDeps) {
   const fallback = createLogChannel({ log: deps.log });
   const channelFor = (type: string): NotificationChannel =>
     // hasOwn: the type arrives as data, and "constructor" must not find Object's.
     (Object.hasOwn(deps.channels, type) ? deps.channels[type as ContactMethodType] : undefined) ?? fallback;
+
+  /** One delivery attempt through the notification's channel, logged and classified. */
+  async function attempt(
+    done: string,
+    notification: Notification,
+    run: (channel: NotificationChannel, n: Notification, ctx: SendContext) => Promise<DeliveryReceipt>,
+  ): Promise<DeliveryReceipt> {
+    const links = deps.links?.(notification);
+    const n: Notification = links ? { ...notification, links: { ...notification.links, ...links } } : notification;
+    // Absent when called outside a worker (scripts, plain tests): then nothing cancels.
+    const context = asyncLocalStorage.getStore();
+    const channel = channelFor(n.recipient.contactMethod.type);
+    const fields = { ...logFields(n), channel: channel.type, attempt: context?.info.attempt };
+    try {
+      if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
+      const receipt = await run(channel, n, context ? { signal: context.cancellationSignal } : {});
+      deps.log.info({ ...fields, status: receipt.status }, `notification ${done}`);
+      return receipt;
+    } catch (err) {
+      const failure = failureForError(err, `${channel.type} channel`, context?.cancellationSignal);
+      deps.log.warn({ ...fields, err: failure }, done === 'delivered' ? 'notification failed' : `notification not ${done}`);
+      throw failure;
+    }
+  }
 
   return {
     /**
@@ -43,21 +78,20 @@ export function createNotifyActivities(deps: { channels: NotifyChannels; log: Lo
      * contact method), and receivers dedup on it.
      */
     async sendNotification(input: { notification: Notification }): Promise<DeliveryReceipt> {
-      const n = input.notification;
-      // Absent when called outside a worker (scripts, plain tests): then nothing cancels.
-      const context = asyncLocalStorage.getStore();
-      const channel = channelFor(n.recipient.contactMethod.type);
-      const fields = { ...logFields(n), channel: channel.type, attempt: context?.info.attempt };
-      try {
-        if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
-        const receipt = await channel.send(n, context ? { signal: context.cancellationSignal } : {});
-        deps.log.info({ ...fields, status: receipt.status }, 'notification delivered');
-        return receipt;
-      } catch (err) {
-        const failure = failureForError(err, `${channel.type} channel`, context?.cancellationSignal);
-        deps.log.warn({ ...fields, err: failure }, 'notification failed');
-        throw failure;
-      }
+      return attempt('delivered', input.notification, (channel, n, ctx) => channel.send(n, ctx));
+    },
+
+    /**
+     * Rewrites a message posted earlier (its receipt's `messageRef`) with the incident as
+     * it is now: status, severity, who acknowledged or resolved, and the buttons that still
+     * apply. Same retries and failure types as sendNotification; a channel that cannot
+     * update messages refuses. Rewriting is idempotent: a repeated attempt shows the same.
+     */
+    async updateNotification(input: { notification: Notification; messageRef: MessageRef }): Promise<DeliveryReceipt> {
+      return attempt('updated', input.notification, (channel, n, ctx) => {
+        if (!channel.update) throw rejected(`${channel.type} channel cannot update messages`, { reason: 'not_updatable' });
+        return channel.update(n, input.messageRef, ctx);
+      });
     },
   };
 }

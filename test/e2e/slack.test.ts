@@ -6,7 +6,10 @@
  * 1. Isolation: Slack answers every chat.postMessage with 429 + Retry-After, slowly, and
  *    its queue runs one send at a time; four people are paged by Slack and SMS at once.
  *    The SMS pages still arrive on time: they run on their own task queue and worker.
- * 2. `/incident ack <number>` and an Acknowledge/Resolve button press, signed with the
+ * 2. Messages updated in place: each page DM'd by the bot is rewritten (chat.update, with
+ *    the conversation id and ts Slack answered) when the incident is acknowledged and again
+ *    when it is resolved, losing its buttons.
+ * 3. `/incident ack <number>` and an Acknowledge/Resolve button press, signed with the
  *    signing secret, change the incident through the real API and worker, as the Vigil
  *    user mapped from the Slack user id, with the result posted to response_url.
  */
@@ -27,8 +30,23 @@ let sys: System;
 let slack: HttpReceiver;
 let twilio: HttpReceiver;
 
+/** Slack's Web API as far as Vigil uses it: a DM answers with its conversation id and a fresh ts. */
+let posted = 0;
+const slackApi = (r: Received) => {
+  if (r.path === '/api/chat.postMessage') {
+    posted += 1;
+    const user = String(JSON.parse(r.body).channel);
+    return { status: 200, body: { ok: true, channel: `D${user.slice(1)}`, ts: `1700000000.${String(posted).padStart(6, '0')}` } };
+  }
+  if (r.path === '/api/chat.update') {
+    const { channel, ts } = JSON.parse(r.body) as { channel: string; ts: string };
+    return { status: 200, body: { ok: true, channel, ts } };
+  }
+  return { status: 200, body: 'ok' };
+};
+
 beforeAll(async () => {
-  slack = await startHttpReceiver(() => ({ status: 200, body: { ok: true, ts: '1.0' } }));
+  slack = await startHttpReceiver(slackApi);
   twilio = await startHttpReceiver(() => ({ status: 201, body: { sid: 'SM1', status: 'queued' } }));
   sys = await startSystem('slack', {
     VIGIL_MINUTE_MS: '1000',
@@ -135,7 +153,41 @@ describe('channel isolation', () => {
       expect(timeline.filter((e) => e.type === 'notified' && e.data?.channel === 'sms')).toHaveLength(PEOPLE.length);
     } finally {
       await settle(id);
-      slack.fallback = () => ({ status: 200, body: { ok: true, ts: '1.0' } });
+      slack.fallback = slackApi;
+    }
+  });
+});
+
+describe('messages updated in place', () => {
+  it('rewrites each Slack page when the incident is acknowledged, then resolved', async () => {
+    const { id } = await fire('in-place');
+    const pagesOf = () => postsFor(slack, (r) => r.path === '/api/chat.postMessage'
+      && JSON.parse(r.body).metadata?.event_payload?.incident_id === id);
+    try {
+      await slack.waitFor('four Slack pages', () => pagesOf().length >= PEOPLE.length, 20_000);
+      const refs = pagesOf().map((r) => {
+        const user = String(JSON.parse(r.body).channel);
+        return `D${user.slice(1)}`;
+      });
+      const updatesTo = (channel: string) => postsFor(slack, (r) => r.path === '/api/chat.update' && JSON.parse(r.body).channel === channel)
+        .map((r) => JSON.parse(r.body) as { channel: string; ts: string; attachments: Array<{ blocks: unknown[] }> });
+      const shows = (u: { attachments: Array<{ blocks: unknown[] }> } | undefined, text: string) => JSON.stringify(u?.attachments ?? '').includes(text);
+
+      await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });
+      await slack.waitFor('every page shows the acknowledgement', () => refs.every((c) => shows(updatesTo(c).at(-1), 'acknowledged by')), 20_000);
+      for (const c of refs) expect(shows(updatesTo(c).at(-1), 'vigil_ack')).toBe(false); // no Acknowledge button left
+
+      await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
+      await slack.waitFor('every page shows the resolution', () => refs.every((c) => shows(updatesTo(c).at(-1), 'resolved by')), 20_000);
+      for (const c of refs) expect(shows(updatesTo(c).at(-1), '"actions"')).toBe(false); // resolved: no buttons at all
+      // Rewritten in place, never posted again: each update names the ts Slack gave that page.
+      expect(pagesOf()).toHaveLength(PEOPLE.length);
+      const timeline = (await state(id)).timeline as Array<{ type: string; data?: { messageRef?: { channel: string; ts: string } } }>;
+      const recorded = timeline.filter((e) => e.type === 'notified' && e.data?.messageRef).map((e) => e.data?.messageRef);
+      expect(recorded).toHaveLength(PEOPLE.length);
+      for (const ref of recorded) expect(updatesTo(ref?.channel ?? '').every((u) => u.ts === ref?.ts)).toBe(true);
+    } finally {
+      await settle(id);
     }
   });
 });

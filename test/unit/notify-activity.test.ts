@@ -89,6 +89,32 @@ beforeEach(async () => {
 });
 afterEach(() => receiver.close());
 
+describe('updateNotification', () => {
+  const ref = { channel: 'D123', ts: '1.0' };
+  it('rewrites through the channel that can update, with the ref it was given', async () => {
+    const got: Array<[string, string]> = [];
+    const slack: NotificationChannel = {
+      ...recordingChannel('slack').channel,
+      async update(n, r) {
+        got.push([n.status, r.ts]);
+        return { channel: 'slack', idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt, messageRef: r };
+      },
+    };
+    const { updateNotification } = activities({ slack });
+    const receipt = await updateNotification({ notification: { ...notification('slack'), status: 'acknowledged' }, messageRef: ref });
+    expect(receipt.messageRef).toEqual(ref);
+    expect(got).toEqual([['acknowledged', '1.0']]);
+    expect(logged().some((l) => l.msg === 'notification updated')).toBe(true);
+  });
+
+  it('refuses, without retry, for a channel that cannot update messages', async () => {
+    const { updateNotification } = activities();
+    await expect(updateNotification({ notification: notification('webhook', receiver.url), messageRef: ref }))
+      .rejects.toMatchObject({ type: 'NotificationRejected', nonRetryable: true });
+    expect(receiver.keys).toEqual([]);
+  });
+});
+
 describe('sendNotification: dispatch', () => {
   it('picks the channel by contact type', async () => {
     const email = recordingChannel('email');

@@ -173,6 +173,61 @@ describe('slack incoming webhook', () => {
   classifiesStatuses('slack webhook', () => ({ channel: slack, n: () => notification('slack', 'U0123ABC'), rx: () => rx }));
 });
 
+describe('slack messages updated in place (chat.update)', () => {
+  const slack = () => createSlackChannel({ botToken: 'xoxb-secret', apiUrl: `${rx.base}/api`, log, now: () => NOW });
+  const ref = { channel: 'D123', ts: '1700000000.000100' };
+  /** The update as a channel of its own, so the shared classification applies to it too. */
+  const updater = (): NotificationChannel => ({ type: 'slack', send: (n, ctx) => slack().update!(n, ref, ctx) });
+  const actionIds = (body: string) => {
+    const blocks = JSON.parse(body).attachments[0].blocks as Array<{ type: string; elements?: Array<{ action_id: string }> }>;
+    return blocks.find((b) => b.type === 'actions')?.elements?.map((e) => e.action_id) ?? [];
+  };
+
+  it('a bot message receipt carries the conversation id and ts to update it by', async () => {
+    rx.script([{ status: 200, body: { ok: true, ts: ref.ts, channel: 'D123' } }]);
+    expect(await slack().send(notification('slack', 'U0123ABC'), {})).toMatchObject({ messageRef: ref });
+  });
+
+  it('rewrites the message with who acknowledged, and drops the Acknowledge button', async () => {
+    rx.script([{ status: 200, body: { ok: true, ts: ref.ts, channel: 'D123' } }]);
+    const n = { ...notification('slack', 'U0123ABC'), status: 'acknowledged' as const, acknowledgedBy: 'bob' };
+    const receipt = await slack().update!(n, ref, {});
+    expect(receipt).toMatchObject({ channel: 'slack', messageRef: ref, status: 200 });
+    const [req] = rx.received;
+    expect(req?.path).toBe('/api/chat.update');
+    expect(req?.headers.authorization).toBe('Bearer xoxb-secret');
+    const body = JSON.parse(req?.body ?? '{}');
+    expect(body).toMatchObject({ channel: 'D123', ts: ref.ts, text: '[SEV1] #42 database: Disk full on db-1' });
+    expect(JSON.stringify(body.attachments[0].blocks)).toContain('acknowledged by bob');
+    expect(actionIds(req?.body ?? '')).toEqual([SLACK_ACTIONS.resolve, SLACK_ACTIONS.escalate]);
+  });
+
+  it('a resolved incident keeps no buttons and says who resolved it', async () => {
+    rx.script([{ status: 200, body: { ok: true } }]);
+    await slack().update!({ ...notification('slack', 'U0123ABC'), status: 'resolved', resolvedBy: 'carol' }, ref, {});
+    expect(actionIds(rx.received[0]?.body ?? '')).toEqual([]);
+    expect(rx.received[0]?.body).toContain('resolved by carol');
+  });
+
+  it.each(['message_not_found', 'cant_update_message', 'edit_window_closed'])('ok:false %s is rejected', async (error) => {
+    rx.script([{ status: 200, body: { ok: false, error } }]);
+    expect(await failure(updater().send(notification('slack', 'U0123ABC'), {}))).toMatchObject({ type: 'NotificationRejected' });
+  });
+
+  it('ok:false ratelimited is transient with its Retry-After', async () => {
+    rx.script([{ status: 200, headers: { 'retry-after': '2' }, body: { ok: false, error: 'ratelimited' } }]);
+    expect(await failure(updater().send(notification('slack', 'U0123ABC'), {}))).toMatchObject({ type: 'NotificationTransient', nextRetryDelay: 2000 });
+  });
+
+  it('an incoming webhook cannot update what it posted: refused without a request', async () => {
+    const hook = createSlackChannel({ webhookUrl: `${rx.base}/services/T000/B000/XXXX`, log, now: () => NOW });
+    expect(await failure(hook.update!(notification('slack', 'U0123ABC'), ref, {}))).toMatchObject({ type: 'NotificationRejected' });
+    expect(rx.received).toHaveLength(0);
+  });
+
+  classifiesStatuses('slack chat.update', () => ({ channel: updater, n: () => notification('slack', 'U0123ABC'), rx: () => rx }));
+});
+
 describe('teams incoming webhook', () => {
   const teams = () => createTeamsChannel({ log, now: () => NOW });
   const n = () => notification('teams', `${rx.base}/webhookb2/abc`);

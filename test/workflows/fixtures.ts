@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ApplicationFailure } from '@temporalio/common';
 import { vi } from 'vitest';
 import type { NotifyActivities } from '../../activities/notify';
 import type { OnCallActivities, Recipient, ServicePlan } from '../../activities/oncall';
@@ -18,7 +19,7 @@ import type { createStoreActivities } from '../../activities/store';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../workflows/domain/policy';
 import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
-import type { NotificationKind } from '../../workflows/domain/notification';
+import { NOTIFICATION_REJECTED, type NotificationKind } from '../../workflows/domain/notification';
 import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../workflows/domain/severity';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowsPath } from './env';
@@ -48,6 +49,8 @@ export const PEOPLE: Record<string, Recipient> = {
   ] },
   b: { userId: 'b', name: 'Bo', rules: [{ delayMinutes: 0, contactMethod: hook('b') }] },
   c: { userId: 'c', name: 'Cy', rules: [{ delayMinutes: 0, contactMethod: hook('c') }] },
+  /** Slack by the bot: the mock answers with a message ref, so the message is updated in place. */
+  d: { userId: 'd', name: 'Di', rules: [{ delayMinutes: 0, contactMethod: { id: 'd-slack', type: 'slack', address: 'U0DI00001' } }] },
 };
 const TEAMS: Record<string, string[]> = { t: ['a', 'b'] };
 
@@ -75,9 +78,26 @@ export interface Sent {
 type AllActivities = ReturnType<typeof createStoreActivities> & OnCallActivities & NotifyActivities & ReviewActivities
   & Pick<RunbookActivities, 'planRunbooks'>;
 
+/** One updateNotification call: a posted message rewritten with the incident's state. */
+export interface Updated {
+  key: string;
+  ref: { channel: string; ts: string };
+  status: string;
+  severity: string;
+  acknowledgedBy?: string;
+  resolvedBy?: string;
+  kind: NotificationKind;
+  atMs: number;
+}
+
 export interface Mocks {
   activities: AllActivities;
   sent: Sent[];
+  updated: Updated[];
+  /** While true, updateNotification fails as Slack would refuse it (message_not_found). */
+  updatesRefused: boolean;
+  /** Real milliseconds each updateNotification takes before Slack has the new message. */
+  updateDelayMs: number;
   reviews: StoreReviewInput[];
   recipientCalls: number;
   numbersAllocated: number;
@@ -90,7 +110,7 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     recipients: ids.flatMap((id) => (PEOPLE[id] ? [PEOPLE[id]] : [])),
     problems: ids.filter((id) => !PEOPLE[id]).map((id) => `user "${id}" does not exist`),
   });
-  const mocks: Mocks = { sent: [], reviews: [], recipientCalls: 0, numbersAllocated: 0, storeDown: false, activities: {
+  const mocks: Mocks = { sent: [], updated: [], updatesRefused: false, updateDelayMs: 0, reviews: [], recipientCalls: 0, numbersAllocated: 0, storeDown: false, activities: {
     async upsertIncidentRecord() {
       if (mocks.storeDown) throw new Error('mongodb unavailable');
       return { written: true };
@@ -122,7 +142,22 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
         kind: n.kind, userId: n.recipient.userId, methodId: n.recipient.contactMethod.id, level: n.level, loop: n.loop,
         key: n.idempotencyKey, atMs: Date.parse(n.occurredAt), message: n.message,
       });
-      return { channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt };
+      const slack = n.recipient.contactMethod.type === 'slack';
+      return {
+        channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt,
+        ...(slack ? { messageRef: { channel: `D-${n.recipient.userId}`, ts: String(mocks.sent.length) } } : {}),
+      };
+    },
+    async updateNotification({ notification: n, messageRef }) {
+      if (mocks.updateDelayMs > 0) await new Promise((r) => setTimeout(r, mocks.updateDelayMs));
+      if (mocks.updatesRefused) {
+        throw ApplicationFailure.create({ type: NOTIFICATION_REJECTED, message: 'message_not_found', nonRetryable: true });
+      }
+      mocks.updated.push({
+        key: n.idempotencyKey, ref: messageRef, status: n.status, severity: n.severity, acknowledgedBy: n.acknowledgedBy,
+        resolvedBy: n.resolvedBy, kind: n.kind, atMs: Date.parse(n.occurredAt),
+      });
+      return { channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt, messageRef };
     },
   } };
   return mocks;

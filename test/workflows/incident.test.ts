@@ -30,7 +30,7 @@ async function reviewDone(state: IncidentState | undefined): Promise<void> {
   await env.client.workflow.getHandle(reviewWorkflowId(state.incidentId, state.runKey)).result();
 }
 
-const activities: StoreActivities & OnCallActivities & NotifyActivities & ReviewActivities = {
+const activities: StoreActivities & OnCallActivities & Pick<NotifyActivities, 'sendNotification'> & ReviewActivities = {
   async upsertIncidentRecord({ state }) {
     if (storeDown) throw new Error('mongodb unavailable');
     projected.push(state);

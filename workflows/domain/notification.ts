@@ -46,6 +46,9 @@ export interface Notification {
   loop?: number;
   recipient: NotificationRecipient;
   links?: { incident?: string };
+  /** Who acknowledged / resolved the incident, as of `occurredAt` (messages updated in place show it). */
+  acknowledgedBy?: string;
+  resolvedBy?: string;
   /** When the workflow decided to notify (workflow time, ISO), not when it was sent. */
   occurredAt: string;
 }
@@ -59,6 +62,19 @@ export interface DeliveryReceipt {
   status?: number;
   /** Receiver's own id for the message, when it returns one. */
   providerMessageId?: string;
+  /** Where the receiver keeps the message, when the channel can update it in place (Slack bot). */
+  messageRef?: MessageRef;
+}
+
+/** A posted message that can be edited later: Slack's conversation id and message ts. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** What a message updated in place shows of the incident; a change means "update it". */
+export function messageView(s: { status: IncidentStatus; severity: Severity; acknowledgedBy?: string; resolvedBy?: string }): string {
+  return [s.status, s.severity, s.acknowledgedBy ?? '', s.resolvedBy ?? ''].map(encodeURIComponent).join('|');
 }
 
 interface KeyCommon {
