@@ -34,6 +34,23 @@ export function createConfigStore() {
     if (issues.length > 0) {
       throw new HttpError(400, 'validation_failed', `invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
     }
+    if (kind === 'service') requireOwnKeys(spec as SpecOf<'service'>, snapshot.services);
+  }
+
+  /**
+   * An integration key routes alerts to exactly one service: one another service already
+   * has is refused (409), naming the field and that service but never the key (a secret).
+   * The config-as-code apply checks the same across the folder and the API's services.
+   */
+  function requireOwnKeys(spec: SpecOf<'service'>, services: Array<SpecOf<'service'>>): void {
+    const owners = new Map(services.filter((s) => s.id !== spec.id).flatMap((s) => s.integrationKeys.map((k) => [k.key, s.id] as const)));
+    const issues = spec.integrationKeys.flatMap((k, i) => {
+      const owner = owners.get(k.key);
+      return owner === undefined ? [] : [{ path: `integrationKeys.${i}.key`, message: `integration key already used by service "${owner}"` }];
+    });
+    if (issues.length > 0) {
+      throw new HttpError(409, 'conflict', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+    }
   }
 
   async function writable(kind: ConfigKind, id: string): Promise<{ createdAt: Date } | undefined> {

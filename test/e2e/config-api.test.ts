@@ -87,6 +87,15 @@ describe('configuration CRUD on the real API and FerretDB', () => {
     expect(dangling.status).toBe(400);
     expect(dangling.body.error.issues).toEqual([{ path: 'teamId', message: 'unknown team "nobody"' }]);
 
+    // An integration key routes to one service: another service may not take it.
+    const key = { source: 'pagerduty', key: 'k'.repeat(32) };
+    expect((await admin('PUT', '/api/v1/services/checkout', { ...service, integrationKeys: [key] })).status).toBe(200);
+    const taken = await admin('POST', '/api/v1/services', { ...service, id: 'payments', integrationKeys: [key] });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.issues).toEqual([{ path: 'integrationKeys.0.key', message: 'integration key already used by service "checkout"' }]);
+    expect(JSON.stringify(taken.body)).not.toContain(key.key);
+    expect((await admin('PUT', '/api/v1/services/checkout', { ...service, integrationKeys: [key] })).status).toBe(200); // its own key
+
     const inUse = await admin('DELETE', '/api/v1/users/carol');
     expect(inUse.status).toBe(409);
     expect(inUse.body.error.message).toContain('schedule "primary" (overrides[0].userId)');
