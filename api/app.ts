@@ -23,6 +23,9 @@ import { changeEventRoutes } from './routes/integrations/changes';
 import { integrationRoutes } from './routes/integrations';
 import { pagerDutyRoutes } from './routes/integrations/pagerduty';
 import { slackRoutes, type SlackRouteDeps } from './routes/slack';
+import { openApiRoutes } from './routes/openapi';
+import { respondRoutes, type RespondRouteDeps } from './routes/respond';
+import { redactRespondToken } from '../lib/respond-link';
 
 export interface AppDeps {
   log: Logger;
@@ -38,7 +41,9 @@ export interface AppDeps {
   /** Inbound integrations: PagerDuty events per routing key per minute (default 120), stores default to MongoDB. */
   ingest?: { eventsPerMinute?: number; integrations?: IntegrationDirectory; changes?: ChangeEventStore; now?: () => number };
   /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
-  slack?: Omit<SlackRouteDeps, 'incidents' | 'log'>;
+  slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
+  /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
+  respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -59,6 +64,8 @@ export function createApp(deps: AppDeps): Express {
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // Respond link tokens are credentials in the path: request logs show them redacted.
+      serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
     }),
   );
   app.use(healthRoutes(deps.readiness));
@@ -83,8 +90,12 @@ export function createApp(deps: AppDeps): Express {
   for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
     api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
   }
+  const mounted = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
+  api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
   // Before the API router: Slack routes read the raw body to verify its signature.
-  if (deps.slack) app.use('/api/v1/slack', slackRoutes({ ...deps.slack, incidents: deps.incidents, log: deps.log }));
+  if (deps.slack) app.use('/api/v1/slack', slackRoutes({ ...deps.slack, incidents: deps.incidents, runbooks: deps.runbooks?.gateway, log: deps.log }));
+  // No bearer auth: the signed token in the path is the credential.
+  if (deps.respond) app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));

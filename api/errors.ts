@@ -14,6 +14,17 @@ export class HttpError extends Error {
   }
 }
 
+/** The body of every error answer of the JSON API; published in the OpenAPI document. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** One per field at fault, with a dotted path ("alerts.0.status"). */
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (reason: string) => new HttpError(409, 'conflict', reason);
 export const unavailable = (what: string) =>
@@ -74,9 +85,11 @@ export const errorMapper: ErrorRequestHandler = (err, req, res, _next) => {
   const known = knownHttpError(err);
   if (known) {
     if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);
-    res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
+    const body: ErrorBody = { error: { code: known.code, message: known.message, issues: known.issues } };
+    res.status(known.status).json(body);
     return;
   }
   req.log?.error({ err }, 'unhandled error');
-  res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+  const body: ErrorBody = { error: { code: 'internal', message: 'internal error' } };
+  res.status(500).json(body);
 };

@@ -10,6 +10,7 @@ import type { ApplyConfigFolder } from './routes/config-apply';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './routes/runbooks';
+import { createRespondLinks } from '../lib/respond-link';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -40,7 +41,13 @@ async function main(): Promise<void> {
         declareService: config.VIGIL_SLACK_DECLARE_SERVICE,
       } }
       : {}),
+    ...(config.VIGIL_PUBLIC_URL && config.VIGIL_LINK_SIGNING_SECRET
+      ? { respond: { verifier: createRespondLinks({ publicUrl: config.VIGIL_PUBLIC_URL, secret: config.VIGIL_LINK_SIGNING_SECRET }) } }
+      : {}),
   });
+  if (!config.VIGIL_PUBLIC_URL || !config.VIGIL_LINK_SIGNING_SECRET) {
+    log.info('VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET are not both set: /respond (acknowledge from a notification link) is not mounted');
+  }
 
   const server: Server = app.listen(config.VIGIL_API_PORT, config.VIGIL_API_HOST, () => {
     log.info({ host: config.VIGIL_API_HOST, port: config.VIGIL_API_PORT }, 'api listening');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPublicBaseUrl, MIN_LINK_SECRET_LENGTH } from './respond-link';
 
 /**
  * The one place that reads process.env. Every variable is parsed once at start-up; a bad
@@ -54,6 +55,8 @@ const perChannel = (min: number, max: number) => z.string().transform((raw, ctx)
   return out;
 });
 const httpUrlString = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL');
+/** A base URL that paths are appended to. */
+const publicBaseUrl = z.string().refine(isPublicBaseUrl, 'must be an http(s) URL without query or fragment, e.g. https://vigil.example.com');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -99,6 +102,12 @@ export const configSchema = z.object({
   VIGIL_SLACK_RESPONSE_URL_PREFIX: httpUrlString.default('https://hooks.slack.com/'),
   /** Service `/incident declare` opens incidents on when the text names none. */
   VIGIL_SLACK_DECLARE_SERVICE: z.string().min(1).optional(),
+  /** Respond links (acknowledge/resolve from a notification): where browsers reach the API, and the HMAC key; both or none. */
+  VIGIL_PUBLIC_URL: publicBaseUrl.optional(),
+  VIGIL_LINK_SIGNING_SECRET: z
+    .string()
+    .min(MIN_LINK_SECRET_LENGTH, `must be at least ${MIN_LINK_SECRET_LENGTH} characters (it signs respond links; generate one with "openssl rand -hex 32")`)
+    .optional(),
   /** Per-channel notify workers: concurrent sends and sends per second, e.g. "slack=2,sms=20". */
   VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),

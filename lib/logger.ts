@@ -21,11 +21,13 @@ export const redactPaths = [
   'config.VIGIL_SLACK_BOT_TOKEN',
   'config.VIGIL_SLACK_WEBHOOK_URL',
   'config.VIGIL_SLACK_SIGNING_SECRET',
+  'config.VIGIL_LINK_SIGNING_SECRET',
   '*.authToken',
   '*.botToken',
   '*.smtpUrl',
   '*.webhookUrl',
   '*.signingSecret',
+  '*.linkSigningSecret',
 ];
 
 export function createLogger(opts: { level: string; name: string }): Logger {

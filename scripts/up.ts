@@ -5,7 +5,7 @@
  * TEMPORAL_ADDRESS or MONGODB_URI set, that service is used and nothing is started for it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   portOpen, ROOT, startFerret, startTemporal, startVigil, stopProcess, waitUntil, type Managed, type Output,
@@ -22,11 +22,14 @@ const prefixed: Output = (name, chunk) => {
   for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
 };
 
-/** Tokens for a first run, kept in .vigil/credentials.env so the next run reuses them. */
+/**
+ * Tokens for a first run, kept in .vigil/credentials.env so the next run reuses them;
+ * secrets added since (the respond-link key) are appended to an older file.
+ */
 function credentials(): Record<string, string> {
   const file = path.join(dataDir, 'credentials.env');
+  const t = () => randomBytes(24).toString('base64url');
   if (!existsSync(file)) {
-    const t = () => randomBytes(24).toString('base64url');
     writeFileSync(
       file,
       [
@@ -38,6 +41,9 @@ function credentials(): Record<string, string> {
       { mode: 0o600 },
     );
     say(`generated credentials in ${path.relative(ROOT, file)} (keep them secret)`);
+  }
+  if (!/^VIGIL_LINK_SIGNING_SECRET=/m.test(readFileSync(file, 'utf8'))) {
+    appendFileSync(file, `VIGIL_LINK_SIGNING_SECRET=${t()}${t()}\n`);
   }
   const pairs = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('='));
   return Object.fromEntries(pairs.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
@@ -63,6 +69,8 @@ async function main(): Promise<void> {
     const temporalAddress = await temporal(started);
     const mongoUri = await mongo(started);
     const childEnv: NodeJS.ProcessEnv = { ...credentials(), ...env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri };
+    // Respond links in notifications point at this API unless VIGIL_PUBLIC_URL says where people reach it.
+    childEnv.VIGIL_PUBLIC_URL ??= `http://127.0.0.1:${childEnv.VIGIL_API_PORT ?? 8080}`;
     const worker = startVigil('worker', childEnv, 'inherit');
     started.push(worker);
     const api = startVigil('api', childEnv, 'inherit');

@@ -3,7 +3,7 @@ import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import {
   createEmailChannel, createNotifyActivities, createSlackChannel, createSmsChannel, createTeamsChannel, createWebhookChannel,
-  type NotifyChannels,
+  type NotifyChannels, type NotifyDeps,
 } from '../activities/notify';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
@@ -11,6 +11,7 @@ import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { notifyTaskQueue } from '../workflows/domain/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../workflows/domain/user';
+import { buildRespondLinks } from './respond-links';
 
 type ChannelConfig = Partial<Pick<Config,
   | 'VIGIL_SMTP_URL' | 'VIGIL_SMTP_FROM'
@@ -58,7 +59,7 @@ export function buildChannels(deps: { log: Logger; config: ActivityConfig }): No
   return channels;
 }
 
-export function buildActivities(deps: { log: Logger; config: ActivityConfig; notifyTaskQueues?: boolean; channels?: NotifyChannels }) {
+export function buildActivities(deps: { log: Logger; config: ActivityConfig; notifyTaskQueues?: boolean; channels?: NotifyChannels; links?: NotifyDeps['links'] }) {
   const oncall = createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS });
   return {
     ...createStoreActivities(deps),
@@ -76,7 +77,7 @@ export function buildActivities(deps: { log: Logger; config: ActivityConfig; not
       outputLimit: deps.config.VIGIL_RUNBOOK_OUTPUT_LIMIT ?? 16_384,
     }),
     // Also on the incident queue: incidents planned before per-channel queues send here.
-    ...createNotifyActivities({ channels: deps.channels ?? buildChannels(deps), log: deps.log }),
+    ...createNotifyActivities({ channels: deps.channels ?? buildChannels(deps), log: deps.log, links: deps.links }),
   };
 }
 
@@ -115,16 +116,17 @@ export interface Workers {
 export async function createWorker(config: Config, log: Logger): Promise<Workers> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const channels = buildChannels({ log, config });
+  const links = buildRespondLinks({ log, config });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: buildActivities({ log, config, notifyTaskQueues: true, channels }),
+    activities: buildActivities({ log, config, notifyTaskQueues: true, channels, links }),
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
   });
-  const { sendNotification, updateNotification } = createNotifyActivities({ channels, log });
+  const { sendNotification, updateNotification } = createNotifyActivities({ channels, log, links });
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({

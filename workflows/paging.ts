@@ -50,10 +50,11 @@ export async function notifyPerson(ctx: Ctx, person: Recipient, step: PageStep):
 /** Sends one notification to each person's first contact method (non-page kinds). */
 export async function notifyFirstContact(
   ctx: Ctx, kind: Exclude<NotificationKind, 'page'>, people: Recipient[], message: string, discriminator?: string | number,
+  extra: Pick<Notification, 'approval'> = {},
 ): Promise<void> {
   await Promise.all(people.map(async (person) => {
     const first = person.rules[0]?.contactMethod;
-    if (first) await deliver(ctx, kind, person, first, { cycle: ctx.state().escalation?.epoch ?? 0, discriminator }, message);
+    if (first) await deliver(ctx, kind, person, first, { cycle: ctx.state().escalation?.epoch ?? 0, discriminator }, message, extra);
   }));
 }
 
@@ -64,6 +65,7 @@ async function deliver(
   method: Recipient['rules'][number]['contactMethod'],
   key: { level?: number; loop?: number; cycle: number; discriminator?: string | number },
   message?: string,
+  extra: Pick<Notification, 'approval'> = {},
 ): Promise<void> {
   const s = ctx.state();
   const idempotencyKey = kind === 'page'
@@ -75,13 +77,14 @@ async function deliver(
   const notification: Notification = {
     idempotencyKey, kind, incidentId: s.incidentId, incidentNumber: s.number, service: s.service, severity: s.severity,
     status: s.status, summary: s.summary, message, level: key.level, loop: key.loop,
-    acknowledgedBy: s.acknowledgedBy, resolvedBy: s.resolvedBy,
+    acknowledgedBy: s.acknowledgedBy, resolvedBy: s.resolvedBy, ...extra,
     recipient: { userId: person.userId, name: person.name, contactMethod: method }, occurredAt: nowIso(),
   };
   ctx.sending += 1;
   try {
     const receipt = await notifyFor(ctx.plan, method.type).sendNotification({ notification });
-    const posted = postedMessageData(receipt.messageRef, messageView(notification), notification);
+    // An approval request keeps its own buttons: it is answered in place from Slack, not synced.
+    const posted = notification.approval ? {} : postedMessageData(receipt.messageRef, messageView(notification), notification);
     const event: TimelineEvent = {
       at: nowIso(), type: 'notified', message: `Notified ${person.userId} by ${receipt.channel} (${kind})`,
       data: { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey, ...posted },

@@ -5,12 +5,13 @@
  * escalate now on failure. Workflow code only (deterministic).
  */
 import {
-  ApplicationFailure, log, ParentClosePolicy, proxyActivities, setHandler, startChild, uuid4,
+  ApplicationFailure, log, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, uuid4,
 } from '@temporalio/workflow';
 import type { PlannedRun, RunbookActivities } from '../activities/runbook';
 import { runbookEventSignal, runbookWorkflowId, runRunbookUpdate } from './contract';
 import { acknowledge, resolve } from './domain/incident';
 import { escalateNow, recordEvent } from './domain/incident-commands';
+import type { Notification } from './domain/notification';
 import type { AlertFacts } from './domain/runbook-match';
 import { runbookTimelineEvent, type RunbookEvent, type RunbookOutcome, type RunbookStarted, type RunRunbookCommand } from './domain/runbook-run';
 import { escalateManually } from './escalation';
@@ -84,6 +85,11 @@ function onRunbookEvent(ctx: Ctx, e: RunbookEvent): void {
   if (!ctx.opened()) return;
   ctx.apply((s) => recordEvent(s, runbookTimelineEvent(e, nowIso())));
   if (e.type === 'notify') void notifyResponders(ctx, e.message, `${e.runId}:${e.stepId}`);
+  // Approvals are asked of the responders (Slack shows Approve / Deny buttons).
+  if (e.type === 'approval_pending' && patched('runbook-approval-notify')) {
+    const text = `Runbook ${e.runbook}: step ${e.stepId} waits for approval: ${e.message}`;
+    void notifyResponders(ctx, text, `${e.runId}:${e.stepId}:approval`, { approval: { runId: e.runId, step: e.stepId } });
+  }
   if (e.type === 'step' && e.notify) {
     void notifyResponders(ctx, `Runbook ${e.runbook}: step ${e.result.id} ${e.result.status}${e.result.reason ? `: ${e.result.reason}` : ''}`, `${e.runId}:${e.result.id}`);
   }
@@ -106,11 +112,11 @@ function applyOutcome(ctx: Ctx, o: RunbookOutcome): void {
 }
 
 /** Who hears from a runbook: the people paged now, else the owning team. */
-async function notifyResponders(ctx: Ctx, message: string, key: string): Promise<void> {
+async function notifyResponders(ctx: Ctx, message: string, key: string, extra: Pick<Notification, 'approval'> = {}): Promise<void> {
   const s = ctx.state();
   const userIds = s.assignedUserIds ?? s.escalation?.userIds ?? [];
   const target = userIds.length > 0 ? { userIds } : ctx.plan.teamId ? { teamId: ctx.plan.teamId } : undefined;
   if (!target) return;
   const { recipients } = await oncall.resolveRecipients(target);
-  await notifyFirstContact(ctx, 'update', recipients, message, `runbook:${key}`);
+  await notifyFirstContact(ctx, 'update', recipients, message, `runbook:${key}`, extra);
 }

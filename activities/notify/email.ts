@@ -13,7 +13,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
 import { failureForError, rejected, transient, type NotificationChannel } from './channel';
-import { SEVERITY_COLORS, escapeHtml, plainText, titleLine, whatHappened } from './format';
+import { SEVERITY_COLORS, escapeHtml, linkLabel, plainText, titleLine, whatHappened } from './format';
 
 export interface EmailChannelDeps {
   /** smtp://user:pass@host:port or smtps://... (VIGIL_SMTP_URL). Never logged. */
@@ -32,6 +32,9 @@ export function emailMessageId(idempotencyKey: string, from: string): string {
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@${domain}>`;
 }
 
+/** Mail clients drop <style> and scripts: the link looks like a button by inline style alone. */
+const BUTTON_STYLE = 'display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold';
+
 export function emailContent(n: Notification): { subject: string; text: string; html: string } {
   const color = SEVERITY_COLORS[n.severity] ?? '#888888';
   const link = n.links?.incident;
@@ -45,7 +48,7 @@ export function emailContent(n: Notification): { subject: string; text: string; 
     `<tr><td><b>Severity</b></td><td>${escapeHtml(n.severity)}</td></tr>`,
     `<tr><td><b>Status</b></td><td>${escapeHtml(n.status)}</td></tr>`,
     '</table>',
-    link ? `<p><a href="${escapeHtml(link)}">Open the incident</a></p>` : '',
+    link ? `<p><a href="${escapeHtml(link)}" style="${BUTTON_STYLE}">${escapeHtml(linkLabel(n))}</a></p>` : '',
     '</div></body></html>',
   ].join('');
   return { subject: titleLine(n).slice(0, 200), text: plainText(n), html };

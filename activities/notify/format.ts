@@ -40,10 +40,18 @@ export function whatHappened(n: Notification): string {
   return n.message ? `${label}${where}: ${n.message}` : `${label}${where}`;
 }
 
-/** Plain text for SMS and fallbacks: title, what happened, link. */
-export function plainText(n: Notification): string {
-  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, n.links?.incident].filter(Boolean).join('\n');
+/**
+ * What following `links.incident` offers: the link is the recipient's respond page
+ * (lib/respond-link.ts), where an open incident can be acknowledged or resolved.
+ */
+export function linkLabel(n: Notification): string {
+  return n.status === 'resolved' ? 'Open the incident' : 'Acknowledge or resolve';
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+/** Plain text for email and fallbacks: title, what happened, status, the labelled link. */
+export function plainText(n: Notification): string {
+  const link = n.links?.incident;
+  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, link ? `${linkLabel(n)}: ${link}` : undefined].filter(Boolean).join('\n');
+}
+
+export { escapeHtml } from '../../lib/html';

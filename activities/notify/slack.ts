@@ -1,7 +1,9 @@
 /**
  * Slack channel: a Block Kit message with the severity colour, incident number, service,
  * summary, link and Acknowledge / Resolve / Escalate buttons (action ids vigil_ack,
- * vigil_resolve, vigil_escalate; value = incident id), handled by api/routes/slack.ts.
+ * vigil_resolve, vigil_escalate; value = incident id), or for a runbook step waiting for
+ * approval, Approve / Deny (vigil_runbook_approve / vigil_runbook_deny; value =
+ * "<incident id> <run id> <step>"), handled by api/routes/slack.ts.
  *
  * Two ways to post, the bot token preferred when both are configured:
  * - bot token: `chat.postMessage` at VIGIL_SLACK_API_URL (default https://slack.com/api)
@@ -24,8 +26,9 @@ import type { DeliveryReceipt, MessageRef, Notification } from '../../workflows/
 import { MAX_RETRY_AFTER_MS, parseRetryAfter, rejected, transient, type NotificationChannel, type SendContext } from './channel';
 import { SEVERITY_COLORS, incidentRef, titleLine, whatHappened } from './format';
 import { httpUrl, postOnce } from './http';
+import { approvalValue, SLACK_ACTIONS } from '../../lib/slack-actions';
 
-export const SLACK_ACTIONS = { ack: 'vigil_ack', resolve: 'vigil_resolve', escalate: 'vigil_escalate' } as const;
+export { SLACK_ACTIONS };
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api';
 
 export interface SlackChannelDeps {
@@ -57,10 +60,17 @@ export function slackMessage(n: Notification): { text: string; attachments: Arra
     { type: 'section', fields },
   ];
   if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open in Vigil>` }] });
-  if (n.status !== 'resolved') {
-    const button = (action: string, text: string, style?: 'primary' | 'danger') => ({
-      type: 'button', action_id: action, value: n.incidentId, text: { type: 'plain_text', text }, ...(style ? { style } : {}),
+  const button = (action: string, text: string, style?: 'primary' | 'danger', value = n.incidentId) => ({
+    type: 'button', action_id: action, value, text: { type: 'plain_text', text }, ...(style ? { style } : {}),
+  });
+  if (n.approval) {
+    const value = approvalValue({ incidentId: n.incidentId, ...n.approval });
+    blocks.push({
+      type: 'actions',
+      block_id: 'vigil_runbook_approval',
+      elements: [button(SLACK_ACTIONS.approve, 'Approve', 'primary', value), button(SLACK_ACTIONS.deny, 'Deny', 'danger', value)],
     });
+  } else if (n.status !== 'resolved') {
     blocks.push({
       type: 'actions',
       block_id: 'vigil_incident_actions',

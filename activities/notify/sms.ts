@@ -30,9 +30,12 @@ export interface SmsChannelDeps {
 /** SMS bodies stay short: two segments at most. */
 const MAX_BODY = 300;
 
+/** Header and text, cut to fit; the link is kept whole (a cut link is a broken one) or, if it cannot fit, left out. */
 export function smsBody(n: Parameters<NotificationChannel['send']>[0]): string {
-  const lines = [`[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`, n.message ?? n.summary, n.links?.incident];
-  return lines.filter(Boolean).join('\n').slice(0, MAX_BODY);
+  const text = [`[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`, n.message ?? n.summary].join('\n');
+  const link = n.links?.incident;
+  const room = MAX_BODY - (link?.length ?? 0) - 1;
+  return link && room >= 40 ? `${text.slice(0, room).trimEnd()}\n${link}` : text.slice(0, MAX_BODY);
 }
 
 export function createSmsChannel(deps: SmsChannelDeps): NotificationChannel {

@@ -1,7 +1,8 @@
 /**
  * Microsoft Teams channel: an incoming webhook (the contact method's address is the
  * webhook URL) receiving a MessageCard with the severity as theme colour, the incident's
- * facts and a link. Teams has no idempotency support; the key still goes in the
+ * facts and, when the notification carries a respond link, Acknowledge / Resolve / Open
+ * incident buttons. Teams has no idempotency support; the key still goes in the
  * `idempotency-key` header for proxies (Power Automate, gateways) that honour it.
  * Classification as for webhooks: 2xx delivered, 408/429/5xx retried, other 4xx refused.
  * Teams may answer 200 with an error text instead of "1" for throttling
@@ -38,8 +39,28 @@ export function teamsCard(n: Notification): Record<string, unknown> {
       ],
       markdown: false,
     }],
-    ...(link ? { potentialAction: [{ '@type': 'OpenUri', name: 'Open incident', targets: [{ os: 'default', uri: link }] }] } : {}),
+    ...(link ? { potentialAction: teamsActions(n, link) } : {}),
   };
+}
+
+/**
+ * OpenUri buttons onto the recipient's respond page (`links.incident`): Acknowledge while
+ * triggered, Resolve until resolved, then Open incident. `?action=` only preselects the
+ * page's form; acting takes the POST there, so link scanners opening these change nothing.
+ */
+export function teamsActions(n: Notification, link: string): Array<Record<string, unknown>> {
+  const open = (name: string, uri: string) => ({ '@type': 'OpenUri', name, targets: [{ os: 'default', uri }] });
+  const actions = [];
+  if (!URL.canParse(link)) return [open('Open incident', link)];
+  if (n.status === 'triggered') actions.push(open('Acknowledge', withAction(link, 'acknowledge')));
+  if (n.status !== 'resolved') actions.push(open('Resolve', withAction(link, 'resolve')));
+  return [...actions, open('Open incident', link)];
+}
+
+function withAction(link: string, action: 'acknowledge' | 'resolve'): string {
+  const url = new URL(link);
+  url.searchParams.set('action', action);
+  return url.toString();
 }
 
 export function createTeamsChannel(deps: TeamsChannelDeps): NotificationChannel {

@@ -20,7 +20,7 @@ const images = z.array(z.looseObject({ src: text(2048), href: z.string().optiona
 const details = z.record(z.string(), z.unknown(), { error: 'must be an object' });
 const routingKey = z.string({ error: 'is missing or blank' }).length(32, 'must be a 32-character integration key');
 
-const eventSchema = z.looseObject({
+export const eventSchema = z.looseObject({
   routing_key: routingKey,
   event_action: z.enum(PD_ACTIONS, { error: `must be one of ${PD_ACTIONS.join(', ')}` }),
   dedup_key: text(255).optional(),
@@ -31,7 +31,7 @@ const eventSchema = z.looseObject({
   payload: z.unknown().optional(),
 });
 
-const triggerPayloadSchema = z.looseObject({
+export const triggerPayloadSchema = z.looseObject({
   summary: text(1024),
   source: text(255),
   severity: z.enum(PD_SEVERITIES, { error: `must be one of ${PD_SEVERITIES.join(', ')}` }),
@@ -44,7 +44,7 @@ const triggerPayloadSchema = z.looseObject({
 
 export type PagerDutyEvent = z.infer<typeof eventSchema> & { payload?: z.infer<typeof triggerPayloadSchema> };
 
-const changeSchema = z.looseObject({
+export const changeSchema = z.looseObject({
   routing_key: routingKey,
   payload: z.looseObject({
     summary: text(1024),

@@ -6,7 +6,7 @@ import { parseOr400 } from '../errors';
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true').optional();
-const applyQuery = z.object({ dryRun: flag, adopt: flag });
+export const applyQuery = z.object({ dryRun: flag, adopt: flag });
 
 /**
  * `POST /config/apply`: reconcile the on-call-as-code folder now. 200 with the report when

@@ -5,7 +5,7 @@ import { IdSchema } from '../../workflows/domain';
 import type { ConfigStore } from '../config-store';
 import { HttpError, parseOr400 } from '../errors';
 
-const idParam = z.object({ id: IdSchema });
+export const idParam = z.object({ id: IdSchema });
 
 /** REST CRUD for one configuration kind: list, get, create (POST), create-or-replace (PUT), delete. */
 export function configRoutes(store: ConfigStore, kind: ConfigKind, auth: { read: RequestHandler; write: RequestHandler }): Router {

@@ -6,11 +6,11 @@ import {
 } from '../../workflows/domain';
 import { HttpError, notFound, parseOr400 } from '../errors';
 
-const idParam = z.object({ id: IdSchema });
-const atQuery = z.object({ at: InstantSchema.optional() });
+export const idParam = z.object({ id: IdSchema });
+export const atQuery = z.object({ at: InstantSchema.optional() });
 const DAY_MS = 86_400_000;
 export const MAX_SHIFT_RANGE_DAYS = 400;
-const rangeQuery = z
+export const rangeQuery = z
   .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
   .refine((q) => !q.from || !q.to || toEpochMs(q.to) > toEpochMs(q.from), { path: ['to'], message: 'must be after from' });
 

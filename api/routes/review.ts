@@ -5,7 +5,7 @@ import { renderReviewMarkdown } from '../../workflows/domain/review';
 import { HttpError, notFound, parseOr400 } from '../errors';
 import { incidentIdParam } from '../schemas';
 
-const reviewQuery = z.object({
+export const reviewQuery = z.object({
   /** Explicit representation; otherwise the Accept header decides (JSON by default). */
   format: z.enum(['json', 'markdown']).optional(),
   /** One incident of an id reused after resolution; default: the one resolved last. */

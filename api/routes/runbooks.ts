@@ -23,24 +23,26 @@ export interface RunbookRouteDeps {
 }
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a runbook name (slug)');
-const runParams = incidentIdParam.extend({ name: slug });
-const approvalParams = incidentIdParam.extend({
+export const runParams = incidentIdParam.extend({ name: slug });
+export const approvalParams = incidentIdParam.extend({
   runId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}$/, 'must be a run id as on the timeline (<runbook>-<8 hex>)'),
   step: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a step id'),
 });
-const runBody = z.strictObject({
+export const runBody = z.strictObject({
   dryRun: z.boolean().default(false),
   /** Values over the alert's; each is checked against the input's pattern by the workflow. */
   inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an input name'), z.string().max(4096)).optional(),
 }).default({ dryRun: false });
-const approvalBody = z.strictObject({
+export const approvalBody = z.strictObject({
   decision: z.enum(['approve', 'deny']),
   comment: z.string().trim().max(2000).optional(),
 });
 const HOW = 'send the runbook as a YAML body (Content-Type: application/yaml) or as JSON {"yaml": "..."}';
-const validateBody = z.object({ yaml: z.string({ error: HOW }).min(1, 'must not be empty').max(MAX_RUNBOOK_BYTES) }, { error: HOW });
+export const validateBody = z.object({ yaml: z.string({ error: HOW }).min(1, 'must not be empty').max(MAX_RUNBOOK_BYTES) }, { error: HOW });
 
-const yamlText = express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], limit: MAX_RUNBOOK_BYTES });
+/** What the validate route reads as runbook YAML; anything else is parsed as JSON. */
+export const RUNBOOK_YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
+const yamlText = express.text({ type: RUNBOOK_YAML_TYPES, limit: MAX_RUNBOOK_BYTES });
 
 export function summarize(rb: Runbook) {
   return {

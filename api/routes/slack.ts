@@ -12,6 +12,7 @@
 import express, { Router, type Request } from 'express';
 import type { Logger } from '../../lib/logger';
 import type { IncidentGateway } from '../incident-gateway';
+import type { RunbookGateway } from './runbooks';
 import { runAction, runSlashCommand, type SlackMessage } from '../slack/commands';
 import { mongoSlackDirectory, type SlackDirectory } from '../slack/directory';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from '../slack/verify';
@@ -25,6 +26,8 @@ export interface SlackRouteDeps {
   responseUrlPrefix?: string;
   /** VIGIL_SLACK_DECLARE_SERVICE. */
   declareService?: string;
+  /** Approve / Deny buttons of runbook approval steps. */
+  runbooks?: Pick<RunbookGateway, 'decide'>;
   directory?: SlackDirectory;
   fetch?: typeof globalThis.fetch;
   now?: () => number;
@@ -39,7 +42,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
   const now = deps.now ?? Date.now;
   const prefix = deps.responseUrlPrefix ?? 'https://hooks.slack.com/';
   const doFetch = deps.fetch ?? globalThis.fetch;
-  const commandDeps = { incidents: deps.incidents, directory, declareService: deps.declareService, now };
+  const commandDeps = { incidents: deps.incidents, runbooks: deps.runbooks, directory, declareService: deps.declareService, now };
 
   // The exact bytes Slack signed: no urlencoded/json parser runs before this.
   router.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
@@ -125,7 +128,7 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       if (!action.action_id || !action.value) continue;
       req.log?.info({ slackUserId, userId: user.id, action: action.action_id }, 'slack action');
       const { action_id: actionId, value } = action;
-      later(async () => ({ ...(await runAction(actionId, value, user.id, commandDeps)), replace_original: false }), responseUrl);
+      later(async () => ({ replace_original: false, ...(await runAction(actionId, value, user.id, commandDeps)) }), responseUrl);
     }
   });
   return router;

@@ -8,6 +8,8 @@ import { SeverityInputSchema } from '../../workflows/domain/severity';
 import { HttpError } from '../errors';
 import { INCIDENT_ID_PATTERN } from '../incident-id';
 import type { IncidentCommands, IncidentGateway } from '../incident-gateway';
+import { parseApprovalValue, SLACK_ACTIONS } from '../../lib/slack-actions';
+import type { RunbookGateway } from '../routes/runbooks';
 import type { SlackDirectory } from './directory';
 
 export interface SlackMessage {
@@ -25,9 +27,13 @@ export const USAGE = [
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<Record<string, keyof Pick<IncidentCommands, 'acknowledge' | 'resolve' | 'escalate'>>> = {
-  vigil_ack: 'acknowledge',
-  vigil_resolve: 'resolve',
-  vigil_escalate: 'escalate',
+  [SLACK_ACTIONS.ack]: 'acknowledge',
+  [SLACK_ACTIONS.resolve]: 'resolve',
+  [SLACK_ACTIONS.escalate]: 'escalate',
+};
+const APPROVAL_ACTIONS: Readonly<Record<string, 'approve' | 'deny'>> = {
+  [SLACK_ACTIONS.approve]: 'approve',
+  [SLACK_ACTIONS.deny]: 'deny',
 };
 
 export interface CommandDeps {
@@ -35,6 +41,8 @@ export interface CommandDeps {
   directory: SlackDirectory;
   /** Service for `declare` when the text names none. */
   declareService?: string;
+  /** Approve / Deny of runbook steps; absent (runbooks not mounted): those buttons are refused. */
+  runbooks?: Pick<RunbookGateway, 'decide'>;
   now?: () => number;
 }
 
@@ -66,12 +74,31 @@ export async function runSlashCommand(text: string, by: string, deps: CommandDep
   }
 }
 
-/** A button press: the same updates as POST /incidents/:id/{acknowledge,resolve,escalate}. */
-export async function runAction(actionId: string, incidentId: string, by: string, deps: CommandDeps): Promise<SlackMessage> {
+/**
+ * A button press: the same updates as POST /incidents/:id/{acknowledge,resolve,escalate},
+ * or for Approve / Deny the runbook approval route's. An approval answer replaces the
+ * message it was pressed on, so its buttons cannot be pressed twice.
+ */
+export async function runAction(actionId: string, value: string, by: string, deps: CommandDeps): Promise<SlackMessage> {
+  const decision = APPROVAL_ACTIONS[actionId];
+  if (decision) return decide(value, decision, by, deps);
   const name = ACTION_COMMANDS[actionId];
   if (!name) return ephemeral(`Unknown action "${actionId}".`);
   try {
-    return await command(incidentId, name, { by }, deps);
+    return await command(value, name, { by }, deps);
+  } catch (err) {
+    return ephemeral(explain(err));
+  }
+}
+
+async function decide(value: string, decision: 'approve' | 'deny', by: string, deps: CommandDeps): Promise<SlackMessage> {
+  const ref = parseApprovalValue(value);
+  if (!ref || !INCIDENT_ID_PATTERN.test(ref.incidentId)) return ephemeral('This approval button is malformed; approve through the API instead.');
+  if (!deps.runbooks) return ephemeral('Runbooks are not enabled on this Vigil API.');
+  try {
+    await deps.runbooks.decide(ref.incidentId, ref.runId, { step: ref.step, decision, by });
+    const past = decision === 'approve' ? 'approved' : 'denied';
+    return { response_type: 'in_channel', replace_original: true, text: `Runbook run ${ref.runId}: step ${ref.step} ${past} by ${by}.` };
   } catch (err) {
     return ephemeral(explain(err));
   }

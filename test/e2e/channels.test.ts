@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver';
-import { eventually, startSystem, tokens, type System } from './harness';
+import { eventually, fireSev1, seedOnePersonService, startSystem, tokens, type System } from './harness';
 
 let sys: System;
 let smtp: SMTPServer;
@@ -34,19 +34,10 @@ beforeAll(async () => {
     VIGIL_SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
     VIGIL_SMTP_FROM: 'Vigil <vigil@alerts.example.com>',
   });
-  const admin = async (route: string, body: unknown) => {
-    const r = await sys.call('POST', `/api/v1/${route}`, { token: tokens.admin, body });
-    if (r.status !== 201) throw new Error(`POST ${route}: ${r.status} ${JSON.stringify(r.body)}`);
-  };
-  await admin('users', {
-    id: 'ola', name: 'Ola', email: 'ola@example.com', timezone: 'UTC',
+  await seedOnePersonService(sys, {
+    serviceId: 'mailer',
     contactMethods: [{ id: 'mail', type: 'email', address: 'ola@example.com' }, { id: 'teams', type: 'teams', address: `${teams.base}/webhookb2/ola` }],
-    notificationRules: [{ contactMethodId: 'mail', delayMinutes: 0 }, { contactMethodId: 'teams', delayMinutes: 0 }],
   });
-  await admin('teams', { id: 'ops', name: 'Ops', members: [{ userId: 'ola' }] });
-  await admin('escalation-policies', { id: 'p', name: 'P', loops: 0, levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: 'ola' }] }] });
-  const severityOverrides = { SEV1: { ackWithinMinutes: 600, resolveWithinMinutes: 1200, updateEveryMinutes: 600 } };
-  await admin('services', { id: 'mailer', name: 'Mailer', tier: 1, teamId: 'ops', escalationPolicyId: 'p', severityOverrides });
 });
 
 afterAll(async () => {
@@ -57,11 +48,7 @@ afterAll(async () => {
 
 describe('email and Teams channels on the real worker', () => {
   it('a page arrives by SMTP and at the Teams webhook, and both are recorded', async () => {
-    const r = await sys.call('POST', '/api/v1/alerts', {
-      token: tokens.ingest, body: { source: 'prometheus', service: 'mailer', severity: 'SEV1', summary: 'Queue backlog', dedupKey: 'backlog' },
-    });
-    expect(r.status).toBe(202);
-    const id = r.body.incidentId as string;
+    const id = await fireSev1(sys, { service: 'mailer', summary: 'Queue backlog', dedupKey: 'backlog' });
     try {
       await teams.waitFor('teams card', () => teams.received.length > 0);
       await eventually(async () => (mails.length > 0 ? true : undefined));

@@ -58,6 +58,9 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     VIGIL_INGEST_KEYS: `monitoring:${tokens.ingest}`,
     // No config-as-code folder unless a test asks for one (config-apply.test.ts does).
     VIGIL_CONFIG_DIR: path.join(tmpDir, 'no-config-folder'),
+    // Known before anything starts, so the worker can put the API in respond links
+    // (links are made only when a test also sets VIGIL_LINK_SIGNING_SECRET).
+    VIGIL_PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     ...extraEnv,
   };
 
@@ -117,6 +120,36 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       return { status: res.status, body: parsed };
     },
   };
+}
+
+/**
+ * One person, Ola (user `ola`, team `ops`), paged at once on each of `contactMethods` by
+ * the service's one-level policy; its SEV1 SLA timers are hours away, so a test sees only
+ * the page it provokes.
+ */
+export async function seedOnePersonService(
+  sys: System,
+  opts: { serviceId: string; contactMethods: Array<{ id: string; type: string; address: string }> },
+): Promise<void> {
+  const admin = async (route: string, body: unknown) => {
+    const r = await sys.call('POST', `/api/v1/${route}`, { token: tokens.admin, body });
+    if (r.status !== 201) throw new Error(`POST ${route}: ${r.status} ${JSON.stringify(r.body)}`);
+  };
+  await admin('users', {
+    id: 'ola', name: 'Ola', email: 'ola@example.com', timezone: 'UTC', contactMethods: opts.contactMethods,
+    notificationRules: opts.contactMethods.map((c) => ({ contactMethodId: c.id, delayMinutes: 0 })),
+  });
+  await admin('teams', { id: 'ops', name: 'Ops', members: [{ userId: 'ola' }] });
+  await admin('escalation-policies', { id: 'p', name: 'P', loops: 0, levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: 'ola' }] }] });
+  const severityOverrides = { SEV1: { ackWithinMinutes: 600, resolveWithinMinutes: 1200, updateEveryMinutes: 600 } };
+  await admin('services', { id: opts.serviceId, name: opts.serviceId, tier: 1, teamId: 'ops', escalationPolicyId: 'p', severityOverrides });
+}
+
+/** A SEV1 alert through the generic alert route; the id of the incident it opened. */
+export async function fireSev1(sys: System, alert: { service: string; summary: string; dedupKey: string }): Promise<string> {
+  const r = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { source: 'prometheus', severity: 'SEV1', ...alert } });
+  if (r.status !== 202) throw new Error(`POST /api/v1/alerts: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.incidentId as string;
 }
 
 function timeout(ms: number, message: string): Promise<never> {

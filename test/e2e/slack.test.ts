@@ -11,8 +11,12 @@
  *    when it is resolved, losing its buttons.
  * 3. `/incident ack <number>` and an Acknowledge/Resolve button press, signed with the
  *    signing secret, change the incident through the real API and worker, as the Vigil
- *    user mapped from the Slack user id, with the result posted to response_url.
+ *    user mapped from the Slack user id, with the result posted to response_url; a runbook
+ *    approval is asked on Slack and approved with its button.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../api/slack/verify';
@@ -25,6 +29,17 @@ const slackId = (u: string) => `U0${u.toUpperCase()}0001`;
 const phone = (i: number) => `+1555000010${i}`;
 /** On time: workflow-task and activity latency on a busy 2-core machine. */
 const LATE_MS = 3000;
+
+/** A runbook whose only step waits for an approval; success acknowledges the incident. */
+const runbookDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-slack-runbooks-'));
+writeFileSync(path.join(runbookDir, 'approve-me.yaml'), `name: approve-me
+description: Waits for a yes from Slack.
+onSuccess: acknowledge
+steps:
+  - id: confirm
+    kind: approval
+    message: Restart the checkout pods?
+`);
 
 let sys: System;
 let slack: HttpReceiver;
@@ -60,6 +75,7 @@ beforeAll(async () => {
     VIGIL_TWILIO_FROM: '+15550009999',
     VIGIL_NOTIFY_CONCURRENCY: 'slack=1',
     VIGIL_NOTIFY_RATE_PER_SECOND: 'slack=1',
+    VIGIL_RUNBOOK_DIR: runbookDir,
   });
   const admin = async (route: string, body: unknown) => {
     const r = await sys.call('POST', `/api/v1/${route}`, { token: tokens.admin, body });
@@ -84,6 +100,7 @@ afterAll(async () => {
   await sys?.stop();
   await slack?.close();
   await twilio?.close();
+  rmSync(runbookDir, { recursive: true, force: true });
 });
 
 async function fire(dedupKey: string): Promise<{ id: string; firedAt: number }> {
@@ -247,6 +264,44 @@ describe('acting from Slack', () => {
       });
       expect(resolved.resolvedBy).toBe('kim');
       await slack.waitFor('resolve result', () => postsFor(slack, (r) => r.path === '/respond/resolve').length > 0);
+    } finally {
+      await settle(id);
+    }
+  });
+
+  it('a runbook approval asked on Slack is approved with its button, as the mapped user', async () => {
+    const { id } = await fire('approval');
+    try {
+      await eventually(async () => ((await state(id))?.status === 'triggered' ? true : undefined));
+      const run = await sys.call('POST', `/api/v1/incidents/${id}/runbooks/approve-me/run`, { token: tokens.responder, body: {} });
+      expect(run.status).toBe(202);
+      type Button = { action_id: string; value: string };
+      const asked = () => postsFor(slack, (r) => r.path === '/api/chat.postMessage' && r.body.includes('vigil_runbook_approve'));
+      await slack.waitFor('approval request on Slack', () => asked().length > 0, 20_000);
+      const blocks = JSON.parse(asked()[0]?.body ?? '{}').attachments[0].blocks as Array<{ type: string; elements?: Button[] }>;
+      const approve = blocks.find((b) => b.type === 'actions')?.elements?.find((e) => e.action_id === 'vigil_runbook_approve');
+      expect(approve?.value).toBe(`${id} ${run.body.runId} confirm`);
+      expect(JSON.stringify(blocks)).toContain('Restart the checkout pods?');
+
+      const press = await signedPost('/api/v1/slack/interactions', {
+        payload: JSON.stringify({
+          type: 'block_actions', user: { id: slackId('lee'), username: 'lee' }, response_url: `${slack.base}/respond/approve`,
+          actions: [{ action_id: 'vigil_runbook_approve', value: approve?.value, type: 'button' }],
+        }),
+      });
+      expect(press.status).toBe(200);
+      await slack.waitFor('approval result', () => postsFor(slack, (r) => r.path === '/respond/approve').length > 0, 20_000);
+      expect(JSON.parse(postsFor(slack, (r) => r.path === '/respond/approve')[0]?.body ?? '{}')).toMatchObject({
+        replace_original: true, text: `Runbook run ${run.body.runId}: step confirm approved by lee.`,
+      });
+      // The run succeeds and acknowledges the incident, as its runbook says.
+      const acked = await eventually(async () => {
+        const s = await state(id);
+        return s?.status === 'acknowledged' ? s : undefined;
+      });
+      expect(acked.acknowledgedBy).toBe('runbook:approve-me');
+      const approvals = (acked.timeline as Array<{ type: string; message: string }>).filter((e) => e.type === 'runbook_approval');
+      expect(approvals.map((e) => e.message).at(-1)).toMatch(/step confirm approved by lee$/);
     } finally {
       await settle(id);
     }

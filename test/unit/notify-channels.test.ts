@@ -147,6 +147,19 @@ describe('slack bot token (chat.postMessage)', () => {
     expect(err.message).toContain(error);
   });
 
+  it('a runbook step waiting for approval gets Approve / Deny naming the incident, run and step', async () => {
+    rx.script([{ status: 200, body: { ok: true, ts: '1', channel: 'D1' } }]);
+    const n = { ...notification('slack', 'U0123ABC'), kind: 'update' as const, approval: { runId: 'restart-web-0a1b2c3d', step: 'confirm' } };
+    await slack().send(n, {});
+    const blocks = JSON.parse(rx.received[0]?.body ?? '{}').attachments[0].blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    const actions = blocks.filter((b) => b.type === 'actions');
+    expect(actions).toHaveLength(1);
+    expect(actions[0]?.elements?.map((e) => [e.action_id, e.value])).toEqual([
+      [SLACK_ACTIONS.approve, `${n.incidentId} restart-web-0a1b2c3d confirm`],
+      [SLACK_ACTIONS.deny, `${n.incidentId} restart-web-0a1b2c3d confirm`],
+    ]);
+  });
+
   it('a resolved incident gets no buttons', async () => {
     rx.script([{ status: 200, body: { ok: true, ts: '1' } }]);
     await slack().send({ ...notification('slack', 'U0123ABC'), kind: 'resolved', status: 'resolved' }, {});
@@ -232,7 +245,7 @@ describe('teams incoming webhook', () => {
   const teams = () => createTeamsChannel({ log, now: () => NOW });
   const n = () => notification('teams', `${rx.base}/webhookb2/abc`);
 
-  it('posts a MessageCard with theme colour, facts and an open link', async () => {
+  it('posts a MessageCard with theme colour, facts and Acknowledge / Resolve / Open buttons', async () => {
     rx.script([{ status: 200, body: '1' }]);
     const receipt = await teams().send(n(), {});
     expect(receipt).toMatchObject({ channel: 'teams', status: 200 });
@@ -243,7 +256,11 @@ describe('teams incoming webhook', () => {
     expect(card.themeColor).toBe('D00000');
     expect(card.title).toBe('[SEV1] #42 database: Disk full on db-1');
     expect(card.sections[0].facts).toContainEqual({ name: 'Service', value: 'database' });
-    expect(card.potentialAction[0].targets[0].uri).toBe('https://vigil.example.com/incidents/incident-database-2b92');
+    expect(card.potentialAction.map((a: { name: string; targets: Array<{ uri: string }> }) => [a.name, a.targets[0]?.uri])).toEqual([
+      ['Acknowledge', 'https://vigil.example.com/incidents/incident-database-2b92?action=acknowledge'],
+      ['Resolve', 'https://vigil.example.com/incidents/incident-database-2b92?action=resolve'],
+      ['Open incident', 'https://vigil.example.com/incidents/incident-database-2b92'],
+    ]);
   });
 
   it('a 200 carrying Teams\' throttling text is transient', async () => {

@@ -11,6 +11,8 @@ import { slackRoutes } from '../../api/routes/slack';
 import { signSlackRequest } from '../../api/slack/verify';
 import { conflict } from '../../api/errors';
 import type { IncidentGateway } from '../../api/incident-gateway';
+import type { RunbookGateway } from '../../api/routes/runbooks';
+import { approvalValue, SLACK_ACTIONS } from '../../lib/slack-actions';
 import type { SlackDirectory } from '../../api/slack/directory';
 import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver';
@@ -41,9 +43,18 @@ const directory: SlackDirectory = {
   onCall: async (s) => (s === 'checkout' ? { inMaintenance: false, levels: [{ level: 1, names: ['Alice'] }, { level: 2, names: [] }] } : undefined),
 };
 
+let decisions: Array<{ id: string; runId: string; decision: unknown }>;
+const runbooks: Pick<RunbookGateway, 'decide'> = {
+  async decide(id, runId, decision) {
+    if (decision.step === 'gone') throw conflict('step "gone" is not waiting for approval');
+    decisions.push({ id, runId, decision });
+    return { step: decision.step, decision: decision.decision };
+  },
+};
+
 function app() {
   const a = express();
-  a.use('/slack', slackRoutes({ signingSecret: SECRET, incidents, log: pino({ level: 'silent' }), directory, responseUrlPrefix: `${rx.base}/` }));
+  a.use('/slack', slackRoutes({ signingSecret: SECRET, incidents, runbooks, log: pino({ level: 'silent' }), directory, responseUrlPrefix: `${rx.base}/` }));
   return a;
 }
 function signed(path: string, form: Record<string, string>) {
@@ -60,6 +71,7 @@ async function posted(n = 1): Promise<{ text: string; response_type: string }> {
 }
 
 beforeEach(async () => {
+  decisions = [];
   rx = await startHttpReceiver();
   calls = [];
   ingested = [];
@@ -123,8 +135,8 @@ describe('slash command /incident', () => {
 });
 
 describe('interactive buttons', () => {
-  const press = (actionId: string, user = 'U0ALICE1') => signed('/slack/interactions', {
-    payload: JSON.stringify({ type: 'block_actions', user: { id: user, username: 'alice' }, response_url: `${rx.base}/respond`, actions: [{ action_id: actionId, value: ID }] }),
+  const press = (actionId: string, user = 'U0ALICE1', value = ID) => signed('/slack/interactions', {
+    payload: JSON.stringify({ type: 'block_actions', user: { id: user, username: 'alice' }, response_url: `${rx.base}/respond`, actions: [{ action_id: actionId, value }] }),
   });
 
   it.each([['vigil_ack', 'acknowledge'], ['vigil_resolve', 'resolve'], ['vigil_escalate', 'escalate']])('%s runs %s', async (actionId, name) => {
@@ -133,6 +145,22 @@ describe('interactive buttons', () => {
     const result = await posted();
     expect(calls).toEqual([{ name, id: ID, cmd: { by: 'alice' } }]);
     expect(result).toMatchObject({ replace_original: false });
+  });
+
+  it.each([[SLACK_ACTIONS.approve, 'approve', 'approved'], [SLACK_ACTIONS.deny, 'deny', 'denied']])('%s decides the runbook step and replaces the message', async (actionId, decision, past) => {
+    await press(actionId, 'U0ALICE1', approvalValue({ incidentId: ID, runId: 'restart-web-0a1b2c3d', step: 'confirm' }));
+    const result = await posted();
+    expect(decisions).toEqual([{ id: ID, runId: 'restart-web-0a1b2c3d', decision: { step: 'confirm', decision, by: 'alice' } }]);
+    expect(result).toMatchObject({ replace_original: true, text: `Runbook run restart-web-0a1b2c3d: step confirm ${past} by alice.` });
+    expect(calls).toEqual([]);
+  });
+
+  it('a step no longer waiting is refused in words; a malformed value decides nothing', async () => {
+    await press(SLACK_ACTIONS.approve, 'U0ALICE1', approvalValue({ incidentId: ID, runId: 'restart-web-0a1b2c3d', step: 'gone' }));
+    expect(await posted()).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: 'Refused: step "gone" is not waiting for approval' });
+    await press(SLACK_ACTIONS.deny, 'U0ALICE1', 'not an approval');
+    expect((await posted(2)).text).toContain('malformed');
+    expect(decisions).toEqual([]);
   });
 
   it('an unknown Slack user gets an ephemeral "not mapped" answer', async () => {

@@ -73,6 +73,7 @@ export interface Sent {
   /** occurredAt: workflow time when the workflow decided to notify. */
   atMs: number;
   message?: string;
+  approval?: { runId: string; step: string };
 }
 
 type AllActivities = ReturnType<typeof createStoreActivities> & OnCallActivities & NotifyActivities & ReviewActivities
@@ -140,7 +141,7 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     async sendNotification({ notification: n }) {
       mocks.sent.push({
         kind: n.kind, userId: n.recipient.userId, methodId: n.recipient.contactMethod.id, level: n.level, loop: n.loop,
-        key: n.idempotencyKey, atMs: Date.parse(n.occurredAt), message: n.message,
+        key: n.idempotencyKey, atMs: Date.parse(n.occurredAt), message: n.message, ...(n.approval ? { approval: n.approval } : {}),
       });
       const slack = n.recipient.contactMethod.type === 'slack';
       return {

@@ -168,6 +168,14 @@ describe('runbooks started by the incident', () => {
       const real = await inc.handle.executeUpdate(runRunbookUpdate, { args: [{ by: 'alice', name: 'restart-web' }] });
       const child = env.client.workflow.getHandle(runbookWorkflowId('rb-manual', real.runId));
       await inc.eventually(async () => expect((await inc.state()).timeline.filter((e) => e.type === 'runbook_approval')).toHaveLength(1));
+      // The people paged are asked, with what Slack needs for its Approve / Deny buttons.
+      const asked = await inc.eventually(() => {
+        const n = mocks.sent.find((x) => x.approval);
+        if (!n) throw new Error('nobody asked for the approval yet');
+        return n;
+      });
+      expect(asked).toMatchObject({ kind: 'update', userId: 'a', approval: { runId: real.runId, step: 'confirm' } });
+      expect(asked.message).toBe('Runbook restart-web: step confirm waits for approval: go?');
       await expect(child.executeUpdate(runbookApprovalUpdate, { args: [{ step: 'restart', decision: 'approve', by: 'bob' }] }))
         .rejects.toMatchObject({ cause: { message: 'step "restart" is not waiting for approval (waiting: confirm)' } });
       await child.executeUpdate(runbookApprovalUpdate, { args: [{ step: 'confirm', decision: 'approve', by: 'bob', comment: 'ok' }] });

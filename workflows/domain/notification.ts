@@ -46,6 +46,8 @@ export interface Notification {
   loop?: number;
   recipient: NotificationRecipient;
   links?: { incident?: string };
+  /** A runbook step waiting for a decision: channels with buttons offer Approve / Deny. */
+  approval?: { runId: string; step: string };
   /** Who acknowledged / resolved the incident, as of `occurredAt` (messages updated in place show it). */
   acknowledgedBy?: string;
   resolvedBy?: string;

@@ -27,7 +27,7 @@ const InputNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must 
 /** A program is a name the operator's allowlist maps to an executable; never templated. */
 const ProgramSchema = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/, 'must be a program name from the command allowlist (letters, digits, "_", ".", "+", "-"; no paths, no placeholders)');
 
-const JsonSchema: z.ZodType<unknown> = z.lazy(() =>
+export const JsonSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonSchema), z.record(z.string(), JsonSchema)]),
 );
 

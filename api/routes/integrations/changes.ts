@@ -4,8 +4,8 @@ import type { ChangeEventStore } from '../../../lib/models/change-event';
 import { IdSchema } from '../../../workflows/domain/common';
 import { parseOr400 } from '../../errors';
 
-const idParam = z.object({ id: IdSchema });
-const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const idParam = z.object({ id: IdSchema });
+export const limitQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** `GET /services/:id/changes`: the change events sent for a service, newest first. */
 export function changeEventRoutes(changes: ChangeEventStore, read: RequestHandler): Router {

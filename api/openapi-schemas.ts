@@ -1,0 +1,146 @@
+/**
+ * The zod schemas the OpenAPI document publishes as named components, and their conversion
+ * with zod's own JSON Schema generator (draft 2020-12, the dialect of OpenAPI 3.1). The
+ * routes validate with these very objects, so the document cannot describe another rule.
+ * Request schemas are converted as input (what a client may send: defaults optional,
+ * aliases before their transform); response schemas as output (what the API answers).
+ */
+import { z } from 'zod';
+import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
+import { InstantSchema } from '../workflows/domain/common';
+import { ActionItemPatchSchema } from '../workflows/domain/review-action-items';
+import { ReviewSchema } from '../workflows/domain/review';
+import { JsonSchema, RunbookSchema } from '../workflows/domain/runbook';
+import { ACCEPTED_SEVERITIES, SeverityInputSchema } from '../workflows/domain/severity';
+import type { Entity } from './config-store';
+import { ErrorBodySchema } from './errors';
+import { alertGroupSchema } from './ingest/alert-group';
+import { changeSchema, eventSchema, triggerPayloadSchema } from './ingest/pagerduty';
+import { approvalBody, runBody, validateBody } from './routes/runbooks';
+import { formSchema as respondFormSchema } from './routes/respond';
+import {
+  genericAlertSchema, incidentCommandSchema, noteSchema, reassignSchema, severityChangeSchema, snoozeSchema,
+} from './schemas';
+
+export type JsonObject = Record<string, unknown>;
+type Io = 'input' | 'output';
+
+interface ComponentMeta {
+  id: string;
+  description?: string;
+  /** Output for what the API answers; input (default) for what it accepts. */
+  io?: Io;
+}
+
+/** `escalation-policies` -> `EscalationPolicies`. */
+export const pascalCase = (text: string) => text.replace(/(^|[-_])([a-z])/g, (_m, _sep, c: string) => c.toUpperCase());
+
+/** `user` -> `User`, `escalationPolicy` -> `EscalationPolicy`: the component of a config kind. */
+export const kindComponent = (kind: ConfigKind): string => pascalCase(kind);
+
+/** `meta` of a config entity as the API answers it (dates as ISO text). */
+const entityMetaSchema = z.object({
+  managedBy: z.enum(['config', 'api'] satisfies Array<Entity<ConfigKind>['meta']['managedBy']>),
+  createdAt: InstantSchema,
+  updatedAt: InstantSchema,
+});
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+type Holds<T extends true> = T;
+/** Fails to compile when the store's meta gains or loses a field. */
+type _MetaMatchesStore = Holds<SameKeys<z.infer<typeof entityMetaSchema>, Entity<ConfigKind>['meta']>>;
+
+/** PagerDuty's event with the payload a trigger requires (the route checks it in a second step). */
+export const pagerDutyEventSchema = eventSchema.extend({ payload: triggerPayloadSchema.optional() });
+
+/** One configuration entity and a list of them, per kind: `{ data, meta }` and `{ data: [...] }`. */
+interface Envelopes {
+  entity: z.ZodType;
+  list: z.ZodType;
+}
+const envelopes = (schema: z.ZodType): Envelopes => ({
+  entity: z.object({ data: schema, meta: entityMetaSchema }),
+  list: z.object({ data: z.array(schema) }),
+});
+const KINDS = Object.keys(CONFIG_KINDS) as ConfigKind[];
+export const configEnvelopes = Object.fromEntries(
+  KINDS.map((kind): [ConfigKind, Envelopes] => [kind, envelopes(CONFIG_KINDS[kind].schema as z.ZodType)]),
+) as Record<ConfigKind, Envelopes>;
+
+const entries: Array<[z.ZodType, ComponentMeta]> = [
+  [InstantSchema as z.ZodType, { id: 'Instant', description: 'ISO 8601 instant with an offset or Z, e.g. "2026-03-09T13:00:00Z"' }],
+  [SeverityInputSchema, { id: 'SeverityInput', description: `Any accepted spelling, case-insensitive: ${ACCEPTED_SEVERITIES.join(', ')}` }],
+  [JsonSchema, { id: 'JsonValue', description: 'Any JSON value' }],
+  ...KINDS.flatMap((kind): Array<[z.ZodType, ComponentMeta]> => [
+    [CONFIG_KINDS[kind].schema as z.ZodType, { id: kindComponent(kind), description: `A ${kind} as written and as stored (unknown fields are refused)` }],
+    [configEnvelopes[kind].entity, { id: `${kindComponent(kind)}Entity`, io: 'output' }],
+    [configEnvelopes[kind].list, { id: `${kindComponent(kind)}List`, io: 'output' }],
+  ]),
+  [genericAlertSchema, { id: 'GenericAlert', description: 'Unknown fields are ignored' }],
+  [incidentCommandSchema, { id: 'IncidentCommand' }],
+  [reassignSchema, { id: 'Reassign', description: 'Either toUserIds or toPolicyId' }],
+  [snoozeSchema, { id: 'Snooze' }],
+  [severityChangeSchema, { id: 'SeverityChange' }],
+  [noteSchema, { id: 'Note' }],
+  [ActionItemPatchSchema, { id: 'ActionItemPatch', description: 'One edit of the review\'s action items' }],
+  [alertGroupSchema, { id: 'AlertGroup', description: 'Alertmanager webhook (version "4") or Grafana unified alerting webhook (version "1")' }],
+  [pagerDutyEventSchema, { id: 'PagerDutyEvent', description: 'payload is required for trigger, ignored otherwise; dedup_key is required for acknowledge and resolve' }],
+  [triggerPayloadSchema, { id: 'PagerDutyTriggerPayload' }],
+  [changeSchema, { id: 'PagerDutyChangeEvent' }],
+  [RunbookSchema, { id: 'Runbook', description: 'A runbook file (YAML), see runbooks/' }],
+  [validateBody, { id: 'RunbookValidateRequest' }],
+  [runBody, { id: 'RunbookRun' }],
+  [approvalBody, { id: 'RunbookApproval' }],
+  [respondFormSchema, { id: 'RespondForm' }],
+  [ErrorBodySchema, { id: 'ErrorBody', io: 'output' }],
+  [ReviewSchema, { id: 'Review', io: 'output' }],
+];
+
+/** The published schemas, with the id each is published under. */
+export const components = z.registry<{ id: string; description?: string }>();
+for (const [schema, { id, description }] of entries) components.add(schema, description ? { id, description } : { id });
+
+export const componentRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+
+/**
+ * What JSON Schema cannot see in our schemas: an Instant is a refined, transformed string
+ * (it also takes a Date, which JSON cannot carry), and `z.int()` adds the safe-integer
+ * bounds to every integer, which only clutters the document.
+ */
+function override(ctx: { zodSchema: unknown; jsonSchema: JsonObject }): void {
+  const js = ctx.jsonSchema;
+  if (ctx.zodSchema === InstantSchema) {
+    for (const key of Object.keys(js)) if (key !== 'description') delete js[key];
+    Object.assign(js, { type: 'string', format: 'date-time' });
+  }
+  if (js.maximum === Number.MAX_SAFE_INTEGER) delete js.maximum;
+  if (js.minimum === Number.MIN_SAFE_INTEGER) delete js.minimum;
+}
+
+const settings = (io: Io) => ({ io, target: 'draft-2020-12', unrepresentable: 'any', override }) as const;
+
+/** Every component, converted in the direction it is used; references point at `#/components/schemas/<id>`. */
+export function componentSchemas(): Record<string, JsonObject> {
+  const out: Record<string, JsonObject> = {};
+  for (const io of ['input', 'output'] as const) {
+    const { schemas } = z.toJSONSchema(components, { ...settings(io), metadata: components, uri: (id) => componentRef(id).$ref });
+    if ('__shared' in schemas) throw new Error('a recursive schema has no component id: add it to api/openapi-schemas.ts');
+    for (const [, meta] of entries) {
+      if ((meta.io ?? 'input') !== io) continue;
+      const { $schema: _dialect, $id: _id, ...converted } = schemas[meta.id] as JsonObject;
+      out[meta.id] = converted;
+    }
+  }
+  return out;
+}
+
+/** A schema that is not a component (path and query parameters), converted in place. */
+export function inlineSchema(schema: z.ZodType, io: Io = 'input'): JsonObject {
+  const { $schema: _dialect, ...converted } = z.toJSONSchema(schema, { ...settings(io), metadata: z.registry() }) as JsonObject;
+  return converted;
+}
+
+/** A `$ref` to the schema's component, or the schema converted in place. */
+export function schemaFor(schema: z.ZodType, io: Io = 'input'): JsonObject {
+  const id = components.get(schema)?.id;
+  return id ? componentRef(id) : inlineSchema(schema, io);
+}
