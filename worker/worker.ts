@@ -117,16 +117,18 @@ export async function createWorker(config: Config, log: Logger): Promise<Workers
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const channels = buildChannels({ log, config });
   const links = buildRespondLinks({ log, config });
+  const activities = buildActivities({ log, config, notifyTaskQueues: true, channels, links });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: buildActivities({ log, config, notifyTaskQueues: true, channels, links }),
+    activities,
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
   });
-  const { sendNotification, updateNotification } = createNotifyActivities({ channels, log, links });
+  // The same notify activities as the incident queue's, served again per channel type.
+  const { sendNotification, updateNotification } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({

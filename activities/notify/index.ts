@@ -39,7 +39,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
 
   /** One delivery attempt through the notification's channel, logged and classified. */
   async function attempt(
-    done: string,
+    logAs: { done: string; failed: string },
     notification: Notification,
     run: (channel: NotificationChannel, n: Notification, ctx: SendContext) => Promise<DeliveryReceipt>,
   ): Promise<DeliveryReceipt> {
@@ -52,11 +52,11 @@ export function createNotifyActivities(deps: NotifyDeps) {
     try {
       if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
       const receipt = await run(channel, n, context ? { signal: context.cancellationSignal } : {});
-      deps.log.info({ ...fields, status: receipt.status }, `notification ${done}`);
+      deps.log.info({ ...fields, status: receipt.status }, logAs.done);
       return receipt;
     } catch (err) {
       const failure = failureForError(err, `${channel.type} channel`, context?.cancellationSignal);
-      deps.log.warn({ ...fields, err: failure }, done === 'delivered' ? 'notification failed' : `notification not ${done}`);
+      deps.log.warn({ ...fields, err: failure }, logAs.failed);
       throw failure;
     }
   }
@@ -78,7 +78,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
      * contact method), and receivers dedup on it.
      */
     async sendNotification(input: { notification: Notification }): Promise<DeliveryReceipt> {
-      return attempt('delivered', input.notification, (channel, n, ctx) => channel.send(n, ctx));
+      return attempt({ done: 'notification delivered', failed: 'notification failed' }, input.notification, (channel, n, ctx) => channel.send(n, ctx));
     },
 
     /**
@@ -88,7 +88,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
      * update messages refuses. Rewriting is idempotent: a repeated attempt shows the same.
      */
     async updateNotification(input: { notification: Notification; messageRef: MessageRef }): Promise<DeliveryReceipt> {
-      return attempt('updated', input.notification, (channel, n, ctx) => {
+      return attempt({ done: 'notification updated', failed: 'notification update failed' }, input.notification, (channel, n, ctx) => {
         if (!channel.update) throw rejected(`${channel.type} channel cannot update messages`, { reason: 'not_updatable' });
         return channel.update(n, input.messageRef, ctx);
       });
