@@ -1,11 +1,10 @@
 import { loadConfigSnapshot, type ConfigSnapshot } from '../lib/models/config';
 import { IncidentNumberModel } from '../lib/models/incident-number';
 import type { Logger } from '../lib/logger';
-import {
-  inMaintenance, resolveLevel, severityTargets, SEVERITIES,
-  type EscalationPolicy, type Severity, type SeverityTargets, type User,
-} from '../workflows/domain';
-import type { NotificationRecipient } from '../workflows/domain/notification';
+import { inMaintenance, type User } from '../domain/config';
+import { severityTargets, SEVERITIES, type Severity, type SeverityTargets } from '../domain/incident';
+import { resolveLevel, type EscalationPolicy } from '../domain/oncall';
+import type { NotificationRecipient } from '../domain/incident/notification';
 
 export interface ServicePlan {
   found: boolean;
@@ -49,7 +48,10 @@ function toRecipient(users: readonly User[], userId: string): Recipient | undefi
     .map((r) => ({ delayMinutes: r.delayMinutes, method: user.contactMethods.find((m) => m.id === r.contactMethodId) }))
     .filter((r): r is { delayMinutes: number; method: User['contactMethods'][number] } => r.method !== undefined)
     .sort((a, b) => a.delayMinutes - b.delayMinutes)
-    .map((r) => ({ delayMinutes: r.delayMinutes, contactMethod: { id: r.method.id, type: r.method.type, address: r.method.address } }));
+    .map((r) => ({
+      delayMinutes: r.delayMinutes,
+      contactMethod: { id: r.method.id, type: r.method.type, address: r.method.address },
+    }));
   return { userId, name: user.name, rules };
 }
 
@@ -75,7 +77,9 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       const service = snap.services.find((s) => s.id === input.serviceId);
       const policyId = input.policyId ?? service?.escalationPolicyId;
       const policy = snap.escalationPolicies.find((p) => p.id === policyId);
-      const targets = Object.fromEntries(SEVERITIES.map((sev) => [sev, severityTargets(sev, service?.severityOverrides)])) as Record<Severity, SeverityTargets>;
+      const targets = Object.fromEntries(
+        SEVERITIES.map((sev) => [sev, severityTargets(sev, service?.severityOverrides)]),
+      ) as Record<Severity, SeverityTargets>;
       return {
         found: Boolean(service),
         serviceName: service?.name,
@@ -91,7 +95,12 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
     },
 
     /** Who a policy level pages now (schedules resolved at this instant), or named people, or a team. */
-    async resolveRecipients(input: { policyId?: string; level?: number; userIds?: string[]; teamId?: string }): Promise<Recipients> {
+    async resolveRecipients(input: {
+      policyId?: string;
+      level?: number;
+      userIds?: string[];
+      teamId?: string;
+    }): Promise<Recipients> {
       const snap = await loadConfigSnapshot();
       const problems: string[] = [];
       if (input.userIds) return recipientsFor(snap, input.userIds, problems);
@@ -102,7 +111,10 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       }
       const policy = snap.escalationPolicies.find((p) => p.id === input.policyId);
       if (!policy || input.level === undefined || !policy.levels[input.level]) {
-        return { recipients: [], problems: [`escalation policy "${input.policyId}" has no level ${(input.level ?? 0) + 1}`] };
+        return {
+          recipients: [],
+          problems: [`escalation policy "${input.policyId}" has no level ${(input.level ?? 0) + 1}`],
+        };
       }
       const level = resolveLevel(policy, input.level, snap, new Date());
       for (const t of level.unresolved) problems.push(`${t.type} "${t.id}" does not exist`);

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from '../lib/logger';
 import { insertReviewIfAbsent } from '../lib/models/review';
-import { type Review, ReviewSchema } from '../workflows/domain/review';
+import { type Review, ReviewSchema } from '../domain/review/review';
 
 export interface StoreReviewInput {
   review: Review;
@@ -23,11 +23,21 @@ export function createReviewActivities(deps: { log: Logger }) {
     async storeReview(input: StoreReviewInput): Promise<{ reviewId: string; created: boolean }> {
       const parsed = ReviewSchema.safeParse(input.review);
       if (!parsed.success) {
-        const where = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        const where = parsed.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.')}: ${i.message}`)
+          .join('; ');
         throw ApplicationFailure.nonRetryable(`review of ${input.incidentId} is invalid: ${where}`, 'InvalidReview');
       }
-      const res = await insertReviewIfAbsent({ incidentId: input.incidentId, runKey: input.runKey, review: parsed.data });
-      deps.log.info({ incidentId: input.incidentId, reviewId: res.reviewId, created: res.created }, 'post-incident review stored');
+      const res = await insertReviewIfAbsent({
+        incidentId: input.incidentId,
+        runKey: input.runKey,
+        review: parsed.data,
+      });
+      deps.log.info(
+        { incidentId: input.incidentId, reviewId: res.reviewId, created: res.created },
+        'post-incident review stored',
+      );
       return res;
     },
   };

@@ -1,6 +1,6 @@
 import { IncidentRecordModel, incidentRecordId } from '../lib/models/incident-record';
 import type { Logger } from '../lib/logger';
-import type { IncidentState } from '../workflows/domain/incident';
+import type { IncidentState } from '../domain/incident/incident';
 
 const DUPLICATE_KEY = 11000;
 

@@ -22,10 +22,10 @@ import { createRateLimiter } from './ingest/rate-limit';
 import { changeEventRoutes } from './routes/integrations/changes';
 import { integrationRoutes } from './routes/integrations';
 import { pagerDutyRoutes } from './routes/integrations/pagerduty';
-import { slackRoutes, type SlackRouteDeps } from './routes/slack';
+import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
 import { openApiRoutes } from './routes/openapi';
-import { respondRoutes, type RespondRouteDeps } from './routes/respond';
-import { redactRespondToken } from '../lib/respond-link';
+import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
+import { redactRespondToken } from '../integrations/respond/link';
 
 export interface AppDeps {
   log: Logger;
@@ -39,7 +39,12 @@ export interface AppDeps {
   /** Runbook routes (list, validate, run, approve); absent: not mounted. */
   runbooks?: RunbookRouteDeps;
   /** Inbound integrations: PagerDuty events per routing key per minute (default 120), stores default to MongoDB. */
-  ingest?: { eventsPerMinute?: number; integrations?: IntegrationDirectory; changes?: ChangeEventStore; now?: () => number };
+  ingest?: {
+    eventsPerMinute?: number;
+    integrations?: IntegrationDirectory;
+    changes?: ChangeEventStore;
+    now?: () => number;
+  };
   /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
@@ -62,7 +67,8 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('x-request-id', id);
         return id;
       },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // Respond link tokens are credentials in the path: request logs show them redacted.
       serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
@@ -80,7 +86,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
   api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
-  api.use('/incidents', requireRole(authenticate, 'responder'), incidentRoutes(deps.incidents), reviewRoutes(deps.reviews ?? mongoReviewStore));
+  api.use(
+    '/incidents',
+    requireRole(authenticate, 'responder'),
+    incidentRoutes(deps.incidents),
+    reviewRoutes(deps.reviews ?? mongoReviewStore),
+  );
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
   api.use(onCallRoutes(read));
@@ -93,7 +104,11 @@ export function createApp(deps: AppDeps): Express {
   const mounted = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
   api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
   // Before the API router: Slack routes read the raw body to verify its signature.
-  if (deps.slack) app.use('/api/v1/slack', slackRoutes({ ...deps.slack, incidents: deps.incidents, runbooks: deps.runbooks?.gateway, log: deps.log }));
+  if (deps.slack)
+    app.use(
+      '/api/v1/slack',
+      slackRoutes({ ...deps.slack, incidents: deps.incidents, runbooks: deps.runbooks?.gateway, log: deps.log }),
+    );
   // No bearer auth: the signed token in the path is the credential.
   if (deps.respond) app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log }));
   app.use('/api/v1', api);

@@ -1,5 +1,12 @@
-import { ConfigModels, CONFIG_KINDS, loadConfigSnapshot, specHash, type ConfigKind, type SpecOf } from '../lib/models/config';
-import { entityLabel, missingReferences, referrersOf, type EntityKind } from '../workflows/domain';
+import {
+  ConfigModels,
+  CONFIG_KINDS,
+  loadConfigSnapshot,
+  specHash,
+  type ConfigKind,
+  type SpecOf,
+} from '../lib/models/config';
+import { entityLabel, missingReferences, referrersOf, type EntityKind } from '../domain/config';
 import { conflict, HttpError, notFound } from './errors';
 
 const DUPLICATE_KEY = 11000;
@@ -16,7 +23,12 @@ export interface Entity<K extends ConfigKind> {
  */
 export function createConfigStore() {
   const model = <K extends ConfigKind>(kind: K) => ConfigModels[kind] as unknown as (typeof ConfigModels)['user'];
-  const toEntity = <K extends ConfigKind>(doc: { spec: unknown; managedBy: 'config' | 'api'; createdAt: Date; updatedAt: Date }): Entity<K> => ({
+  const toEntity = <K extends ConfigKind>(doc: {
+    spec: unknown;
+    managedBy: 'config' | 'api';
+    createdAt: Date;
+    updatedAt: Date;
+  }): Entity<K> => ({
     data: doc.spec as SpecOf<K>,
     meta: { managedBy: doc.managedBy, createdAt: doc.createdAt, updatedAt: doc.updatedAt },
   });
@@ -32,7 +44,12 @@ export function createConfigStore() {
     };
     const issues = missingReferences(kind, spec as never, (k, id) => ids[k].has(id));
     if (issues.length > 0) {
-      throw new HttpError(400, 'validation_failed', `invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      throw new HttpError(
+        400,
+        'validation_failed',
+        `invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        issues,
+      );
     }
     if (kind === 'service') requireOwnKeys(spec as SpecOf<'service'>, snapshot.services);
   }
@@ -43,10 +60,14 @@ export function createConfigStore() {
    * The config-as-code apply checks the same across the folder and the API's services.
    */
   function requireOwnKeys(spec: SpecOf<'service'>, services: Array<SpecOf<'service'>>): void {
-    const owners = new Map(services.filter((s) => s.id !== spec.id).flatMap((s) => s.integrationKeys.map((k) => [k.key, s.id] as const)));
+    const owners = new Map(
+      services.filter((s) => s.id !== spec.id).flatMap((s) => s.integrationKeys.map((k) => [k.key, s.id] as const)),
+    );
     const issues = spec.integrationKeys.flatMap((k, i) => {
       const owner = owners.get(k.key);
-      return owner === undefined ? [] : [{ path: `integrationKeys.${i}.key`, message: `integration key already used by service "${owner}"` }];
+      return owner === undefined
+        ? []
+        : [{ path: `integrationKeys.${i}.key`, message: `integration key already used by service "${owner}"` }];
     });
     if (issues.length > 0) {
       throw new HttpError(409, 'conflict', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
@@ -77,11 +98,19 @@ export function createConfigStore() {
     async create<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<Entity<K>> {
       await requireReferences(kind, spec);
       const now = new Date();
-      const doc = { _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api' as const, createdAt: now, updatedAt: now };
+      const doc = {
+        _id: spec.id,
+        spec,
+        specHash: specHash(spec),
+        managedBy: 'api' as const,
+        createdAt: now,
+        updatedAt: now,
+      };
       try {
         await model(kind).create(doc as never);
       } catch (err) {
-        if ((err as { code?: number }).code === DUPLICATE_KEY) throw conflict(`${entityLabel(kind)} "${spec.id}" already exists`);
+        if ((err as { code?: number }).code === DUPLICATE_KEY)
+          throw conflict(`${entityLabel(kind)} "${spec.id}" already exists`);
         throw err;
       }
       return toEntity<K>(doc);
@@ -93,8 +122,12 @@ export function createConfigStore() {
       await requireReferences(kind, spec);
       const now = new Date();
       const doc = {
-        _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api' as const,
-        createdAt: existing?.createdAt ?? now, updatedAt: now,
+        _id: spec.id,
+        spec,
+        specHash: specHash(spec),
+        managedBy: 'api' as const,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
       };
       await model(kind).replaceOne({ _id: spec.id }, doc as never, { upsert: true });
       return { entity: toEntity<K>(doc), created: !existing };
@@ -105,7 +138,11 @@ export function createConfigStore() {
       if (!existing) throw notFound(`${entityLabel(kind)} "${id}"`);
       const s = await loadConfigSnapshot();
       const referrers = referrersOf(kind, id, {
-        user: s.users, team: s.teams, schedule: s.schedules, escalationPolicy: s.escalationPolicies, service: s.services,
+        user: s.users,
+        team: s.teams,
+        schedule: s.schedules,
+        escalationPolicy: s.escalationPolicies,
+        service: s.services,
       });
       if (referrers.length > 0) {
         const list = referrers.map((r) => `${entityLabel(r.kind)} "${r.id}" (${r.path})`).join(', ');

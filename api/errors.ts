@@ -27,8 +27,7 @@ export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (reason: string) => new HttpError(409, 'conflict', reason);
-export const unavailable = (what: string) =>
-  new HttpError(503, 'unavailable', `${what} is unavailable; retry later`);
+export const unavailable = (what: string) => new HttpError(503, 'unavailable', `${what} is unavailable; retry later`);
 
 /** Turns zod issues into `{ path, message }` pairs with a dotted path naming the field. */
 export function fieldIssues(error: z.ZodError): Array<{ path: string; message: string }> {
@@ -52,7 +51,12 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, where
 }
 
 /** body-parser marks its errors with `type`; map each to a client error naming the rule. */
-function bodyParserError(err: { type?: string; status?: number; limit?: number; message?: string }): HttpError | undefined {
+function bodyParserError(err: {
+  type?: string;
+  status?: number;
+  limit?: number;
+  message?: string;
+}): HttpError | undefined {
   switch (err.type) {
     case 'entity.parse.failed':
       return new HttpError(400, 'malformed_json', `request body is not valid JSON: ${err.message ?? ''}`.trim());

@@ -1,8 +1,4 @@
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   acknowledgeUpdate,
@@ -19,8 +15,8 @@ import {
   resolveUpdate,
   snoozeUpdate,
 } from '../workflows/contract';
-import type { AlertEvent, IncidentCommand, IncidentState } from '../workflows/domain/incident';
-import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../workflows/domain/incident-commands';
+import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
+import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
 import type { incidentWorkflow } from '../workflows/incident';
 import { conflict, notFound, unavailable } from './errors';
 import { incidentWorkflowId } from './incident-id';
@@ -48,16 +44,29 @@ const UPDATES = {
 export interface IncidentGateway {
   ingest(alert: AlertEvent): Promise<{ incidentId: string }>;
   /** The source resolved the alert (or, with fingerprints, those of its alerts): tell a running incident; false when none runs. */
-  sourceResolved(service: string, dedupKey: string, source: string, fingerprints?: string[]): Promise<{ incidentId: string; delivered: boolean }>;
+  sourceResolved(
+    service: string,
+    dedupKey: string,
+    source: string,
+    fingerprints?: string[],
+  ): Promise<{ incidentId: string; delivered: boolean }>;
   state(incidentId: string): Promise<IncidentState>;
-  command<K extends keyof IncidentCommands>(incidentId: string, name: K, cmd: IncidentCommands[K]): Promise<IncidentState>;
+  command<K extends keyof IncidentCommands>(
+    incidentId: string,
+    name: K,
+    cmd: IncidentCommands[K],
+  ): Promise<IncidentState>;
   note(incidentId: string, note: { by: string; text: string }): Promise<void>;
 }
 
 export function createIncidentGateway(client: Client, taskQueue: string): IncidentGateway {
   const handle = (id: string) => client.workflow.getHandle<typeof incidentWorkflow>(id);
 
-  async function command<K extends keyof IncidentCommands>(incidentId: string, name: K, cmd: IncidentCommands[K]): Promise<IncidentState> {
+  async function command<K extends keyof IncidentCommands>(
+    incidentId: string,
+    name: K,
+    cmd: IncidentCommands[K],
+  ): Promise<IncidentState> {
     try {
       const def = UPDATES[name] as unknown as typeof acknowledgeUpdate;
       return await handle(incidentId).executeUpdate(def, { args: [cmd] });
@@ -116,7 +125,11 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
     async sourceResolved(service, dedupKey, source, fingerprints) {
       const incidentId = incidentWorkflowId(service, dedupKey);
       try {
-        await handle(incidentId).signal(alertResolvedSignal, { source, receivedAt: new Date().toISOString(), ...(fingerprints ? { fingerprints } : {}) });
+        await handle(incidentId).signal(alertResolvedSignal, {
+          source,
+          receivedAt: new Date().toISOString(),
+          ...(fingerprints ? { fingerprints } : {}),
+        });
         return { incidentId, delivered: true };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return { incidentId, delivered: false }; // nothing open: dropped, as PagerDuty does

@@ -10,15 +10,14 @@ import type { ApplyConfigFolder } from './routes/config-apply';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './routes/runbooks';
-import { createRespondLinks } from '../lib/respond-link';
+import { createRespondLinks } from '../integrations/respond/link';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'vigil-api' });
   const temporal = await connectTemporalClient(config);
   await connectMongo(config.MONGODB_URI, log);
-  const applyFolder: ApplyConfigFolder = (opts) =>
-    applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
+  const applyFolder: ApplyConfigFolder = (opts) => applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
   const app = createApp({
@@ -35,18 +34,29 @@ async function main(): Promise<void> {
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
     ...(config.VIGIL_SLACK_SIGNING_SECRET
-      ? { slack: {
-        signingSecret: config.VIGIL_SLACK_SIGNING_SECRET,
-        responseUrlPrefix: config.VIGIL_SLACK_RESPONSE_URL_PREFIX,
-        declareService: config.VIGIL_SLACK_DECLARE_SERVICE,
-      } }
+      ? {
+          slack: {
+            signingSecret: config.VIGIL_SLACK_SIGNING_SECRET,
+            responseUrlPrefix: config.VIGIL_SLACK_RESPONSE_URL_PREFIX,
+            declareService: config.VIGIL_SLACK_DECLARE_SERVICE,
+          },
+        }
       : {}),
     ...(config.VIGIL_PUBLIC_URL && config.VIGIL_LINK_SIGNING_SECRET
-      ? { respond: { verifier: createRespondLinks({ publicUrl: config.VIGIL_PUBLIC_URL, secret: config.VIGIL_LINK_SIGNING_SECRET }) } }
+      ? {
+          respond: {
+            verifier: createRespondLinks({
+              publicUrl: config.VIGIL_PUBLIC_URL,
+              secret: config.VIGIL_LINK_SIGNING_SECRET,
+            }),
+          },
+        }
       : {}),
   });
   if (!config.VIGIL_PUBLIC_URL || !config.VIGIL_LINK_SIGNING_SECRET) {
-    log.info('VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET are not both set: /respond (acknowledge from a notification link) is not mounted');
+    log.info(
+      'VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET are not both set: /respond (acknowledge from a notification link) is not mounted',
+    );
   }
 
   const server: Server = app.listen(config.VIGIL_API_PORT, config.VIGIL_API_HOST, () => {
@@ -85,7 +95,8 @@ async function applyAtStartup(dir: string, apply: ApplyConfigFolder, log: Logger
     return;
   }
   const report = await apply({ dryRun: false, adoptApiEntities: false });
-  if (report.ok) log.info({ dir, changes: report.changes, warnings: report.warnings.map(formatIssue) }, 'config folder applied');
+  if (report.ok)
+    log.info({ dir, changes: report.changes, warnings: report.warnings.map(formatIssue) }, 'config folder applied');
   else log.error({ dir, errors: report.errors.map(formatIssue) }, 'config folder refused; nothing was written');
 }
 

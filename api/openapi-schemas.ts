@@ -7,19 +7,24 @@
  */
 import { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
-import { InstantSchema } from '../workflows/domain/common';
-import { ActionItemPatchSchema } from '../workflows/domain/review-action-items';
-import { ReviewSchema } from '../workflows/domain/review';
-import { JsonSchema, RunbookSchema } from '../workflows/domain/runbook';
-import { ACCEPTED_SEVERITIES, SeverityInputSchema } from '../workflows/domain/severity';
+import { InstantSchema } from '../domain/common/fields';
+import { ActionItemPatchSchema } from '../domain/review/action-items';
+import { ReviewSchema } from '../domain/review/review';
+import { JsonSchema, RunbookSchema } from '../domain/runbook/runbook';
+import { ACCEPTED_SEVERITIES, SeverityInputSchema } from '../domain/incident/severity';
 import type { Entity } from './config-store';
 import { ErrorBodySchema } from './errors';
 import { alertGroupSchema } from './ingest/alert-group';
 import { changeSchema, eventSchema, triggerPayloadSchema } from './ingest/pagerduty';
 import { approvalBody, runBody, validateBody } from './routes/runbooks';
-import { formSchema as respondFormSchema } from './routes/respond';
+import { formSchema as respondFormSchema } from '../integrations/respond/routes';
 import {
-  genericAlertSchema, incidentCommandSchema, noteSchema, reassignSchema, severityChangeSchema, snoozeSchema,
+  genericAlertSchema,
+  incidentCommandSchema,
+  noteSchema,
+  reassignSchema,
+  severityChangeSchema,
+  snoozeSchema,
 } from './schemas';
 
 export type JsonObject = Record<string, unknown>;
@@ -67,11 +72,20 @@ export const configEnvelopes = Object.fromEntries(
 ) as Record<ConfigKind, Envelopes>;
 
 const entries: Array<[z.ZodType, ComponentMeta]> = [
-  [InstantSchema as z.ZodType, { id: 'Instant', description: 'ISO 8601 instant with an offset or Z, e.g. "2026-03-09T13:00:00Z"' }],
-  [SeverityInputSchema, { id: 'SeverityInput', description: `Any accepted spelling, case-insensitive: ${ACCEPTED_SEVERITIES.join(', ')}` }],
+  [
+    InstantSchema as z.ZodType,
+    { id: 'Instant', description: 'ISO 8601 instant with an offset or Z, e.g. "2026-03-09T13:00:00Z"' },
+  ],
+  [
+    SeverityInputSchema,
+    { id: 'SeverityInput', description: `Any accepted spelling, case-insensitive: ${ACCEPTED_SEVERITIES.join(', ')}` },
+  ],
   [JsonSchema, { id: 'JsonValue', description: 'Any JSON value' }],
   ...KINDS.flatMap((kind): Array<[z.ZodType, ComponentMeta]> => [
-    [CONFIG_KINDS[kind].schema as z.ZodType, { id: kindComponent(kind), description: `A ${kind} as written and as stored (unknown fields are refused)` }],
+    [
+      CONFIG_KINDS[kind].schema as z.ZodType,
+      { id: kindComponent(kind), description: `A ${kind} as written and as stored (unknown fields are refused)` },
+    ],
     [configEnvelopes[kind].entity, { id: `${kindComponent(kind)}Entity`, io: 'output' }],
     [configEnvelopes[kind].list, { id: `${kindComponent(kind)}List`, io: 'output' }],
   ]),
@@ -81,9 +95,22 @@ const entries: Array<[z.ZodType, ComponentMeta]> = [
   [snoozeSchema, { id: 'Snooze' }],
   [severityChangeSchema, { id: 'SeverityChange' }],
   [noteSchema, { id: 'Note' }],
-  [ActionItemPatchSchema, { id: 'ActionItemPatch', description: 'One edit of the review\'s action items' }],
-  [alertGroupSchema, { id: 'AlertGroup', description: 'Alertmanager webhook (version "4") or Grafana unified alerting webhook (version "1")' }],
-  [pagerDutyEventSchema, { id: 'PagerDutyEvent', description: 'payload is required for trigger, ignored otherwise; dedup_key is required for acknowledge and resolve' }],
+  [ActionItemPatchSchema, { id: 'ActionItemPatch', description: "One edit of the review's action items" }],
+  [
+    alertGroupSchema,
+    {
+      id: 'AlertGroup',
+      description: 'Alertmanager webhook (version "4") or Grafana unified alerting webhook (version "1")',
+    },
+  ],
+  [
+    pagerDutyEventSchema,
+    {
+      id: 'PagerDutyEvent',
+      description:
+        'payload is required for trigger, ignored otherwise; dedup_key is required for acknowledge and resolve',
+    },
+  ],
   [triggerPayloadSchema, { id: 'PagerDutyTriggerPayload' }],
   [changeSchema, { id: 'PagerDutyChangeEvent' }],
   [RunbookSchema, { id: 'Runbook', description: 'A runbook file (YAML), see runbooks/' }],
@@ -122,8 +149,13 @@ const settings = (io: Io) => ({ io, target: 'draft-2020-12', unrepresentable: 'a
 export function componentSchemas(): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
   for (const io of ['input', 'output'] as const) {
-    const { schemas } = z.toJSONSchema(components, { ...settings(io), metadata: components, uri: (id) => componentRef(id).$ref });
-    if ('__shared' in schemas) throw new Error('a recursive schema has no component id: add it to api/openapi-schemas.ts');
+    const { schemas } = z.toJSONSchema(components, {
+      ...settings(io),
+      metadata: components,
+      uri: (id) => componentRef(id).$ref,
+    });
+    if ('__shared' in schemas)
+      throw new Error('a recursive schema has no component id: add it to api/openapi-schemas.ts');
     for (const [, meta] of entries) {
       if ((meta.io ?? 'input') !== io) continue;
       const { $schema: _dialect, $id: _id, ...converted } = schemas[meta.id] as JsonObject;
@@ -135,7 +167,10 @@ export function componentSchemas(): Record<string, JsonObject> {
 
 /** A schema that is not a component (path and query parameters), converted in place. */
 export function inlineSchema(schema: z.ZodType, io: Io = 'input'): JsonObject {
-  const { $schema: _dialect, ...converted } = z.toJSONSchema(schema, { ...settings(io), metadata: z.registry() }) as JsonObject;
+  const { $schema: _dialect, ...converted } = z.toJSONSchema(schema, {
+    ...settings(io),
+    metadata: z.registry(),
+  }) as JsonObject;
   return converted;
 }
 

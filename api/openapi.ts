@@ -4,8 +4,16 @@
  * `GET /api/v1/openapi.json`; `npm run -s openapi` prints it.
  */
 import { ErrorBodySchema } from './errors';
-import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SEC } from './slack/verify';
-import { ROUTES, type Auth, type Content, type Feature, type Format, type ResponseDoc, type RouteDoc } from './openapi-routes';
+import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SEC } from '../integrations/slack/verify';
+import {
+  ROUTES,
+  type Auth,
+  type Content,
+  type Feature,
+  type Format,
+  type ResponseDoc,
+  type RouteDoc,
+} from './openapi-routes';
 import { componentSchemas, inlineSchema, schemaFor, type JsonObject } from './openapi-schemas';
 
 export interface OpenApiOptions {
@@ -17,16 +25,23 @@ const bearer = (description: string) => ({ type: 'http', scheme: 'bearer', descr
 
 const SECURITY_SCHEMES = {
   ingestKey: bearer('An ingest key (VIGIL_INGEST_KEYS): may post alerts only.'),
-  responderToken: bearer('A responder token (VIGIL_RESPONDER_TOKENS): read, acknowledge, resolve; its name is recorded as the actor.'),
+  responderToken: bearer(
+    'A responder token (VIGIL_RESPONDER_TOKENS): read, acknowledge, resolve; its name is recorded as the actor.',
+  ),
   adminToken: bearer('An admin token (VIGIL_ADMIN_TOKENS): may call every route.'),
   ingestBasic: {
-    type: 'http', scheme: 'basic',
-    description: 'For Alertmanager and Grafana: an ingest key as the basic-auth password (any user name), or as the user name with an empty password.',
+    type: 'http',
+    scheme: 'basic',
+    description:
+      'For Alertmanager and Grafana: an ingest key as the basic-auth password (any user name), or as the user name with an empty password.',
   },
   slackSignature: {
-    type: 'apiKey', in: 'header', name: SLACK_SIGNATURE_HEADER,
-    description: `Slack's request signature: "v0=" + hex HMAC-SHA256 of "v0:{timestamp}:{raw body}" with VIGIL_SLACK_SIGNING_SECRET; `
-      + `${SLACK_TIMESTAMP_HEADER} must be within ${SLACK_TOLERANCE_SEC} s.`,
+    type: 'apiKey',
+    in: 'header',
+    name: SLACK_SIGNATURE_HEADER,
+    description:
+      `Slack's request signature: "v0=" + hex HMAC-SHA256 of "v0:{timestamp}:{raw body}" with VIGIL_SLACK_SIGNING_SECRET; ` +
+      `${SLACK_TIMESTAMP_HEADER} must be within ${SLACK_TOLERANCE_SEC} s.`,
   },
 };
 type Scheme = keyof typeof SECURITY_SCHEMES;
@@ -35,15 +50,32 @@ type Scheme = keyof typeof SECURITY_SCHEMES;
 const SECURITY: Record<Auth, { schemes: Scheme[]; note: string; responses: Record<number, string> }> = {
   public: { schemes: [], note: 'No credentials.', responses: {} },
   ingest: { schemes: ['ingestKey', 'adminToken'], note: 'Role: ingest (or admin).', responses: roleErrors(true) },
-  ingestOrBasic: { schemes: ['ingestKey', 'ingestBasic', 'adminToken'], note: 'Role: ingest (or admin), as a bearer token or with basic auth.', responses: roleErrors(true) },
-  responder: { schemes: ['responderToken', 'adminToken'], note: 'Role: responder (or admin).', responses: roleErrors(true) },
-  admin: { schemes: ['adminToken'], note: 'Role: admin.', responses: roleErrors(true) },
-  anyToken: { schemes: ['ingestKey', 'responderToken', 'adminToken'], note: 'Any valid token.', responses: roleErrors(false) },
-  routingKey: {
-    schemes: [], responses: {},
-    note: 'No header: `routing_key` in the body, a service\'s `pagerduty` integration key, is the credential (as at PagerDuty).',
+  ingestOrBasic: {
+    schemes: ['ingestKey', 'ingestBasic', 'adminToken'],
+    note: 'Role: ingest (or admin), as a bearer token or with basic auth.',
+    responses: roleErrors(true),
   },
-  slackSignature: { schemes: ['slackSignature'], note: 'Signed by Slack.', responses: { 401: 'Bad or stale signature: { error: "invalid_signature", reason }' } },
+  responder: {
+    schemes: ['responderToken', 'adminToken'],
+    note: 'Role: responder (or admin).',
+    responses: roleErrors(true),
+  },
+  admin: { schemes: ['adminToken'], note: 'Role: admin.', responses: roleErrors(true) },
+  anyToken: {
+    schemes: ['ingestKey', 'responderToken', 'adminToken'],
+    note: 'Any valid token.',
+    responses: roleErrors(false),
+  },
+  routingKey: {
+    schemes: [],
+    responses: {},
+    note: "No header: `routing_key` in the body, a service's `pagerduty` integration key, is the credential (as at PagerDuty).",
+  },
+  slackSignature: {
+    schemes: ['slackSignature'],
+    note: 'Signed by Slack.',
+    responses: { 401: 'Bad or stale signature: { error: "invalid_signature", reason }' },
+  },
   signedLink: { schemes: [], note: 'No header: the signed token in the path is the credential.', responses: {} },
 };
 
@@ -65,7 +97,8 @@ export function buildOpenApiDocument(opts: OpenApiOptions = {}): JsonObject {
     info: {
       title: 'Vigil API',
       version: 'v1',
-      description: 'Incident response on Temporal. Request and response schemas are the zod schemas the API validates with.',
+      description:
+        'Incident response on Temporal. Request and response schemas are the zod schemas the API validates with.',
     },
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
@@ -98,7 +131,8 @@ function parameters(route: RouteDoc): JsonObject[] {
   const pathProps = (path ? inlineSchema(path).properties : {}) as Record<string, JsonObject>;
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
   for (const name of [...Object.keys(pathProps), ...Object.keys(lookup)]) {
-    if (!names.includes(name)) throw new Error(`${route.operationId}: path parameter "${name}" is not in ${route.path}`);
+    if (!names.includes(name))
+      throw new Error(`${route.operationId}: path parameter "${name}" is not in ${route.path}`);
   }
   const inPath = names.map((name) => {
     const schema = pathProps[name] ?? (lookup[name] === undefined ? undefined : { type: 'string' });
@@ -109,7 +143,11 @@ function parameters(route: RouteDoc): JsonObject[] {
   const q = query ? inlineSchema(query) : {};
   const required = new Set((q.required as string[] | undefined) ?? []);
   const inQuery = Object.entries((q.properties ?? {}) as Record<string, JsonObject>).map(([name, schema]) => ({
-    name, in: 'query', required: required.has(name), ...(describe[name] ? { description: describe[name] } : {}), schema,
+    name,
+    in: 'query',
+    required: required.has(name),
+    ...(describe[name] ? { description: describe[name] } : {}),
+    schema,
   }));
   return [...inPath, ...inQuery];
 }
@@ -119,7 +157,10 @@ function responses(route: RouteDoc, all: Record<number, string | ResponseDoc>): 
     Object.entries(all).map(([status, doc]) => {
       const { description, content } = typeof doc === 'string' ? { description: doc, content: undefined } : doc;
       const media = content ?? defaultContent(route.format ?? 'json', Number(status));
-      return [status, Object.keys(media).length > 0 ? { description, content: mediaTypes(media, 'output') } : { description }];
+      return [
+        status,
+        Object.keys(media).length > 0 ? { description, content: mediaTypes(media, 'output') } : { description },
+      ];
     }),
   );
 }

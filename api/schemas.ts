@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { IdSchema } from '../workflows/domain/common';
-import { MAX_SNOOZE_MINUTES } from '../workflows/domain/incident-commands';
-import { SeverityInputSchema } from '../workflows/domain/severity';
+import { IdSchema } from '../domain/common/fields';
+import { MAX_SNOOZE_MINUTES } from '../domain/incident/commands';
+import { SeverityInputSchema } from '../domain/incident/severity';
 import { INCIDENT_ID_PATTERN } from './incident-id';
 
 export const serviceSlug = z
@@ -24,9 +24,7 @@ export const genericAlertSchema = z.object(
 );
 export type GenericAlert = z.infer<typeof genericAlertSchema>;
 
-export const incidentCommandSchema = z
-  .object({ note: z.string().trim().max(2000).optional() })
-  .default({});
+export const incidentCommandSchema = z.object({ note: z.string().trim().max(2000).optional() }).default({});
 
 export const incidentIdParam = z.object({
   id: z.string().regex(INCIDENT_ID_PATTERN, 'is not an incident id'),
@@ -36,10 +34,16 @@ const note = z.string().trim().max(2000).optional();
 
 export const reassignSchema = z
   .object({ toUserIds: z.array(IdSchema).min(1).max(20).optional(), toPolicyId: IdSchema.optional(), note })
-  .refine((b) => Boolean(b.toUserIds) !== Boolean(b.toPolicyId), { message: 'give either toUserIds or toPolicyId', path: ['toUserIds'] });
+  .refine((b) => Boolean(b.toUserIds) !== Boolean(b.toPolicyId), {
+    message: 'give either toUserIds or toPolicyId',
+    path: ['toUserIds'],
+  });
 
 export const snoozeSchema = z.object({
-  minutes: z.int().min(1, 'must be at least 1 minute').max(MAX_SNOOZE_MINUTES, `must be at most ${MAX_SNOOZE_MINUTES} minutes`),
+  minutes: z
+    .int()
+    .min(1, 'must be at least 1 minute')
+    .max(MAX_SNOOZE_MINUTES, `must be at most ${MAX_SNOOZE_MINUTES} minutes`),
   note,
 });
 

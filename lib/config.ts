@@ -1,36 +1,42 @@
 import { z } from 'zod';
-import { isPublicBaseUrl, MIN_LINK_SECRET_LENGTH } from './respond-link';
+import { isPublicBaseUrl, MIN_LINK_SECRET_LENGTH } from '../integrations/respond/link';
 
 /**
  * The one place that reads process.env. Every variable is parsed once at start-up; a bad
  * value stops the process with a message that names the variable and the rule it broke.
  */
 
-const tokenList = z
-  .string()
-  .transform((raw, ctx) => {
-    const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
-    const tokens: Array<{ name: string; secret: string }> = [];
-    for (const [i, entry] of entries.entries()) {
-      const at = entry.indexOf(':');
-      const name = at > 0 ? entry.slice(0, at) : `token-${i + 1}`;
-      const secret = at > 0 ? entry.slice(at + 1) : entry;
-      if (secret.length < 16) {
-        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} ("${name}") has a secret shorter than 16 characters` });
-        return z.NEVER;
-      }
-      tokens.push({ name, secret });
+const tokenList = z.string().transform((raw, ctx) => {
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const tokens: Array<{ name: string; secret: string }> = [];
+  for (const [i, entry] of entries.entries()) {
+    const at = entry.indexOf(':');
+    const name = at > 0 ? entry.slice(0, at) : `token-${i + 1}`;
+    const secret = at > 0 ? entry.slice(at + 1) : entry;
+    if (secret.length < 16) {
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} ("${name}") has a secret shorter than 16 characters` });
+      return z.NEVER;
     }
-    return tokens;
-  });
+    tokens.push({ name, secret });
+  }
+  return tokens;
+});
 
 const port = z.coerce.number().int().min(1).max(65535);
 
 /** "kubectl=/usr/local/bin/kubectl,redis-cli" -> { kubectl: "/usr/local/bin/kubectl", "redis-cli": "redis-cli" }. */
 const commandAllowlist = z.string().transform((raw, ctx) => {
   const out: Record<string, string> = {};
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [name, target] = entry.includes('=') ? [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] : [entry, entry];
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [name, target] = entry.includes('=')
+      ? [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]
+      : [entry, entry];
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$/.test(name) || !(/^\//.test(target) || target === name)) {
       ctx.addIssue({ code: 'custom', message: `entry "${entry}" must be a program name or name=/absolute/path` });
       return z.NEVER;
@@ -41,27 +47,39 @@ const commandAllowlist = z.string().transform((raw, ctx) => {
 });
 
 /** "slack=2,sms=20" -> { slack: 2, sms: 20 }: a number per notification channel type. */
-const perChannel = (min: number, max: number) => z.string().transform((raw, ctx) => {
-  const out: Record<string, number> = {};
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const [name, value] = entry.split('=', 2).map((s) => s.trim());
-    const n = Number(value);
-    if (!name || !/^[a-z]+$/.test(name) || !Number.isFinite(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `entry "${entry}" must be channel=number (${min}..${max}), e.g. slack=2` });
-      return z.NEVER;
+const perChannel = (min: number, max: number) =>
+  z.string().transform((raw, ctx) => {
+    const out: Record<string, number> = {};
+    for (const entry of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [name, value] = entry.split('=', 2).map((s) => s.trim());
+      const n = Number(value);
+      if (!name || !/^[a-z]+$/.test(name) || !Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry "${entry}" must be channel=number (${min}..${max}), e.g. slack=2`,
+        });
+        return z.NEVER;
+      }
+      out[name] = n;
     }
-    out[name] = n;
-  }
-  return out;
-});
+    return out;
+  });
 const httpUrlString = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) URL');
 /** A base URL that paths are appended to. */
-const publicBaseUrl = z.string().refine(isPublicBaseUrl, 'must be an http(s) URL without query or fragment, e.g. https://vigil.example.com');
+const publicBaseUrl = z
+  .string()
+  .refine(isPublicBaseUrl, 'must be an http(s) URL without query or fragment, e.g. https://vigil.example.com');
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port').default('localhost:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')
+    .default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vigil-incidents'),
   MONGODB_URI: z
@@ -86,7 +104,10 @@ export const configSchema = z.object({
   /** Bytes of a step's output kept (the rest is cut with a marker). */
   VIGIL_RUNBOOK_OUTPUT_LIMIT: z.coerce.number().int().min(256).max(1_048_576).default(16_384),
   /** Email channel: smtp://user:pass@host:port or smtps://...; unset: email contacts are only logged. */
-  VIGIL_SMTP_URL: z.string().regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  VIGIL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   VIGIL_SMTP_FROM: z.string().min(3).default('Vigil <vigil@localhost>'),
   /** SMS channel: a Twilio-compatible Messages API. */
   VIGIL_TWILIO_API_URL: httpUrlString.default('https://api.twilio.com'),
@@ -106,7 +127,10 @@ export const configSchema = z.object({
   VIGIL_PUBLIC_URL: publicBaseUrl.optional(),
   VIGIL_LINK_SIGNING_SECRET: z
     .string()
-    .min(MIN_LINK_SECRET_LENGTH, `must be at least ${MIN_LINK_SECRET_LENGTH} characters (it signs respond links; generate one with "openssl rand -hex 32")`)
+    .min(
+      MIN_LINK_SECRET_LENGTH,
+      `must be at least ${MIN_LINK_SECRET_LENGTH} characters (it signs respond links; generate one with "openssl rand -hex 32")`,
+    )
     .optional(),
   /** Per-channel notify workers: concurrent sends and sends per second, e.g. "slack=2,sms=20". */
   VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),

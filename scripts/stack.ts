@@ -20,11 +20,21 @@ export interface Managed {
 
 export type Output = 'inherit' | 'ignore' | ((name: string, chunk: Buffer) => void);
 
-export function startProcess(name: string, cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; output: Output }): Managed {
+export function startProcess(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; output: Output },
+): Managed {
   const stdio = opts.output === 'inherit' || opts.output === 'ignore' ? opts.output : 'pipe';
   // Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops
   // the children in order (API, worker, then the servers they use).
-  const proc = spawn(cmd, args, { cwd: ROOT, env: opts.env ?? process.env, stdio: ['ignore', stdio, stdio], detached: true });
+  const proc = spawn(cmd, args, {
+    cwd: ROOT,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', stdio, stdio],
+    detached: true,
+  });
   const sink = opts.output;
   if (typeof sink === 'function') {
     proc.stdout?.on('data', (c: Buffer) => sink(name, c));
@@ -62,14 +72,24 @@ export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ port, host });
     sock.setTimeout(1_000);
-    sock.once('connect', () => { sock.destroy(); resolve(true); });
-    sock.once('timeout', () => { sock.destroy(); resolve(false); });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('timeout', () => {
+      sock.destroy();
+      resolve(false);
+    });
     sock.once('error', () => resolve(false));
   });
 }
 
 /** Polls `ready` until it returns true; fails early if the process dies. */
-export async function waitUntil(what: string, ready: () => Promise<boolean>, opts: { timeoutMs: number; proc?: Managed }): Promise<void> {
+export async function waitUntil(
+  what: string,
+  ready: () => Promise<boolean>,
+  opts: { timeoutMs: number; proc?: Managed },
+): Promise<void> {
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     if (opts.proc && opts.proc.proc.exitCode !== null) {
@@ -93,12 +113,18 @@ export interface TemporalOptions {
 export async function startTemporal(o: TemporalOptions): Promise<Managed> {
   mkdirSync(path.dirname(o.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(o.port),
-    '--db-filename', o.dbFile,
-    '--log-level', 'warn',
-    '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--db-filename',
+    o.dbFile,
+    '--log-level',
+    'warn',
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
     ...(o.uiPort ? ['--ui-port', String(o.uiPort)] : ['--headless']),
     ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
   ];

@@ -8,7 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  portOpen, ROOT, startFerret, startTemporal, startVigil, stopProcess, waitUntil, type Managed, type Output,
+  portOpen,
+  ROOT,
+  startFerret,
+  startTemporal,
+  startVigil,
+  stopProcess,
+  waitUntil,
+  type Managed,
+  type Output,
 } from './stack';
 
 const env = process.env;
@@ -45,7 +53,9 @@ function credentials(): Record<string, string> {
   if (!/^VIGIL_LINK_SIGNING_SECRET=/m.test(readFileSync(file, 'utf8'))) {
     appendFileSync(file, `VIGIL_LINK_SIGNING_SECRET=${t()}${t()}\n`);
   }
-  const pairs = readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('='));
+  const pairs = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.includes('='));
   return Object.fromEntries(pairs.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
@@ -68,7 +78,12 @@ async function main(): Promise<void> {
   try {
     const temporalAddress = await temporal(started);
     const mongoUri = await mongo(started);
-    const childEnv: NodeJS.ProcessEnv = { ...credentials(), ...env, TEMPORAL_ADDRESS: temporalAddress, MONGODB_URI: mongoUri };
+    const childEnv: NodeJS.ProcessEnv = {
+      ...credentials(),
+      ...env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      MONGODB_URI: mongoUri,
+    };
     // Respond links in notifications point at this API unless VIGIL_PUBLIC_URL says where people reach it.
     childEnv.VIGIL_PUBLIC_URL ??= `http://127.0.0.1:${childEnv.VIGIL_API_PORT ?? 8080}`;
     const worker = startVigil('worker', childEnv, 'inherit');
@@ -77,7 +92,9 @@ async function main(): Promise<void> {
     started.push(api);
     const apiPort = Number(childEnv.VIGIL_API_PORT ?? 8080);
     await waitUntil('API', () => portOpen(apiPort), { timeoutMs: 60_000, proc: api });
-    say(`API        http://127.0.0.1:${apiPort}  (tokens in ${path.relative(ROOT, path.join(dataDir, 'credentials.env'))})`);
+    say(
+      `API        http://127.0.0.1:${apiPort}  (tokens in ${path.relative(ROOT, path.join(dataDir, 'credentials.env'))})`,
+    );
     for (const m of started) {
       void m.exited.then((code) => {
         if (!stopping) {
@@ -102,10 +119,18 @@ async function temporal(started: Managed[]): Promise<string> {
   if (await portOpen(port)) {
     say(`Temporal   something already listens on ${port}; reusing it`);
   } else {
-    started.push(await startTemporal({
-      bin: required('TEMPORAL_CLI_PATH'), port, uiPort, dbFile: path.join(dataDir, 'temporal.db'), output: prefixed,
-    }));
-    say(`Temporal   127.0.0.1:${port}, UI http://127.0.0.1:${uiPort}, data ${path.relative(ROOT, dataDir)}/temporal.db`);
+    started.push(
+      await startTemporal({
+        bin: required('TEMPORAL_CLI_PATH'),
+        port,
+        uiPort,
+        dbFile: path.join(dataDir, 'temporal.db'),
+        output: prefixed,
+      }),
+    );
+    say(
+      `Temporal   127.0.0.1:${port}, UI http://127.0.0.1:${uiPort}, data ${path.relative(ROOT, dataDir)}/temporal.db`,
+    );
   }
   return `127.0.0.1:${port}`;
 }
@@ -119,9 +144,14 @@ async function mongo(started: Managed[]): Promise<string> {
   if (await portOpen(port)) {
     say(`MongoDB    something already listens on ${port}; reusing it`);
   } else {
-    started.push(await startFerret({
-      bin: required('FERRETDB_PATH'), port, dataDir: path.join(dataDir, 'ferretdb'), output: prefixed,
-    }));
+    started.push(
+      await startFerret({
+        bin: required('FERRETDB_PATH'),
+        port,
+        dataDir: path.join(dataDir, 'ferretdb'),
+        output: prefixed,
+      }),
+    );
     say(`FerretDB   127.0.0.1:${port} (SQLite in ${path.relative(ROOT, dataDir)}/ferretdb)`);
   }
   return `mongodb://127.0.0.1:${port}/vigil`;

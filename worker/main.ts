@@ -19,9 +19,15 @@ async function main(): Promise<void> {
   const added = await ensureSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
   if (added.length > 0) log.info({ added }, 'search attributes registered');
   const notifyQueues = channelWorkers.map((c) => ({
-    type: c.layout.type, taskQueue: c.layout.taskQueue, concurrency: c.layout.maxConcurrentActivityTaskExecutions, perSecond: c.layout.maxActivitiesPerSecond,
+    type: c.layout.type,
+    taskQueue: c.layout.taskQueue,
+    concurrency: c.layout.maxConcurrentActivityTaskExecutions,
+    perSecond: c.layout.maxActivitiesPerSecond,
   }));
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, notifyQueues }, 'worker started');
+  log.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, notifyQueues },
+    'worker started',
+  );
   try {
     await run(); // resolves after SIGINT/SIGTERM once in-flight work has drained
   } finally {

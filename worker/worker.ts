@@ -2,27 +2,42 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
 import {
-  createEmailChannel, createNotifyActivities, createSlackChannel, createSmsChannel, createTeamsChannel, createWebhookChannel,
-  type NotifyChannels, type NotifyDeps,
+  createEmailChannel,
+  createNotifyActivities,
+  createSlackChannel,
+  createSmsChannel,
+  createTeamsChannel,
+  createWebhookChannel,
+  type NotifyChannels,
+  type NotifyDeps,
 } from '../activities/notify';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
-import { notifyTaskQueue } from '../workflows/domain/notification';
-import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../workflows/domain/user';
-import { buildRespondLinks } from './respond-links';
+import { notifyTaskQueue } from '../domain/incident/notification';
+import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
+import { buildRespondLinks } from '../integrations/respond/worker-links';
 
-type ChannelConfig = Partial<Pick<Config,
-  | 'VIGIL_SMTP_URL' | 'VIGIL_SMTP_FROM'
-  | 'VIGIL_TWILIO_API_URL' | 'VIGIL_TWILIO_ACCOUNT_SID' | 'VIGIL_TWILIO_AUTH_TOKEN' | 'VIGIL_TWILIO_FROM'
-  | 'VIGIL_SLACK_BOT_TOKEN' | 'VIGIL_SLACK_WEBHOOK_URL' | 'VIGIL_SLACK_API_URL'
->>;
+type ChannelConfig = Partial<
+  Pick<
+    Config,
+    | 'VIGIL_SMTP_URL'
+    | 'VIGIL_SMTP_FROM'
+    | 'VIGIL_TWILIO_API_URL'
+    | 'VIGIL_TWILIO_ACCOUNT_SID'
+    | 'VIGIL_TWILIO_AUTH_TOKEN'
+    | 'VIGIL_TWILIO_FROM'
+    | 'VIGIL_SLACK_BOT_TOKEN'
+    | 'VIGIL_SLACK_WEBHOOK_URL'
+    | 'VIGIL_SLACK_API_URL'
+  >
+>;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
-type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'>
-  & Partial<Pick<Config, 'VIGIL_RUNBOOK_DIR' | 'VIGIL_RUNBOOK_COMMAND_ALLOWLIST' | 'VIGIL_RUNBOOK_OUTPUT_LIMIT'>>
-  & ChannelConfig;
+type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
+  Partial<Pick<Config, 'VIGIL_RUNBOOK_DIR' | 'VIGIL_RUNBOOK_COMMAND_ALLOWLIST' | 'VIGIL_RUNBOOK_OUTPUT_LIMIT'>> &
+  ChannelConfig;
 
 /**
  * The delivery channel per contact method type, from configuration. A type whose provider
@@ -35,7 +50,11 @@ export function buildChannels(deps: { log: Logger; config: ActivityConfig }): No
   if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log });
   else log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
   if (config.VIGIL_SMTP_URL) {
-    channels.email = createEmailChannel({ smtpUrl: config.VIGIL_SMTP_URL, from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>', log });
+    channels.email = createEmailChannel({
+      smtpUrl: config.VIGIL_SMTP_URL,
+      from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>',
+      log,
+    });
   } else log.warn('VIGIL_SMTP_URL is not set: email contact methods are only logged');
   if (config.VIGIL_TWILIO_ACCOUNT_SID && config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_TWILIO_FROM) {
     channels.sms = createSmsChannel({
@@ -53,13 +72,20 @@ export function buildChannels(deps: { log: Logger; config: ActivityConfig }): No
       apiUrl: config.VIGIL_SLACK_API_URL,
       log,
     });
-  } else log.warn('VIGIL_SLACK_BOT_TOKEN and VIGIL_SLACK_WEBHOOK_URL are not set: Slack contact methods are only logged');
+  } else
+    log.warn('VIGIL_SLACK_BOT_TOKEN and VIGIL_SLACK_WEBHOOK_URL are not set: Slack contact methods are only logged');
   // The contact address is the Teams webhook URL: nothing to configure.
   channels.teams = createTeamsChannel({ log });
   return channels;
 }
 
-export function buildActivities(deps: { log: Logger; config: ActivityConfig; notifyTaskQueues?: boolean; channels?: NotifyChannels; links?: NotifyDeps['links'] }) {
+export function buildActivities(deps: {
+  log: Logger;
+  config: ActivityConfig;
+  notifyTaskQueues?: boolean;
+  channels?: NotifyChannels;
+  links?: NotifyDeps['links'];
+}) {
   const oncall = createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS });
   return {
     ...createStoreActivities(deps),
@@ -67,7 +93,12 @@ export function buildActivities(deps: { log: Logger; config: ActivityConfig; not
     // Tells the workflow (through the plan, which its history records) that this worker
     // also serves the per-channel notify queues; see notifyFor in workflows/runtime.ts.
     ...(deps.notifyTaskQueues
-      ? { loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) => ({ ...(await oncall.loadServicePlan(input)), notifyTaskQueues: true }) }
+      ? {
+          loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) => ({
+            ...(await oncall.loadServicePlan(input)),
+            notifyTaskQueues: true,
+          }),
+        }
       : {}),
     ...createReviewActivities({ log: deps.log }),
     ...createRunbookActivities({
@@ -84,7 +115,12 @@ export function buildActivities(deps: { log: Logger; config: ActivityConfig; not
 /** Per channel type: concurrent sends and sends per second (provider limits: Slack ~1/s per channel). */
 export const NOTIFY_CONCURRENCY_DEFAULT = 10;
 export const NOTIFY_RATE_DEFAULTS: Readonly<Record<ContactMethodType, number>> = {
-  email: 10, sms: 10, voice: 5, slack: 5, webhook: 50, teams: 4,
+  email: 10,
+  sms: 10,
+  voice: 5,
+  slack: 5,
+  webhook: 50,
+  teams: 4,
 };
 
 export interface NotifyQueueLayout {
@@ -94,7 +130,10 @@ export interface NotifyQueueLayout {
   maxActivitiesPerSecond: number;
 }
 
-export function notifyQueueLayout(config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> & Partial<Pick<Config, 'VIGIL_NOTIFY_CONCURRENCY' | 'VIGIL_NOTIFY_RATE_PER_SECOND'>>): NotifyQueueLayout[] {
+export function notifyQueueLayout(
+  config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> &
+    Partial<Pick<Config, 'VIGIL_NOTIFY_CONCURRENCY' | 'VIGIL_NOTIFY_RATE_PER_SECOND'>>,
+): NotifyQueueLayout[] {
   return CONTACT_METHOD_TYPES.map((type) => ({
     type,
     taskQueue: notifyTaskQueue(config.TEMPORAL_TASK_QUEUE, type),
@@ -150,9 +189,11 @@ export async function createWorker(config: Config, log: Logger): Promise<Workers
     channelWorkers,
     connection,
     async run() {
-      const runs = all.map((w) => w.run().finally(() => {
-        for (const other of all) if (other.getState() === 'RUNNING') other.shutdown();
-      }));
+      const runs = all.map((w) =>
+        w.run().finally(() => {
+          for (const other of all) if (other.getState() === 'RUNNING') other.shutdown();
+        }),
+      );
       const results = await Promise.allSettled(runs);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;

@@ -4,9 +4,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { AlertEvent, IncidentCommand, IncidentState } from './domain/incident';
-import type { ReassignCommand, SeverityCommand, SnoozeCommand } from './domain/incident-commands';
-import type { ApprovalDecision, RunbookEvent, RunbookStarted, RunRunbookCommand } from './domain/runbook-run';
+import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
+import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
+import type { ApprovalDecision, RunbookEvent, RunbookStarted, RunRunbookCommand } from '../domain/runbook/run';
 
 export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
 
@@ -28,7 +28,8 @@ export const changeSeverityUpdate = defineUpdate<IncidentState, [SeverityCommand
 /** A fact: the source says the alert has resolved (the service decides what that does). */
 /** With `fingerprints`, only those of the source's alerts resolved; the incident's source is
  * resolved once all of its tracked alerts are. Without, the whole alert is (older payloads). */
-export const alertResolvedSignal = defineSignal<[{ source: string; receivedAt: string; fingerprints?: string[] }]>('alertResolved');
+export const alertResolvedSignal =
+  defineSignal<[{ source: string; receivedAt: string; fingerprints?: string[] }]>('alertResolved');
 /** A fact: someone added a note to the timeline. */
 export const noteAddedSignal = defineSignal<[{ by: string; text: string; at: string }]>('noteAdded');
 
@@ -44,7 +45,9 @@ export const runRunbookUpdate = defineUpdate<RunbookStarted, [RunRunbookCommand]
 /** A fact, from a runbook child to its incident: a step ran, an approval waits, the run ended. */
 export const runbookEventSignal = defineSignal<[RunbookEvent]>('runbookEvent');
 /** Sent to the runbook child: approve or deny its pending approval step. */
-export const runbookApprovalUpdate = defineUpdate<{ step: string; decision: 'approve' | 'deny' }, [ApprovalDecision]>('runbookApproval');
+export const runbookApprovalUpdate = defineUpdate<{ step: string; decision: 'approve' | 'deny' }, [ApprovalDecision]>(
+  'runbookApproval',
+);
 
 export const IncidentSeverityKey = defineSearchAttributeKey('IncidentSeverity', SearchAttributeType.KEYWORD);
 export const IncidentServiceKey = defineSearchAttributeKey('IncidentService', SearchAttributeType.KEYWORD);

@@ -6,9 +6,16 @@
  * incident state, so a continued-as-new run resumes the step it was in.
  */
 import { condition } from '@temporalio/workflow';
-import { nextStep, stepAt } from './domain/escalation';
-import type { EscalationState } from './domain/incident';
-import { moveCursor, recordEvent, recordExhausted, recordPage, restartCursor, retrigger } from './domain/incident-commands';
+import { nextStep, stepAt } from '../domain/incident/escalation';
+import type { EscalationState } from '../domain/incident/incident';
+import {
+  moveCursor,
+  recordEvent,
+  recordExhausted,
+  recordPage,
+  restartCursor,
+  retrigger,
+} from '../domain/incident/commands';
 import { notifyFirstContact, notifyPerson } from './paging';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
@@ -28,7 +35,8 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
   const s = ctx.state();
   const esc = s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
   const manual = ctx.manualEscalations;
-  const moved = () => ctx.state().status !== 'triggered' || epochOf(ctx) !== esc.epoch || ctx.manualEscalations !== manual || stop();
+  const moved = () =>
+    ctx.state().status !== 'triggered' || epochOf(ctx) !== esc.epoch || ctx.manualEscalations !== manual || stop();
 
   if (s.assignedUserIds) {
     if (esc.pagedAt === undefined) await page(ctx, { userIds: s.assignedUserIds }, esc.epoch, 0, 0);
@@ -44,12 +52,15 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
     if (ctx.manualEscalations !== manual) ctx.apply(restartCursor);
     return;
   }
-  if (esc.pagedAt === undefined) await page(ctx, { policyId: policy?.id, level: esc.level }, esc.epoch, esc.loop, esc.level);
+  if (esc.pagedAt === undefined)
+    await page(ctx, { policyId: policy?.id, level: esc.level }, esc.epoch, esc.loop, esc.level);
   else await resumePage(ctx, esc);
   const pagedAt = Date.parse(ctx.state().escalation?.pagedAt ?? nowIso());
   const remaining = pagedAt + step.delayMinutes * ctx.plan.minuteMs - nowMs();
   if (remaining > 0) {
-    await condition(moved, remaining, { summary: `level ${esc.level + 1} waits ${step.delayMinutes} min for an acknowledgement` });
+    await condition(moved, remaining, {
+      summary: `level ${esc.level + 1} waits ${step.delayMinutes} min for an acknowledgement`,
+    });
   }
   const st = ctx.state();
   if (st.status !== 'triggered' || epochOf(ctx) !== esc.epoch || stop()) return;
@@ -57,13 +68,26 @@ async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
   ctx.apply((x) => moveCursor(x, next.done ? { loop: (policy?.loops ?? 0) + 1, level: 0 } : next.cursor));
 }
 
-async function page(ctx: Ctx, target: { policyId?: string; level?: number; userIds?: string[] }, epoch: number, loop: number, level: number): Promise<void> {
+async function page(
+  ctx: Ctx,
+  target: { policyId?: string; level?: number; userIds?: string[] },
+  epoch: number,
+  loop: number,
+  level: number,
+): Promise<void> {
   const { recipients, problems } = await oncall.resolveRecipients(target);
   if (ctx.state().status !== 'triggered' || epochOf(ctx) !== epoch) return; // changed while resolving
   const at = nowIso();
   ctx.apply((s) => recordPage(s, { loop, level, userIds: recipients.map((r) => r.userId) }, at));
   for (const problem of problems) {
-    ctx.apply((s) => recordEvent(s, { at, type: 'notification_failed', message: `Level ${level + 1}: ${problem}`, data: { level, loop } }));
+    ctx.apply((s) =>
+      recordEvent(s, {
+        at,
+        type: 'notification_failed',
+        message: `Level ${level + 1}: ${problem}`,
+        data: { level, loop },
+      }),
+    );
   }
   const step = { epoch, loop, level, pagedAtMs: Date.parse(at) };
   for (const person of recipients) void notifyPerson(ctx, person, step);
@@ -94,18 +118,30 @@ async function holdWhileAcknowledged(ctx: Ctx, stop: () => boolean): Promise<voi
   const since = { epoch: epochOf(ctx), ackAt: s.acknowledgedAt, snoozedUntil: s.snoozedUntil };
   const changed = () => {
     const x = ctx.state();
-    return x.status !== 'acknowledged' || epochOf(ctx) !== since.epoch || x.acknowledgedAt !== since.ackAt
-      || x.snoozedUntil !== since.snoozedUntil || stop();
+    return (
+      x.status !== 'acknowledged' ||
+      epochOf(ctx) !== since.epoch ||
+      x.acknowledgedAt !== since.ackAt ||
+      x.snoozedUntil !== since.snoozedUntil ||
+      stop()
+    );
   };
   const timeoutMin = ctx.plan.policy?.ackTimeoutMinutes;
-  const until = since.snoozedUntil ? Date.parse(since.snoozedUntil)
-    : timeoutMin && since.ackAt ? Date.parse(since.ackAt) + timeoutMin * ctx.plan.minuteMs : undefined;
+  const until = since.snoozedUntil
+    ? Date.parse(since.snoozedUntil)
+    : timeoutMin && since.ackAt
+      ? Date.parse(since.ackAt) + timeoutMin * ctx.plan.minuteMs
+      : undefined;
   if (until === undefined) {
     await condition(changed);
     return;
   }
   const remaining = until - nowMs();
-  if (remaining > 0 && (await condition(changed, remaining, { summary: since.snoozedUntil ? 'snoozed' : 'acknowledgement timeout' }))) return;
+  if (
+    remaining > 0 &&
+    (await condition(changed, remaining, { summary: since.snoozedUntil ? 'snoozed' : 'acknowledgement timeout' }))
+  )
+    return;
   if (changed()) return;
   const reason = since.snoozedUntil ? 'snooze ended' : `not resolved within ${timeoutMin} min of acknowledgement`;
   ctx.apply((x) => retrigger(x, reason, nowIso()));

@@ -5,18 +5,40 @@
  */
 import { ApplicationFailure, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import {
-  acknowledgeUpdate, alertFiredSignal, alertResolvedSignal, changeSeverityUpdate, escalateUpdate,
-  IncidentSeverityKey, incidentStateQuery, noteAddedSignal, reassignUpdate, resolveUpdate, snoozeUpdate,
+  acknowledgeUpdate,
+  alertFiredSignal,
+  alertResolvedSignal,
+  changeSeverityUpdate,
+  escalateUpdate,
+  IncidentSeverityKey,
+  incidentStateQuery,
+  noteAddedSignal,
+  reassignUpdate,
+  resolveUpdate,
+  snoozeUpdate,
 } from './contract';
 import {
-  acknowledge, applyRepeatAlert, openIncident, refuseAcknowledge, refuseResolve, resolve,
-  type AlertEvent, type IncidentState,
-} from './domain/incident';
+  acknowledge,
+  applyRepeatAlert,
+  openIncident,
+  refuseAcknowledge,
+  refuseResolve,
+  resolve,
+  type AlertEvent,
+  type IncidentState,
+} from '../domain/incident/incident';
 import {
-  changeSeverity, escalateNow, reassign, recordEvent, refuseIfResolved, refuseReassign, refuseSeverityChange,
-  refuseSnooze, snooze,
-} from './domain/incident-commands';
-import { allSourceAlertsResolved, applySourceAlerts } from './domain/source-alerts';
+  changeSeverity,
+  escalateNow,
+  reassign,
+  recordEvent,
+  refuseIfResolved,
+  refuseReassign,
+  refuseSeverityChange,
+  refuseSnooze,
+  snooze,
+} from '../domain/incident/commands';
+import { allSourceAlertsResolved, applySourceAlerts } from '../domain/incident/source-alerts';
 import { escalateManually } from './escalation';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
@@ -35,7 +57,11 @@ function refuseWith(reason: string | undefined): void {
 }
 
 /** Common checks of every command, then the command's own. */
-function validate<C extends { by: string }>(ctx: Ctx, cmd: C, own: (s: IncidentState, c: C) => string | undefined): void {
+function validate<C extends { by: string }>(
+  ctx: Ctx,
+  cmd: C,
+  own: (s: IncidentState, c: C) => string | undefined,
+): void {
   if (!ctx.opened()) refuseWith('incident has not been opened yet');
   if (!cmd || typeof cmd.by !== 'string' || cmd.by.length === 0) refuseWith('command needs a "by"');
   refuseWith(own(ctx.state(), cmd));
@@ -62,12 +88,20 @@ export function registerHandlers(ctx: Ctx, hooks: HandlerHooks): void {
     if (fact.fingerprints) {
       const sourceAlerts = fact.fingerprints.map((fingerprint) => ({ fingerprint, status: 'resolved' as const }));
       const before = ctx.state();
-      ctx.apply((s) => applySourceAlerts(s, { source: fact.source, receivedAt: nowIso(), sourceAlerts }, (same) => same));
+      ctx.apply((s) =>
+        applySourceAlerts(s, { source: fact.source, receivedAt: nowIso(), sourceAlerts }, (same) => same),
+      );
       if (ctx.state() !== before && allSourceAlertsResolved(ctx.state())) hooks.source.resolvedAt = nowMs();
       return;
     }
     hooks.source.resolvedAt = nowMs();
-    ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'alert_resolved', message: `Alert resolved at the source (${fact.source})` }));
+    ctx.apply((s) =>
+      recordEvent(s, {
+        at: nowIso(),
+        type: 'alert_resolved',
+        message: `Alert resolved at the source (${fact.source})`,
+      }),
+    );
   });
   setHandler(noteAddedSignal, (note) => {
     if (ctx.opened()) ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message: note.text, by: note.by }));
@@ -81,29 +115,50 @@ export function registerHandlers(ctx: Ctx, hooks: HandlerHooks): void {
   setHandler(resolveUpdate, (cmd) => (ctx.apply((s) => resolve(s, cmd, nowIso())), done()), {
     validator: (cmd) => validate(ctx, cmd, refuseResolve),
   });
-  setHandler(escalateUpdate, (cmd) => {
-    const wasTriggered = ctx.state().status === 'triggered';
-    ctx.apply((s) => escalateNow(s, cmd, nowIso()));
-    escalateManually(ctx, wasTriggered);
-    return done();
-  }, { validator: (cmd) => validate(ctx, cmd, refuseIfResolved) });
-  setHandler(reassignUpdate, async (cmd) => {
-    if (cmd.toPolicyId) ctx.plan = await oncall.loadServicePlan({ serviceId: hooks.serviceId, policyId: cmd.toPolicyId });
-    ctx.apply((s) => reassign(s, cmd, nowIso()));
-    return done();
-  }, {
-    validator: (cmd) => validate(ctx, cmd, (s, c) => refuseReassign(s, c, {
-      userIds: new Set(ctx.plan.knownUserIds), policyIds: new Set(ctx.plan.knownPolicyIds),
-    })),
-  });
-  setHandler(snoozeUpdate, (cmd) => {
-    const until = new Date(nowMs() + cmd.minutes * ctx.plan.minuteMs).toISOString();
-    ctx.apply((s) => snooze(s, cmd, nowIso(), until));
-    return done();
-  }, { validator: (cmd) => validate(ctx, cmd, refuseSnooze) });
-  setHandler(changeSeverityUpdate, (cmd) => {
-    ctx.apply((s) => changeSeverity(s, cmd, nowIso()));
-    ctx.severityVersion += 1;
-    return done();
-  }, { validator: (cmd) => validate(ctx, cmd, refuseSeverityChange) });
+  setHandler(
+    escalateUpdate,
+    (cmd) => {
+      const wasTriggered = ctx.state().status === 'triggered';
+      ctx.apply((s) => escalateNow(s, cmd, nowIso()));
+      escalateManually(ctx, wasTriggered);
+      return done();
+    },
+    { validator: (cmd) => validate(ctx, cmd, refuseIfResolved) },
+  );
+  setHandler(
+    reassignUpdate,
+    async (cmd) => {
+      if (cmd.toPolicyId)
+        ctx.plan = await oncall.loadServicePlan({ serviceId: hooks.serviceId, policyId: cmd.toPolicyId });
+      ctx.apply((s) => reassign(s, cmd, nowIso()));
+      return done();
+    },
+    {
+      validator: (cmd) =>
+        validate(ctx, cmd, (s, c) =>
+          refuseReassign(s, c, {
+            userIds: new Set(ctx.plan.knownUserIds),
+            policyIds: new Set(ctx.plan.knownPolicyIds),
+          }),
+        ),
+    },
+  );
+  setHandler(
+    snoozeUpdate,
+    (cmd) => {
+      const until = new Date(nowMs() + cmd.minutes * ctx.plan.minuteMs).toISOString();
+      ctx.apply((s) => snooze(s, cmd, nowIso(), until));
+      return done();
+    },
+    { validator: (cmd) => validate(ctx, cmd, refuseSnooze) },
+  );
+  setHandler(
+    changeSeverityUpdate,
+    (cmd) => {
+      ctx.apply((s) => changeSeverity(s, cmd, nowIso()));
+      ctx.severityVersion += 1;
+      return done();
+    },
+    { validator: (cmd) => validate(ctx, cmd, refuseSeverityChange) },
+  );
 }

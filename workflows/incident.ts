@@ -7,17 +7,25 @@
  * whole state.
  */
 import {
-  allHandlersFinished, condition, continueAsNew, log, ParentClosePolicy, patched, proxyActivities,
-  startChild, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createStoreActivities } from '../activities/store';
 import { IncidentNumberKey, reviewWorkflowId, type IncidentWorkflowInput } from './contract';
-import { applyRepeatAlert, openIncident, resolve, type IncidentState } from './domain/incident';
-import { recordEvent } from './domain/incident-commands';
+import { applyRepeatAlert, openIncident, resolve, type IncidentState } from '../domain/incident/incident';
+import { recordEvent } from '../domain/incident/commands';
 import { runEscalation } from './escalation';
 import { registerHandlers, type HandlerHooks } from './handlers';
 import { startMessageSync } from './messages';
-import { registerRunbookHandlers, startTriggeredRunbooks } from './runbook-parent';
+import { registerRunbookHandlers, startTriggeredRunbooks } from './runbook/from-incident';
 import { createCtx, nowIso, oncall, PLACEHOLDER_PLAN, type Ctx } from './runtime';
 import { remindStatusUpdates, watchSla } from './sla';
 
@@ -58,14 +66,19 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const messagesSynced = patched('message-sync') ? startMessageSync(ctx) : () => true;
 
   let projected = 0;
-  void runProjector(ctx, () => projected, (seq) => (projected = seq));
+  void runProjector(
+    ctx,
+    () => projected,
+    (seq) => (projected = seq),
+  );
   void watchSla(ctx, 'response');
   void watchSla(ctx, 'resolution');
   void remindStatusUpdates(ctx);
   void autoResolve(ctx, hooks);
 
   const limit = input.maxHistoryEvents;
-  const handOver = () => workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
+  const handOver = () =>
+    workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
   await runEscalation(ctx, handOver);
   await condition(() => allHandlersFinished() && projected >= ctx.state().seq && messagesSynced());
 
@@ -77,7 +90,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   if (hooks.afterResolution.length > 0) {
     log.info('alert after resolution opens a new incident', { incidentId: input.incidentId });
     return continueAsNew<typeof incidentWorkflow>({
-      incidentId: input.incidentId, service: input.service, dedupKey: input.dedupKey, maxHistoryEvents: limit,
+      incidentId: input.incidentId,
+      service: input.service,
+      dedupKey: input.dedupKey,
+      maxHistoryEvents: limit,
       carried: { alerts: hooks.afterResolution },
     });
   }
@@ -88,10 +104,22 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 async function prepare(ctx: Ctx, input: IncidentWorkflowInput, hooks: HandlerHooks, fresh: boolean): Promise<void> {
   ctx.plan = await oncall.loadServicePlan({ serviceId: input.service, policyId: ctx.state().policyId });
   if (fresh && !ctx.plan.found) {
-    ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message: `Service "${input.service}" is not configured: nobody is paged` }));
+    ctx.apply((s) =>
+      recordEvent(s, {
+        at: nowIso(),
+        type: 'note',
+        message: `Service "${input.service}" is not configured: nobody is paged`,
+      }),
+    );
   }
   if (fresh && ctx.plan.inMaintenance) {
-    ctx.apply((s) => recordEvent(s, { at: nowIso(), type: 'maintenance', message: 'Service is in a maintenance window: recorded, not paged' }, { inMaintenance: true }));
+    ctx.apply((s) =>
+      recordEvent(
+        s,
+        { at: nowIso(), type: 'maintenance', message: 'Service is in a maintenance window: recorded, not paged' },
+        { inMaintenance: true },
+      ),
+    );
   }
   if (ctx.state().number === undefined) {
     const number = await oncall.allocateIncidentNumber({ incidentKey: `${hooks.incidentId}:${hooks.runKey}` });
@@ -110,10 +138,16 @@ async function autoResolve(ctx: Ctx, hooks: HandlerHooks): Promise<void> {
     const mark = hooks.source.resolvedAt;
     if (mode.mode === 'after_quiet') {
       const quietMs = (mode.quietMinutes ?? 5) * ctx.plan.minuteMs;
-      const interrupted = await condition(() => hooks.source.resolvedAt !== mark || ctx.state().status === 'resolved', quietMs, { summary: 'auto-resolve after quiet period' });
+      const interrupted = await condition(
+        () => hooks.source.resolvedAt !== mark || ctx.state().status === 'resolved',
+        quietMs,
+        { summary: 'auto-resolve after quiet period' },
+      );
       if (interrupted) continue;
     }
-    ctx.apply((s) => resolve(s, { by: 'auto-resolve', note: `the source resolved the alert (${mode.mode})` }, nowIso()));
+    ctx.apply((s) =>
+      resolve(s, { by: 'auto-resolve', note: `the source resolved the alert (${mode.mode})` }, nowIso()),
+    );
     return;
   }
 }
@@ -123,7 +157,12 @@ async function startReview(ctx: Ctx): Promise<void> {
   const targets = ctx.plan.targets[s.severity];
   await startChild('postIncidentReviewWorkflow', {
     workflowId: reviewWorkflowId(s.incidentId, s.runKey),
-    args: [{ incident: s, slaTargets: { ackWithinMinutes: targets.ackWithinMinutes, resolveWithinMinutes: targets.resolveWithinMinutes } }],
+    args: [
+      {
+        incident: s,
+        slaTargets: { ackWithinMinutes: targets.ackWithinMinutes, resolveWithinMinutes: targets.resolveWithinMinutes },
+      },
+    ],
     parentClosePolicy: ParentClosePolicy.ABANDON,
     staticSummary: `Post-incident review of #${s.number ?? '?'} ${s.service}`,
   });

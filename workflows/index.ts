@@ -1,4 +1,4 @@
 // The module the worker bundles (workflowsPath): every workflow type Vigil runs.
 export { incidentWorkflow } from './incident';
 export { postIncidentReviewWorkflow } from './review';
-export { runbookWorkflow } from './runbook';
+export { runbookWorkflow } from './runbook/runbook';

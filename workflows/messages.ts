@@ -10,8 +10,8 @@
  * logged and not tried again until the incident changes once more.
  */
 import { condition, log } from '@temporalio/workflow';
-import { messageView, type Notification } from './domain/notification';
-import type { ContactMethodType } from './domain/user';
+import { messageView, type Notification } from '../domain/incident/notification';
+import type { ContactMethodType } from '../domain/config/user';
 import { notifyFor, nowIso, type Ctx } from './runtime';
 
 /**
@@ -30,21 +30,40 @@ export function startMessageSync(ctx: Ctx): () => boolean {
       inFlight = true;
       const s = ctx.state();
       const view = messageView(s);
-      await Promise.all(behind().map(async (m) => {
-        const notification: Notification = {
-          idempotencyKey: `${m.key}:update:${s.seq}`, kind: m.kind, incidentId: s.incidentId, incidentNumber: s.number,
-          service: s.service, severity: s.severity, status: s.status, summary: s.summary, message: m.message,
-          level: m.level, loop: m.loop, acknowledgedBy: s.acknowledgedBy, resolvedBy: s.resolvedBy,
-          recipient: { userId: m.userId, contactMethod: { id: m.contactMethodId, type: m.channelType as ContactMethodType, address: m.ref.channel } },
-          occurredAt: nowIso(),
-        };
-        try {
-          await notifyFor(ctx.plan, m.channelType).updateNotification({ notification, messageRef: m.ref });
-        } catch (err) {
-          log.warn('could not update a posted message', { key: m.key, error: String(err) });
-        }
-        m.shown = view;
-      }));
+      await Promise.all(
+        behind().map(async (m) => {
+          const notification: Notification = {
+            idempotencyKey: `${m.key}:update:${s.seq}`,
+            kind: m.kind,
+            incidentId: s.incidentId,
+            incidentNumber: s.number,
+            service: s.service,
+            severity: s.severity,
+            status: s.status,
+            summary: s.summary,
+            message: m.message,
+            level: m.level,
+            loop: m.loop,
+            acknowledgedBy: s.acknowledgedBy,
+            resolvedBy: s.resolvedBy,
+            recipient: {
+              userId: m.userId,
+              contactMethod: {
+                id: m.contactMethodId,
+                type: m.channelType as ContactMethodType,
+                address: m.ref.channel,
+              },
+            },
+            occurredAt: nowIso(),
+          };
+          try {
+            await notifyFor(ctx.plan, m.channelType).updateNotification({ notification, messageRef: m.ref });
+          } catch (err) {
+            log.warn('could not update a posted message', { key: m.key, error: String(err) });
+          }
+          m.shown = view;
+        }),
+      );
       inFlight = false;
     }
   })();

@@ -5,10 +5,10 @@
  */
 import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { ReviewActivities } from '../activities/review';
-import type { IncidentState } from './domain/incident';
-import { buildReview, type Review } from './domain/review';
-import type { SlaTargetMinutes } from './domain/review-analysis';
-import { severityTargets } from './domain/severity';
+import type { IncidentState } from '../domain/incident/incident';
+import { buildReview, type Review } from '../domain/review/review';
+import type { SlaTargetMinutes } from '../domain/review/analysis';
+import { severityTargets } from '../domain/incident/severity';
 
 export interface PostIncidentReviewInput {
   /** The incident's final state; it must be resolved. */

@@ -6,10 +6,10 @@ import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowIn
 import type { NotifyActivities } from '../activities/notify';
 import type { OnCallActivities, ServicePlan } from '../activities/oncall';
 import { IncidentAcknowledgedByKey, IncidentSeverityKey, IncidentStatusKey } from './contract';
-import type { IncidentState } from './domain/incident';
-import { messageView, NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from './domain/notification';
-import { postedMessage, type PostedMessage } from './domain/posted-message';
-import { DEFAULT_SEVERITY_TARGETS } from './domain/severity';
+import type { IncidentState } from '../domain/incident/incident';
+import { messageView, NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from '../domain/incident/notification';
+import { postedMessage, type PostedMessage } from '../domain/incident/posted-message';
+import { DEFAULT_SEVERITY_TARGETS } from '../domain/incident/severity';
 
 export const oncall = proxyActivities<OnCallActivities>({
   startToCloseTimeout: '30 seconds',

@@ -5,8 +5,8 @@
  * incident (the acknowledger, or the people last paged).
  */
 import { condition } from '@temporalio/workflow';
-import type { IncidentState } from './domain/incident';
-import { recordEvent, recordSlaBreach } from './domain/incident-commands';
+import type { IncidentState } from '../domain/incident/incident';
+import { recordEvent, recordSlaBreach } from '../domain/incident/commands';
 import { notifyFirstContact } from './paging';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
@@ -21,7 +21,8 @@ const met = (ctx: Ctx, sla: Sla) => {
 async function holders(ctx: Ctx) {
   const s = ctx.state();
   const ack = s.acknowledgedBy && ctx.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
-  const userIds = ack.length > 0 ? ack : s.assignedUserIds ?? (s.escalation?.userIds.length ? s.escalation.userIds : lastPaged(s));
+  const userIds =
+    ack.length > 0 ? ack : (s.assignedUserIds ?? (s.escalation?.userIds.length ? s.escalation.userIds : lastPaged(s)));
   if (userIds.length === 0) return [];
   return (await oncall.resolveRecipients({ userIds })).recipients;
 }
@@ -45,13 +46,21 @@ export async function watchSla(ctx: Ctx, sla: Sla): Promise<void> {
     const dueMs = Date.parse(s.createdAt) + minutes * ctx.plan.minuteMs;
     const wait = dueMs - nowMs();
     if (wait > 0) {
-      await condition(() => met(ctx, sla) || ctx.severityVersion !== version, wait, { summary: `${sla} SLA: ${minutes} min (${s.severity})` });
+      await condition(() => met(ctx, sla) || ctx.severityVersion !== version, wait, {
+        summary: `${sla} SLA: ${minutes} min (${s.severity})`,
+      });
     }
     if (met(ctx, sla)) return;
     if (ctx.severityVersion !== version) continue;
     const dueAt = new Date(dueMs).toISOString();
     ctx.apply((x) => recordSlaBreach(x, sla, dueAt, nowIso()));
-    await notifyFirstContact(ctx, 'sla_breach', await holders(ctx), `${sla} SLA breached: ${minutes} min for ${s.severity}`, sla);
+    await notifyFirstContact(
+      ctx,
+      'sla_breach',
+      await holders(ctx),
+      `${sla} SLA breached: ${minutes} min for ${s.severity}`,
+      sla,
+    );
     return;
   }
 }
@@ -75,7 +84,20 @@ export async function remindStatusUpdates(ctx: Ctx): Promise<void> {
       { summary: `stakeholder update every ${every} min` },
     );
     if (changed) continue;
-    ctx.apply((x) => recordEvent(x, { at: nowIso(), type: 'status_update_due', message: `Stakeholder update #${count} is due`, data: { count } }));
-    await notifyFirstContact(ctx, 'status_update_due', await holders(ctx), `Stakeholder update #${count} is due (${s.severity})`, count);
+    ctx.apply((x) =>
+      recordEvent(x, {
+        at: nowIso(),
+        type: 'status_update_due',
+        message: `Stakeholder update #${count} is due`,
+        data: { count },
+      }),
+    );
+    await notifyFirstContact(
+      ctx,
+      'status_update_due',
+      await holders(ctx),
+      `Stakeholder update #${count} is due (${s.severity})`,
+      count,
+    );
   }
 }

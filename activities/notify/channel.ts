@@ -10,7 +10,7 @@ import {
   type DeliveryReceipt,
   type MessageRef,
   type Notification,
-} from '../../workflows/domain/notification';
+} from '../../domain/incident/notification';
 
 export interface SendContext {
   /** Activity cancellation; channels abort their request when it fires. */

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { DeliveryReceipt, Notification } from '../../domain/incident/notification';
 import { failureForError, rejected, transient, type NotificationChannel } from './channel';
 import { SEVERITY_COLORS, escapeHtml, linkLabel, plainText, titleLine, whatHappened } from './format';
 
@@ -33,7 +33,8 @@ export function emailMessageId(idempotencyKey: string, from: string): string {
 }
 
 /** Mail clients drop <style> and scripts: the link looks like a button by inline style alone. */
-const BUTTON_STYLE = 'display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold';
+const BUTTON_STYLE =
+  'display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold';
 
 export function emailContent(n: Notification): { subject: string; text: string; html: string } {
   const color = SEVERITY_COLORS[n.severity] ?? '#888888';
@@ -57,9 +58,13 @@ export function emailContent(n: Notification): { subject: string; text: string; 
 export function createEmailChannel(deps: EmailChannelDeps): NotificationChannel {
   const timeoutMs = deps.timeoutMs ?? 10_000;
   const now = deps.now ?? Date.now;
-  const transport = deps.transport ?? nodemailer.createTransport(deps.smtpUrl, {
-    connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
-  } as Parameters<typeof nodemailer.createTransport>[1]);
+  const transport =
+    deps.transport ??
+    nodemailer.createTransport(deps.smtpUrl, {
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    } as Parameters<typeof nodemailer.createTransport>[1]);
   const what = `smtp ${smtpHost(deps.smtpUrl)}`;
 
   return {
@@ -78,7 +83,12 @@ export function createEmailChannel(deps: EmailChannelDeps): NotificationChannel 
           ...emailContent(n),
         });
         deps.log.debug({ idempotencyKey: n.idempotencyKey, messageId }, 'email delivered');
-        return { channel: 'email', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString(), providerMessageId: info.messageId ?? messageId };
+        return {
+          channel: 'email',
+          idempotencyKey: n.idempotencyKey,
+          deliveredAt: new Date(now()).toISOString(),
+          providerMessageId: info.messageId ?? messageId,
+        };
       } catch (err) {
         throw classifySmtpError(err, what, ctx.signal);
       }
@@ -92,7 +102,8 @@ export function classifySmtpError(err: unknown, what: string, signal?: AbortSign
   const code = typeof e?.responseCode === 'number' ? e.responseCode : undefined;
   const reply = typeof e?.response === 'string' ? e.response.slice(0, 300) : String(e?.message ?? err);
   if (code !== undefined && code >= 500) return rejected(`${what} refused the message: ${reply}`, { smtpCode: code });
-  if (code !== undefined && code >= 400) return transient(`${what} deferred the message: ${reply}`, { details: { smtpCode: code } });
+  if (code !== undefined && code >= 400)
+    return transient(`${what} deferred the message: ${reply}`, { details: { smtpCode: code } });
   if (e?.code === 'EENVELOPE') return rejected(`${what}: ${reply}`, { reason: 'invalid_envelope' });
   return failureForError(err, what, signal);
 }

@@ -2,8 +2,8 @@
  * What a person reads, shared by the human channels (email, SMS, Slack, Teams): a title
  * line and a short description of what happened, from the same Notification.
  */
-import type { Notification, NotificationKind } from '../../workflows/domain/notification';
-import type { Severity } from '../../workflows/domain/severity';
+import type { Notification, NotificationKind } from '../../domain/incident/notification';
+import type { Severity } from '../../domain/incident/severity';
 
 /** Severity colours (Slack attachment colour, Teams themeColor, email accent). */
 export const SEVERITY_COLORS: Readonly<Record<Severity, string>> = {
@@ -36,13 +36,16 @@ export function titleLine(n: Notification): string {
 /** e.g. "Incident triggered (escalation level 1, loop 1)" or the message of an update. */
 export function whatHappened(n: Notification): string {
   const label = KIND_LABELS[n.kind] ?? n.kind;
-  const where = n.level === undefined ? '' : ` (escalation level ${n.level + 1}${n.loop === undefined ? '' : `, loop ${n.loop + 1}`})`;
+  const where =
+    n.level === undefined
+      ? ''
+      : ` (escalation level ${n.level + 1}${n.loop === undefined ? '' : `, loop ${n.loop + 1}`})`;
   return n.message ? `${label}${where}: ${n.message}` : `${label}${where}`;
 }
 
 /**
  * What following `links.incident` offers: the link is the recipient's respond page
- * (lib/respond-link.ts), where an open incident can be acknowledged or resolved.
+ * (integrations/respond/link.ts), where an open incident can be acknowledged or resolved.
  */
 export function linkLabel(n: Notification): string {
   return n.status === 'resolved' ? 'Open the incident' : 'Acknowledge or resolve';
@@ -51,7 +54,9 @@ export function linkLabel(n: Notification): string {
 /** Plain text for email and fallbacks: title, what happened, status, the labelled link. */
 export function plainText(n: Notification): string {
   const link = n.links?.incident;
-  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, link ? `${linkLabel(n)}: ${link}` : undefined].filter(Boolean).join('\n');
+  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, link ? `${linkLabel(n)}: ${link}` : undefined]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export { escapeHtml } from '../../lib/html';

@@ -21,13 +21,23 @@ export interface PostOptions {
 }
 
 /** POSTs once; resolves with the status and (up to 64 KB of) the body of a 2xx answer. */
-export async function postOnce(url: URL, ctx: SendContext, opts: PostOptions): Promise<{ status: number; text: string; headers: Headers }> {
+export async function postOnce(
+  url: URL,
+  ctx: SendContext,
+  opts: PostOptions,
+): Promise<{ status: number; text: string; headers: Headers }> {
   const doFetch = opts.fetch ?? globalThis.fetch;
   const now = opts.now ?? Date.now;
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
   try {
-    const res = await doFetch(url, { method: 'POST', headers: opts.headers, body: opts.body, signal, redirect: 'manual' });
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: opts.headers,
+      body: opts.body,
+      signal,
+      redirect: 'manual',
+    });
     if (res.ok) return { status: res.status, text: await readSnippet(res, 65_536, false), headers: res.headers };
     const snippet = await readSnippet(res);
     const answer = { status: res.status, statusText: res.statusText, retryAfter: res.headers.get('retry-after') };

@@ -6,8 +6,8 @@
  */
 import { asyncLocalStorage } from '@temporalio/activity';
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, MessageRef, Notification } from '../../workflows/domain/notification';
-import type { ContactMethodType } from '../../workflows/domain/user';
+import type { DeliveryReceipt, MessageRef, Notification } from '../../domain/incident/notification';
+import type { ContactMethodType } from '../../domain/config/user';
 import { failureForError, rejected, type NotificationChannel, type SendContext } from './channel';
 import { createLogChannel, logFields } from './log';
 
@@ -16,7 +16,7 @@ export { createLogChannel } from './log';
 export { createWebhookChannel, verifyWebhookSignature, signWebhook } from './webhook';
 export { createEmailChannel } from './email';
 export { createSmsChannel } from './sms';
-export { createSlackChannel, SLACK_ACTIONS } from './slack';
+export { createSlackChannel, SLACK_ACTIONS } from '../../integrations/slack/channel';
 export { createTeamsChannel } from './teams';
 
 export type NotifyChannels = Partial<Record<ContactMethodType, NotificationChannel>>;
@@ -78,7 +78,11 @@ export function createNotifyActivities(deps: NotifyDeps) {
      * contact method), and receivers dedup on it.
      */
     async sendNotification(input: { notification: Notification }): Promise<DeliveryReceipt> {
-      return attempt({ done: 'notification delivered', failed: 'notification failed' }, input.notification, (channel, n, ctx) => channel.send(n, ctx));
+      return attempt(
+        { done: 'notification delivered', failed: 'notification failed' },
+        input.notification,
+        (channel, n, ctx) => channel.send(n, ctx),
+      );
     },
 
     /**
@@ -88,10 +92,15 @@ export function createNotifyActivities(deps: NotifyDeps) {
      * update messages refuses. Rewriting is idempotent: a repeated attempt shows the same.
      */
     async updateNotification(input: { notification: Notification; messageRef: MessageRef }): Promise<DeliveryReceipt> {
-      return attempt({ done: 'notification updated', failed: 'notification update failed' }, input.notification, (channel, n, ctx) => {
-        if (!channel.update) throw rejected(`${channel.type} channel cannot update messages`, { reason: 'not_updatable' });
-        return channel.update(n, input.messageRef, ctx);
-      });
+      return attempt(
+        { done: 'notification updated', failed: 'notification update failed' },
+        input.notification,
+        (channel, n, ctx) => {
+          if (!channel.update)
+            throw rejected(`${channel.type} channel cannot update messages`, { reason: 'not_updatable' });
+          return channel.update(n, input.messageRef, ctx);
+        },
+      );
     },
   };
 }

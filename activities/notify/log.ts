@@ -4,7 +4,7 @@
  * to such a contact is visible in the worker's log instead of vanishing.
  */
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { DeliveryReceipt, Notification } from '../../domain/incident/notification';
 import type { NotificationChannel } from './channel';
 
 export function createLogChannel(deps: { log: Logger; now?: () => number }): NotificationChannel {

@@ -8,7 +8,7 @@
  * number, unverified recipient, bad credentials) refused for good.
  */
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt } from '../../workflows/domain/notification';
+import type { DeliveryReceipt } from '../../domain/incident/notification';
 import { rejected, type NotificationChannel } from './channel';
 import { incidentRef } from './format';
 import { httpUrl, postOnce } from './http';
@@ -32,7 +32,10 @@ const MAX_BODY = 300;
 
 /** Header and text, cut to fit; the link is kept whole (a cut link is a broken one) or, if it cannot fit, left out. */
 export function smsBody(n: Parameters<NotificationChannel['send']>[0]): string {
-  const text = [`[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`, n.message ?? n.summary].join('\n');
+  const text = [
+    `[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`,
+    n.message ?? n.summary,
+  ].join('\n');
   const link = n.links?.incident;
   const room = MAX_BODY - (link?.length ?? 0) - 1;
   return link && room >= 40 ? `${text.slice(0, room).trimEnd()}\n${link}` : text.slice(0, MAX_BODY);
@@ -41,7 +44,10 @@ export function smsBody(n: Parameters<NotificationChannel['send']>[0]): string {
 export function createSmsChannel(deps: SmsChannelDeps): NotificationChannel {
   const base = httpUrl(deps.baseUrl);
   if (!base) throw new Error('SMS channel needs an http(s) API base URL (VIGIL_TWILIO_API_URL)');
-  const url = new URL(`${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(deps.accountSid)}/Messages.json`, base);
+  const url = new URL(
+    `${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(deps.accountSid)}/Messages.json`,
+    base,
+  );
   const auth = `Basic ${Buffer.from(`${deps.accountSid}:${deps.authToken}`).toString('base64')}`;
   const now = deps.now ?? Date.now;
 
@@ -74,7 +80,10 @@ export function createSmsChannel(deps: SmsChannelDeps): NotificationChannel {
       }
       deps.log.debug({ idempotencyKey: n.idempotencyKey, status: res.status, sid }, 'sms accepted');
       return {
-        channel: 'sms', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString(), status: res.status,
+        channel: 'sms',
+        idempotencyKey: n.idempotencyKey,
+        deliveredAt: new Date(now()).toISOString(),
+        status: res.status,
         ...(sid ? { providerMessageId: sid } : {}),
       };
     },

@@ -9,7 +9,7 @@
  * ("Microsoft Teams endpoint returned HTTP error 429"): that is retried too.
  */
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, Notification } from '../../workflows/domain/notification';
+import type { DeliveryReceipt, Notification } from '../../domain/incident/notification';
 import { rejected, transient, type NotificationChannel } from './channel';
 import { SEVERITY_COLORS, titleLine, whatHappened } from './format';
 import { httpUrl, postOnce } from './http';
@@ -29,16 +29,21 @@ export function teamsCard(n: Notification): Record<string, unknown> {
     themeColor: (SEVERITY_COLORS[n.severity] ?? '#888888').replace('#', ''),
     summary: titleLine(n).slice(0, 200),
     title: titleLine(n),
-    sections: [{
-      activityTitle: whatHappened(n),
-      facts: [
-        { name: 'Service', value: n.service },
-        { name: 'Severity', value: n.severity },
-        { name: 'Status', value: n.status },
-        { name: 'Incident', value: n.incidentNumber === undefined ? n.incidentId : `#${n.incidentNumber} (${n.incidentId})` },
-      ],
-      markdown: false,
-    }],
+    sections: [
+      {
+        activityTitle: whatHappened(n),
+        facts: [
+          { name: 'Service', value: n.service },
+          { name: 'Severity', value: n.severity },
+          { name: 'Status', value: n.status },
+          {
+            name: 'Incident',
+            value: n.incidentNumber === undefined ? n.incidentId : `#${n.incidentNumber} (${n.incidentId})`,
+          },
+        ],
+        markdown: false,
+      },
+    ],
     ...(link ? { potentialAction: teamsActions(n, link) } : {}),
   };
 }
@@ -70,7 +75,8 @@ export function createTeamsChannel(deps: TeamsChannelDeps): NotificationChannel 
     async send(n, ctx): Promise<DeliveryReceipt> {
       const url = httpUrl(n.recipient.contactMethod.address);
       if (!url) throw rejected('invalid Teams webhook address: not an http(s) URL', { reason: 'invalid_address' });
-      if (url.username || url.password) throw rejected('invalid Teams webhook address: credentials in the URL', { reason: 'invalid_address' });
+      if (url.username || url.password)
+        throw rejected('invalid Teams webhook address: credentials in the URL', { reason: 'invalid_address' });
       const what = `teams ${url.host}`;
       const res = await postOnce(url, ctx, {
         what,
@@ -80,9 +86,15 @@ export function createTeamsChannel(deps: TeamsChannelDeps): NotificationChannel 
         fetch: deps.fetch,
         now,
       });
-      if (/HTTP error 429/i.test(res.text)) throw transient(`${what} throttled: ${res.text.slice(0, 200)}`, { details: { status: 429 } });
+      if (/HTTP error 429/i.test(res.text))
+        throw transient(`${what} throttled: ${res.text.slice(0, 200)}`, { details: { status: 429 } });
       deps.log.debug({ idempotencyKey: n.idempotencyKey, host: url.host, status: res.status }, 'teams delivered');
-      return { channel: 'teams', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString(), status: res.status };
+      return {
+        channel: 'teams',
+        idempotencyKey: n.idempotencyKey,
+        deliveredAt: new Date(now()).toISOString(),
+        status: res.status,
+      };
     },
   };
 }

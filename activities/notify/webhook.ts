@@ -10,9 +10,9 @@
  * so a signed body never goes to a host nobody configured).
  */
 import type { Logger } from '../../lib/logger';
-import type { DeliveryReceipt, Notification, NotificationKind } from '../../workflows/domain/notification';
-import type { IncidentStatus } from '../../workflows/domain/incident';
-import type { Severity } from '../../workflows/domain/severity';
+import type { DeliveryReceipt, Notification, NotificationKind } from '../../domain/incident/notification';
+import type { IncidentStatus } from '../../domain/incident/incident';
+import type { Severity } from '../../domain/incident/severity';
 import { failureForError, failureForStatus, rejected, type NotificationChannel } from './channel';
 import { DEFAULT_TIMEOUT_MS, readSnippet } from './http';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './signature';
@@ -49,7 +49,6 @@ export interface WebhookChannelDeps {
   /** Clock for the timestamp header and Retry-After dates (epoch ms). */
   now?: () => number;
 }
-
 
 /** The JSON document receivers get. Same notification, same document, byte for byte. */
 export function webhookPayload(n: Notification): WebhookPayload {

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, CommandAction } from '../../workflows/domain/runbook-run';
+import type { ActionResult, CommandAction } from '../../domain/runbook/run';
 import { BoundedOutput } from './output';
 
 export const COMMAND_NOT_ALLOWED = 'RunbookCommandNotAllowed';
@@ -29,7 +29,8 @@ export interface CommandOptions {
 export async function runCommand(action: CommandAction, opts: CommandOptions): Promise<ActionResult> {
   if (!Object.hasOwn(opts.allowlist, action.program)) {
     throw ApplicationFailure.nonRetryable(
-      `program "${action.program}" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)`, COMMAND_NOT_ALLOWED,
+      `program "${action.program}" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)`,
+      COMMAND_NOT_ALLOWED,
     );
   }
   const executable = opts.allowlist[action.program] as string;

@@ -4,7 +4,7 @@
  * the status checked against the step's expectation (any 2xx by default).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, HttpAction } from '../../workflows/domain/runbook-run';
+import type { ActionResult, HttpAction } from '../../domain/runbook/run';
 import { BoundedOutput } from './output';
 
 export const HTTP_FAILED = 'RunbookHttpFailed';
@@ -30,7 +30,10 @@ export async function runHttp(action: HttpAction, opts: HttpOptions): Promise<Ac
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw ApplicationFailure.retryable(`${action.method} ${action.url} failed: ${cause}`, HTTP_FAILED, { output: '', durationMs: Date.now() - started });
+    throw ApplicationFailure.retryable(`${action.method} ${action.url} failed: ${cause}`, HTTP_FAILED, {
+      output: '',
+      durationMs: Date.now() - started,
+    });
   }
   const output = new BoundedOutput(opts.outputLimit);
   if (res.body) {
@@ -40,10 +43,15 @@ export async function runHttp(action: HttpAction, opts: HttpOptions): Promise<Ac
     }
   }
   const result: ActionResult = { output: output.text(), statusCode: res.status, durationMs: Date.now() - started };
-  const ok = action.expectStatus.length > 0 ? action.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+  const ok =
+    action.expectStatus.length > 0 ? action.expectStatus.includes(res.status) : res.status >= 200 && res.status < 300;
   if (!ok) {
     const want = action.expectStatus.length > 0 ? action.expectStatus.join(' or ') : '2xx';
-    throw ApplicationFailure.retryable(`${action.method} ${action.url} answered ${res.status}, expected ${want}`, HTTP_FAILED, result);
+    throw ApplicationFailure.retryable(
+      `${action.method} ${action.url} answered ${res.status}, expected ${want}`,
+      HTTP_FAILED,
+      result,
+    );
   }
   return result;
 }

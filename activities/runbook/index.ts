@@ -4,12 +4,12 @@
  * command allowlist and the output limit; nothing is read at import time.
  */
 import { activityInfo, asyncLocalStorage, heartbeat } from '@temporalio/activity';
-import { loadRunbookCatalog, formatRunbookIssue } from '../../lib/runbook-catalog';
+import { loadRunbookCatalog, formatRunbookIssue } from './catalog';
 import type { Logger } from '../../lib/logger';
-import type { Runbook } from '../../workflows/domain/runbook';
-import { matchesTrigger, resolveInputs, type AlertFacts } from '../../workflows/domain/runbook-match';
-import type { ActionResult, CommandAction, HttpAction } from '../../workflows/domain/runbook-run';
-import type { InputValues } from '../../workflows/domain/runbook-template';
+import type { Runbook } from '../../domain/runbook/runbook';
+import { matchesTrigger, resolveInputs, type AlertFacts } from '../../domain/runbook/match';
+import type { ActionResult, CommandAction, HttpAction } from '../../domain/runbook/run';
+import type { InputValues } from '../../domain/runbook/template';
 import { runCommand } from './command';
 import { runHttp } from './http';
 
@@ -26,7 +26,10 @@ export interface PlanRunbooksInput {
   name?: string;
   inputs?: Record<string, string>;
 }
-export interface PlannedRun { runbook: Runbook; inputs: InputValues }
+export interface PlannedRun {
+  runbook: Runbook;
+  inputs: InputValues;
+}
 export interface PlanRunbooksResult {
   runs: PlannedRun[];
   /** Runbooks that matched (or were asked for) but cannot run, and why. */
@@ -49,18 +52,26 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
      */
     async planRunbooks(input: PlanRunbooksInput): Promise<PlanRunbooksResult> {
       const catalog = await loadRunbookCatalog(deps.runbookDir);
-      if (catalog.errors.length > 0) deps.log.warn({ errors: catalog.errors.map(formatRunbookIssue) }, 'runbooks with errors are skipped');
-      const chosen = input.name !== undefined
-        ? catalog.runbooks.filter((e) => e.runbook.name === input.name)
-        : catalog.runbooks.filter((e) => matchesTrigger(e.runbook, input.incident));
+      if (catalog.errors.length > 0)
+        deps.log.warn({ errors: catalog.errors.map(formatRunbookIssue) }, 'runbooks with errors are skipped');
+      const chosen =
+        input.name !== undefined
+          ? catalog.runbooks.filter((e) => e.runbook.name === input.name)
+          : catalog.runbooks.filter((e) => matchesTrigger(e.runbook, input.incident));
       const result: PlanRunbooksResult = { runs: [], refused: [] };
-      if (input.name !== undefined && chosen.length === 0) result.refused.push({ runbook: input.name, problems: [`no valid runbook named "${input.name}"`] });
+      if (input.name !== undefined && chosen.length === 0)
+        result.refused.push({ runbook: input.name, problems: [`no valid runbook named "${input.name}"`] });
       for (const { runbook } of chosen) {
         // A triggered runbook that could only fail (its programs are not allowed here) is
         // refused before it starts, so it neither runs nor escalates the incident.
         const missing = programsOf(runbook).filter((p) => !Object.hasOwn(deps.allowlist, p));
         if (input.name === undefined && missing.length > 0) {
-          result.refused.push({ runbook: runbook.name, problems: missing.map((p) => `program "${p}" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)`) });
+          result.refused.push({
+            runbook: runbook.name,
+            problems: missing.map(
+              (p) => `program "${p}" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)`,
+            ),
+          });
           continue;
         }
         const inputs = resolveInputs(runbook, input.incident.details, input.inputs);
@@ -87,9 +98,21 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
      * lost worker is noticed within the heartbeat timeout and the attempt retried elsewhere.
      */
     async runRunbookCommand(input: StepActivityInput<CommandAction>): Promise<ActionResult> {
-      deps.log.info({ incidentId: input.incidentId, runId: input.runId, stepId: input.stepId, program: input.action.program, args: input.action.args.length }, 'runbook command');
+      deps.log.info(
+        {
+          incidentId: input.incidentId,
+          runId: input.runId,
+          stepId: input.stepId,
+          program: input.action.program,
+          args: input.action.args.length,
+        },
+        'runbook command',
+      );
       const result = await runCommand(input.action, {
-        allowlist: deps.allowlist, outputLimit: deps.outputLimit, signal: cancellation(), heartbeat: (p) => heartbeat(p),
+        allowlist: deps.allowlist,
+        outputLimit: deps.outputLimit,
+        signal: cancellation(),
+        heartbeat: (p) => heartbeat(p),
       });
       return { ...result, attempts: activityInfo().attempt };
     },

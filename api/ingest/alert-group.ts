@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { ResolvedMapping } from '../../workflows/domain/integration-mapping';
-import { serviceIdFrom } from '../../workflows/domain/integration-mapping';
+import type { ResolvedMapping } from '../../domain/config/integration-mapping';
+import { serviceIdFrom } from '../../domain/config/integration-mapping';
 import type { IncidentDelivery } from './delivery';
 import { boundedKey, mapSeverity, worstSeverity } from './fields';
 
@@ -15,7 +15,9 @@ export type AlertGroupFormat = 'alertmanager' | 'grafana';
 /** The `version` each format posts. */
 export const FORMAT_VERSION: Readonly<Record<AlertGroupFormat, string>> = { alertmanager: '4', grafana: '1' };
 
-const stringMap = z.record(z.string(), z.string({ error: 'must be a string' }), { error: 'must be an object of strings' });
+const stringMap = z.record(z.string(), z.string({ error: 'must be a string' }), {
+  error: 'must be an object of strings',
+});
 
 const groupAlertSchema = z.looseObject({
   status: z.enum(['firing', 'resolved'], { error: 'must be "firing" or "resolved"' }),
@@ -40,7 +42,9 @@ export const alertGroupSchema = z.looseObject(
     externalURL: z.string().optional(),
     truncatedAlerts: z.int().min(0).optional(),
     title: z.string().optional(),
-    alerts: z.array(groupAlertSchema, { error: 'must be an array of alerts' }).min(1, 'must contain at least one alert'),
+    alerts: z
+      .array(groupAlertSchema, { error: 'must be an array of alerts' })
+      .min(1, 'must contain at least one alert'),
   },
   { error: (issue) => (issue.input === undefined ? 'request body must be a JSON object' : undefined) },
 );
@@ -74,7 +78,10 @@ export function mapAlertGroup(group: AlertGroup, ctx: GroupContext): MapResult {
     const label = ctx.mapping.serviceLabel;
     const service = (label ? serviceIdFrom(alert.labels[label]) : undefined) ?? ctx.service;
     if (!service) {
-      issues.push({ path: `alerts.${i}.labels.${label ?? 'service'}`, message: 'must name a service id (a slug), or post to the URL with a service integration key' });
+      issues.push({
+        path: `alerts.${i}.labels.${label ?? 'service'}`,
+        message: 'must name a service id (a slug), or post to the URL with a service integration key',
+      });
       return;
     }
     const fingerprint = alert.fingerprint ?? labelFingerprint(alert.labels);
@@ -92,7 +99,8 @@ export function mapAlertGroup(group: AlertGroup, ctx: GroupContext): MapResult {
 function versionIssues(group: AlertGroup, format: AlertGroupFormat): FieldIssue[] {
   const expected = FORMAT_VERSION[format];
   if (group.version === undefined || group.version === expected) return [];
-  const hint = format === 'alertmanager' && group.version === '1' ? '; Grafana posts version "1": use the grafana URL' : '';
+  const hint =
+    format === 'alertmanager' && group.version === '1' ? '; Grafana posts version "1": use the grafana URL' : '';
   return [{ path: 'version', message: `must be "${expected}" for ${format} (got "${group.version}")${hint}` }];
 }
 
@@ -117,7 +125,9 @@ function toDelivery(group: AlertGroup, bucket: Keyed[], ctx: GroupContext): Inci
   const first = bucket[0] as Keyed;
   const firing = bucket.filter((k) => k.alert.status === 'firing');
   const severityLabel = ctx.mapping.severityLabel ?? 'severity';
-  const rated = (firing.length > 0 ? firing : bucket).map((k) => mapSeverity(k.alert.labels[severityLabel], ctx.mapping));
+  const rated = (firing.length > 0 ? firing : bucket).map((k) =>
+    mapSeverity(k.alert.labels[severityLabel], ctx.mapping),
+  );
   const unmapped = [...new Set(rated.flatMap((r) => (r.unmapped === undefined ? [] : [r.unmapped])))];
   return {
     source: ctx.format,

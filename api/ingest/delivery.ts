@@ -4,8 +4,8 @@
  * delivery has been recorded, so an accepted notification is never lost; a failure makes
  * the sender retry the whole notification, which the fingerprints make harmless.
  */
-import type { Severity } from '../../workflows/domain/severity';
-import type { SourceAlertRef } from '../../workflows/domain/source-alerts';
+import type { Severity } from '../../domain/incident/severity';
+import type { SourceAlertRef } from '../../domain/incident/source-alerts';
 import type { IncidentGateway } from '../incident-gateway';
 
 export interface IncidentDelivery {
@@ -31,12 +31,22 @@ export interface DeliveryOutcome {
 /** Signals at most this many incidents at once (a per-alert grouping may name hundreds). */
 const CONCURRENCY = 8;
 
-export async function deliver(incidents: IncidentGateway, d: IncidentDelivery, receivedAt: string): Promise<DeliveryOutcome> {
+export async function deliver(
+  incidents: IncidentGateway,
+  d: IncidentDelivery,
+  receivedAt: string,
+): Promise<DeliveryOutcome> {
   const base = { service: d.service, dedupKey: d.dedupKey };
   if (d.alerts.some((a) => a.status === 'firing')) {
     const { incidentId } = await incidents.ingest({
-      source: d.source, dedupKey: d.dedupKey, service: d.service, summary: d.summary, severity: d.severity,
-      details: d.details, receivedAt, sourceAlerts: d.alerts,
+      source: d.source,
+      dedupKey: d.dedupKey,
+      service: d.service,
+      summary: d.summary,
+      severity: d.severity,
+      details: d.details,
+      receivedAt,
+      sourceAlerts: d.alerts,
     });
     return { ...base, incidentId, firing: true, delivered: true };
   }
@@ -46,11 +56,17 @@ export async function deliver(incidents: IncidentGateway, d: IncidentDelivery, r
 }
 
 /** Delivers all; if any fails, throws its error after the others have been attempted. */
-export async function deliverAll(incidents: IncidentGateway, deliveries: IncidentDelivery[], receivedAt: string): Promise<DeliveryOutcome[]> {
+export async function deliverAll(
+  incidents: IncidentGateway,
+  deliveries: IncidentDelivery[],
+  receivedAt: string,
+): Promise<DeliveryOutcome[]> {
   const outcomes: DeliveryOutcome[] = [];
   let failure: unknown;
   for (let i = 0; i < deliveries.length; i += CONCURRENCY) {
-    const batch = await Promise.allSettled(deliveries.slice(i, i + CONCURRENCY).map((d) => deliver(incidents, d, receivedAt)));
+    const batch = await Promise.allSettled(
+      deliveries.slice(i, i + CONCURRENCY).map((d) => deliver(incidents, d, receivedAt)),
+    );
     for (const r of batch) {
       if (r.status === 'fulfilled') outcomes.push(r.value);
       else failure ??= r.reason;

@@ -1,7 +1,7 @@
 /** Small pieces every inbound format maps with: severities and bounded keys. Pure. */
 import { createHash } from 'node:crypto';
-import type { ResolvedMapping } from '../../workflows/domain/integration-mapping';
-import { normalizeSeverity, SEVERITIES, type Severity } from '../../workflows/domain/severity';
+import type { ResolvedMapping } from '../../domain/config/integration-mapping';
+import { normalizeSeverity, SEVERITIES, type Severity } from '../../domain/incident/severity';
 
 /** Dedup keys are at most 255 characters; a longer one is replaced by its hash. */
 export function boundedKey(key: string): string {
@@ -19,7 +19,10 @@ export interface MappedSeverity {
  * alert whose severity we cannot read still pages (at the default), and says so in its
  * details, because refusing it would drop it (Alertmanager never retries a 4xx).
  */
-export function mapSeverity(raw: unknown, mapping: Pick<ResolvedMapping, 'severityMap' | 'defaultSeverity'>): MappedSeverity {
+export function mapSeverity(
+  raw: unknown,
+  mapping: Pick<ResolvedMapping, 'severityMap' | 'defaultSeverity'>,
+): MappedSeverity {
   if (typeof raw !== 'string' && typeof raw !== 'number') return { severity: mapping.defaultSeverity };
   const text = String(raw).trim();
   const severity = mapping.severityMap[text.toLowerCase()] ?? normalizeSeverity(text);

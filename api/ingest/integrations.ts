@@ -1,8 +1,8 @@
 /** Finds the service and mapping behind an integration key (PagerDuty's routing_key, or a URL's key). */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigModels } from '../../lib/models/config';
-import type { IntegrationMapping } from '../../workflows/domain/integration-mapping';
-import type { IntegrationSource } from '../../workflows/domain/service';
+import type { IntegrationMapping } from '../../domain/config/integration-mapping';
+import type { IntegrationSource } from '../../domain/config/service';
 
 export interface Integration {
   serviceId: string;
@@ -26,7 +26,8 @@ export const mongoIntegrations: IntegrationDirectory = {
     let found: Integration | undefined;
     for (const { spec } of docs) {
       for (const k of spec.integrationKeys) {
-        if (timingSafeEqual(digest(k.key), presented) && !found) found = { serviceId: spec.id, source: k.source, mapping: k.mapping };
+        if (timingSafeEqual(digest(k.key), presented) && !found)
+          found = { serviceId: spec.id, source: k.source, mapping: k.mapping };
       }
     }
     return found;

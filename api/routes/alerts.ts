@@ -28,7 +28,9 @@ export function alertRoutes(incidents: IncidentGateway): Router {
       receivedAt: new Date().toISOString(),
     });
     req.log.info({ incidentId, service: alert.service }, 'alert accepted');
-    res.status(202).json({ status: 'accepted', incidentId, dedupKey, links: { incident: `/api/v1/incidents/${incidentId}` } });
+    res
+      .status(202)
+      .json({ status: 'accepted', incidentId, dedupKey, links: { incident: `/api/v1/incidents/${incidentId}` } });
   });
   return router;
 }

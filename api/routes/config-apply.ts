@@ -5,7 +5,10 @@ import { parseOr400 } from '../errors';
 
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
 
-const flag = z.enum(['true', 'false']).transform((v) => v === 'true').optional();
+const flag = z
+  .enum(['true', 'false'])
+  .transform((v) => v === 'true')
+  .optional();
 export const applyQuery = z.object({ dryRun: flag, adopt: flag });
 
 /**

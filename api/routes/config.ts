@@ -1,14 +1,18 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind, type SpecOf } from '../../lib/models/config';
-import { IdSchema } from '../../workflows/domain';
+import { IdSchema } from '../../domain/common';
 import type { ConfigStore } from '../config-store';
 import { HttpError, parseOr400 } from '../errors';
 
 export const idParam = z.object({ id: IdSchema });
 
 /** REST CRUD for one configuration kind: list, get, create (POST), create-or-replace (PUT), delete. */
-export function configRoutes(store: ConfigStore, kind: ConfigKind, auth: { read: RequestHandler; write: RequestHandler }): Router {
+export function configRoutes(
+  store: ConfigStore,
+  kind: ConfigKind,
+  auth: { read: RequestHandler; write: RequestHandler },
+): Router {
   const router = Router();
   const schema = CONFIG_KINDS[kind].schema as unknown as z.ZodType<SpecOf<ConfigKind>>;
 
@@ -20,7 +24,10 @@ export function configRoutes(store: ConfigStore, kind: ConfigKind, auth: { read:
   });
   router.post('/', auth.write, async (req, res) => {
     const spec = parseOr400(schema, req.body);
-    res.status(201).location(`${req.baseUrl}/${spec.id}`).json(await store.create(kind, spec));
+    res
+      .status(201)
+      .location(`${req.baseUrl}/${spec.id}`)
+      .json(await store.create(kind, spec));
   });
   router.put('/:id', auth.write, async (req, res) => {
     const { id } = parseOr400(idParam, req.params, 'path');

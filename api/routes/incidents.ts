@@ -1,7 +1,14 @@
 import { Router, type Request } from 'express';
 import type { IncidentGateway } from '../incident-gateway';
 import { parseOr400 } from '../errors';
-import { incidentCommandSchema, incidentIdParam, noteSchema, reassignSchema, severityChangeSchema, snoozeSchema } from '../schemas';
+import {
+  incidentCommandSchema,
+  incidentIdParam,
+  noteSchema,
+  reassignSchema,
+  severityChangeSchema,
+  snoozeSchema,
+} from '../schemas';
 
 /** Reads by workflow query; commands are workflow updates that answer or refuse (409). */
 export function incidentRoutes(incidents: IncidentGateway): Router {
@@ -28,7 +35,9 @@ export function incidentRoutes(incidents: IncidentGateway): Router {
     res.json(await incidents.command(idOf(req), 'snooze', { ...parseOr400(snoozeSchema, req.body), by: by(req) }));
   });
   router.post('/:id/severity', async (req, res) => {
-    res.json(await incidents.command(idOf(req), 'severity', { ...parseOr400(severityChangeSchema, req.body), by: by(req) }));
+    res.json(
+      await incidents.command(idOf(req), 'severity', { ...parseOr400(severityChangeSchema, req.body), by: by(req) }),
+    );
   });
   router.post('/:id/notes', async (req, res) => {
     await incidents.note(idOf(req), { ...parseOr400(noteSchema, req.body), by: by(req) });

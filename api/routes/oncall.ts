@@ -1,9 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { loadConfigSnapshot } from '../../lib/models/config';
-import {
-  IdSchema, InstantSchema, inMaintenance, onCallAt, resolveLevel, shifts, toEpochMs, type User,
-} from '../../workflows/domain';
+import { IdSchema, InstantSchema, toEpochMs } from '../../domain/common';
+import { inMaintenance, type User } from '../../domain/config';
+import { onCallAt, resolveLevel, shifts } from '../../domain/oncall';
 import { HttpError, notFound, parseOr400 } from '../errors';
 
 export const idParam = z.object({ id: IdSchema });
@@ -12,7 +12,10 @@ const DAY_MS = 86_400_000;
 export const MAX_SHIFT_RANGE_DAYS = 400;
 export const rangeQuery = z
   .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
-  .refine((q) => !q.from || !q.to || toEpochMs(q.to) > toEpochMs(q.from), { path: ['to'], message: 'must be after from' });
+  .refine((q) => !q.from || !q.to || toEpochMs(q.to) > toEpochMs(q.from), {
+    path: ['to'],
+    message: 'must be after from',
+  });
 
 const person = (users: readonly User[], id: string) => {
   const u = users.find((x) => x.id === id);
@@ -39,9 +42,12 @@ export function onCallRoutes(read: RequestHandler): Router {
     const from = q.from ?? new Date().toISOString();
     const to = q.to ?? new Date(toEpochMs(from) + 7 * DAY_MS).toISOString();
     if (toEpochMs(to) - toEpochMs(from) > MAX_SHIFT_RANGE_DAYS * DAY_MS) {
-      throw new HttpError(400, 'validation_failed', `invalid query: to: at most ${MAX_SHIFT_RANGE_DAYS} days after from`, [
-        { path: 'to', message: `must be at most ${MAX_SHIFT_RANGE_DAYS} days after from` },
-      ]);
+      throw new HttpError(
+        400,
+        'validation_failed',
+        `invalid query: to: at most ${MAX_SHIFT_RANGE_DAYS} days after from`,
+        [{ path: 'to', message: `must be at most ${MAX_SHIFT_RANGE_DAYS} days after from` }],
+      );
     }
     const { schedules } = await loadConfigSnapshot();
     const schedule = schedules.find((s) => s.id === id);

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { ReviewStore, StoredReview } from '../../lib/models/review';
-import { renderReviewMarkdown } from '../../workflows/domain/review';
+import { renderReviewMarkdown } from '../../domain/review/review';
 import { HttpError, notFound, parseOr400 } from '../errors';
 import { incidentIdParam } from '../schemas';
 
@@ -9,7 +9,10 @@ export const reviewQuery = z.object({
   /** Explicit representation; otherwise the Accept header decides (JSON by default). */
   format: z.enum(['json', 'markdown']).optional(),
   /** One incident of an id reused after resolution; default: the one resolved last. */
-  runKey: z.string().regex(/^[\w-]{1,128}$/, 'must be a run key as in the incident state').optional(),
+  runKey: z
+    .string()
+    .regex(/^[\w-]{1,128}$/, 'must be a run key as in the incident state')
+    .optional(),
 });
 
 const MARKDOWN = 'text/markdown; charset=utf-8';
@@ -39,7 +42,10 @@ export function reviewRoutes(store: ReviewStore): Router {
   router.patch('/:id/review/action-items', async (req, res) => {
     const { incidentId, query } = target(req);
     const by = req.principal?.name ?? 'unknown';
-    const outcome = await store.patchActionItems(incidentId, req.body, { by, ...(query.runKey ? { runKey: query.runKey } : {}) });
+    const outcome = await store.patchActionItems(incidentId, req.body, {
+      by,
+      ...(query.runKey ? { runKey: query.runKey } : {}),
+    });
     if (outcome.ok) {
       send(res, outcome.stored, 'json');
       return;
@@ -52,7 +58,11 @@ export function reviewRoutes(store: ReviewStore): Router {
         throw new HttpError(400, 'validation_failed', `invalid action-item edit: ${summary}`, outcome.issues);
       }
       case 'conflict':
-        throw new HttpError(409, 'conflict', `the review kept changing during ${outcome.attempts} attempts to apply this edit; retry`);
+        throw new HttpError(
+          409,
+          'conflict',
+          `the review kept changing during ${outcome.attempts} attempts to apply this edit; retry`,
+        );
     }
   });
   return router;

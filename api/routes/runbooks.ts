@@ -3,10 +3,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
-import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../lib/runbook-catalog';
+import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../activities/runbook/catalog';
 import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
-import type { Runbook } from '../../workflows/domain/runbook';
-import type { ApprovalDecision, RunbookStarted, RunRunbookCommand } from '../../workflows/domain/runbook-run';
+import type { Runbook } from '../../domain/runbook/runbook';
+import type { ApprovalDecision, RunbookStarted, RunRunbookCommand } from '../../domain/runbook/run';
 import { conflict, HttpError, notFound, parseOr400, unavailable } from '../errors';
 import { incidentIdParam } from '../schemas';
 
@@ -25,20 +25,29 @@ export interface RunbookRouteDeps {
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a runbook name (slug)');
 export const runParams = incidentIdParam.extend({ name: slug });
 export const approvalParams = incidentIdParam.extend({
-  runId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}$/, 'must be a run id as on the timeline (<runbook>-<8 hex>)'),
+  runId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}$/, 'must be a run id as on the timeline (<runbook>-<8 hex>)'),
   step: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a step id'),
 });
-export const runBody = z.strictObject({
-  dryRun: z.boolean().default(false),
-  /** Values over the alert's; each is checked against the input's pattern by the workflow. */
-  inputs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an input name'), z.string().max(4096)).optional(),
-}).default({ dryRun: false });
+export const runBody = z
+  .strictObject({
+    dryRun: z.boolean().default(false),
+    /** Values over the alert's; each is checked against the input's pattern by the workflow. */
+    inputs: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an input name'), z.string().max(4096))
+      .optional(),
+  })
+  .default({ dryRun: false });
 export const approvalBody = z.strictObject({
   decision: z.enum(['approve', 'deny']),
   comment: z.string().trim().max(2000).optional(),
 });
 const HOW = 'send the runbook as a YAML body (Content-Type: application/yaml) or as JSON {"yaml": "..."}';
-export const validateBody = z.object({ yaml: z.string({ error: HOW }).min(1, 'must not be empty').max(MAX_RUNBOOK_BYTES) }, { error: HOW });
+export const validateBody = z.object(
+  { yaml: z.string({ error: HOW }).min(1, 'must not be empty').max(MAX_RUNBOOK_BYTES) },
+  { error: HOW },
+);
 
 /** What the validate route reads as runbook YAML; anything else is parsed as JSON. */
 export const RUNBOOK_YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
@@ -46,14 +55,21 @@ const yamlText = express.text({ type: RUNBOOK_YAML_TYPES, limit: MAX_RUNBOOK_BYT
 
 export function summarize(rb: Runbook) {
   return {
-    name: rb.name, description: rb.description, trigger: rb.trigger ?? null, inputs: rb.inputs,
-    onSuccess: rb.onSuccess, onFailure: rb.onFailure,
+    name: rb.name,
+    description: rb.description,
+    trigger: rb.trigger ?? null,
+    inputs: rb.inputs,
+    onSuccess: rb.onSuccess,
+    onFailure: rb.onFailure,
     steps: rb.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.name ? { name: s.name } : {}) })),
   };
 }
 
 /** Runbook routes: list and validate (read), run and approve (responders). */
-export function runbookRoutes(deps: RunbookRouteDeps, roles: { read: RequestHandler; respond: RequestHandler }): Router {
+export function runbookRoutes(
+  deps: RunbookRouteDeps,
+  roles: { read: RequestHandler; respond: RequestHandler },
+): Router {
   const router = Router();
   router.get('/runbooks', roles.read, async (_req, res) => {
     const catalog = await loadRunbookCatalog(deps.dir);
@@ -80,7 +96,10 @@ export function runbookRoutes(deps: RunbookRouteDeps, roles: { read: RequestHand
       throw notFound(`runbook "${name}"${broken ? ' (its file has errors: see GET /api/v1/runbooks)' : ''}`);
     }
     const started = await deps.gateway.run(id, {
-      by: req.principal?.name ?? 'unknown', name, dryRun: body.dryRun, ...(body.inputs ? { inputs: body.inputs } : {}),
+      by: req.principal?.name ?? 'unknown',
+      name,
+      dryRun: body.dryRun,
+      ...(body.inputs ? { inputs: body.inputs } : {}),
     });
     res.status(202).json({ status: 'started', ...started, links: { incident: `/api/v1/incidents/${id}` } });
   });
@@ -89,7 +108,14 @@ export function runbookRoutes(deps: RunbookRouteDeps, roles: { read: RequestHand
     const { id, runId, step } = parseOr400(approvalParams, req.params, 'path');
     const body = parseOr400(approvalBody, req.body);
     const by = req.principal?.name ?? 'unknown';
-    res.json(await deps.gateway.decide(id, runId, { step, decision: body.decision, by, ...(body.comment ? { comment: body.comment } : {}) }));
+    res.json(
+      await deps.gateway.decide(id, runId, {
+        step,
+        decision: body.decision,
+        by,
+        ...(body.comment ? { comment: body.comment } : {}),
+      }),
+    );
   });
   return router;
 }
@@ -105,7 +131,9 @@ export function createRunbookGateway(client: Client): RunbookGateway {
     },
     async decide(incidentId, runId, decision) {
       try {
-        return await client.workflow.getHandle(runbookWorkflowId(incidentId, runId)).executeUpdate(runbookApprovalUpdate, { args: [decision] });
+        return await client.workflow
+          .getHandle(runbookWorkflowId(incidentId, runId))
+          .executeUpdate(runbookApprovalUpdate, { args: [decision] });
       } catch (err) {
         throw mapError(err, `runbook run ${runId} of incident ${incidentId}`);
       }

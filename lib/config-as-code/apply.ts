@@ -10,7 +10,8 @@
  */
 import { ConfigModels, specHash, type ConfigDoc, type ConfigKind, type SpecOf } from '../models/config';
 import type { Logger } from '../logger';
-import { entityLabel, referencesOf, type InstantInput } from '../../workflows/domain';
+import { type InstantInput } from '../../domain/common';
+import { entityLabel, referencesOf } from '../../domain/config';
 import { planReconcile, type CurrentDoc, type ReconcilePlan } from './plan';
 import {
   KIND_ORDER,
@@ -43,7 +44,10 @@ const DUPLICATE_KEY = 11000;
 
 /** Raised when the API creates an id the folder declares between our read and our write. */
 class OwnershipRace extends Error {
-  constructor(readonly kind: ConfigKind, readonly id: string) {
+  constructor(
+    readonly kind: ConfigKind,
+    readonly id: string,
+  ) {
     super(`${entityLabel(kind)} "${id}" was created through the API during the apply`);
   }
 }
@@ -53,8 +57,18 @@ export async function applyConfigFolder(dir: string, opts: ApplyOptions): Promis
   const stored = await readStored();
   const loaded = await loadConfigFolder(dir, { external: apiManaged(stored), now: opts.now });
   const plan = planReconcile(loaded.entities, stored, { adopt: opts.adoptApiEntities });
-  const errors = sortIssues([...loaded.errors, ...conflictIssues(plan, loaded), ...orphanIssues(plan, stored, loaded.declared)]);
-  const report: ApplyReport = { ok: errors.length === 0, dryRun: opts.dryRun === true, errors, warnings: loaded.warnings, changes: emptyChanges() };
+  const errors = sortIssues([
+    ...loaded.errors,
+    ...conflictIssues(plan, loaded),
+    ...orphanIssues(plan, stored, loaded.declared),
+  ]);
+  const report: ApplyReport = {
+    ok: errors.length === 0,
+    dryRun: opts.dryRun === true,
+    errors,
+    warnings: loaded.warnings,
+    changes: emptyChanges(),
+  };
   if (report.warnings.length > 0) log.warn({ warnings: report.warnings.map(formatIssue) }, 'config folder warnings');
   if (!report.ok) {
     log.warn({ errors: errors.map(formatIssue) }, 'config folder refused');
@@ -69,7 +83,10 @@ export async function applyConfigFolder(dir: string, opts: ApplyOptions): Promis
   } catch (err) {
     if (!(err instanceof OwnershipRace)) throw err;
     report.ok = false;
-    report.errors.push({ path: '', message: `${err.message}; it was left alone and earlier writes stand: apply again` });
+    report.errors.push({
+      path: '',
+      message: `${err.message}; it was left alone and earlier writes stand: apply again`,
+    });
     log.warn({ kind: err.kind, id: err.id }, 'config apply raced an API write');
     return report;
   }
@@ -152,7 +169,12 @@ async function writePlan(plan: ReconcilePlan, stored: Stored, changes: ConfigCha
   }
 }
 
-async function upsert(kind: ConfigKind, spec: SpecOf<ConfigKind>, existing: StoredDoc | undefined, now: Date): Promise<void> {
+async function upsert(
+  kind: ConfigKind,
+  spec: SpecOf<ConfigKind>,
+  existing: StoredDoc | undefined,
+  now: Date,
+): Promise<void> {
   const doc: ConfigDoc<unknown> = {
     _id: spec.id,
     spec,

@@ -4,12 +4,8 @@
  * already exist in the database and are managed by the API count as present.
  */
 import type { ConfigKind, SpecOf } from '../models/config';
-import {
-  missingReferences,
-  validatePolicy,
-  type EntityKind,
-  type EscalationPolicy,
-} from '../../workflows/domain';
+import { missingReferences, type EntityKind } from '../../domain/config';
+import { validatePolicy, type EscalationPolicy } from '../../domain/oncall';
 import { parsePath, type Locator } from './locate';
 import { KIND_ORDER, emptyEntities, emptyIds, type ConfigIssue, type FolderEntities, type IdsByKind } from './types';
 

@@ -10,8 +10,12 @@ async function main(dir: string): Promise<number> {
   const result = await loadConfigFolder(dir);
   for (const w of result.warnings) process.stdout.write(`warning: ${formatIssue(w)}\n`);
   for (const e of result.errors) process.stdout.write(`error: ${formatIssue(e)}\n`);
-  const counts = Object.entries(result.entities).map(([kind, list]) => `${list.length} ${kind}`).join(', ');
-  process.stdout.write(result.ok ? `ok: ${result.files.length} files, ${counts}\n` : `refused: ${result.errors.length} errors\n`);
+  const counts = Object.entries(result.entities)
+    .map(([kind, list]) => `${list.length} ${kind}`)
+    .join(', ');
+  process.stdout.write(
+    result.ok ? `ok: ${result.files.length} files, ${counts}\n` : `refused: ${result.errors.length} errors\n`,
+  );
   return result.ok ? 0 : 1;
 }
 

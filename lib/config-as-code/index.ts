@@ -3,7 +3,15 @@
  * and services, validated as a whole and reconciled into MongoDB. See config/README.md.
  */
 export { applyConfigFolder, type ApplyOptions } from './apply';
-export { planReconcile, isNoop, type CurrentDoc, type CurrentDocs, type KindPlan, type PlanOptions, type ReconcilePlan } from './plan';
+export {
+  planReconcile,
+  isNoop,
+  type CurrentDoc,
+  type CurrentDocs,
+  type KindPlan,
+  type PlanOptions,
+  type ReconcilePlan,
+} from './plan';
 export {
   FILE_KEYS,
   KIND_ORDER,

@@ -34,13 +34,7 @@ export interface Locator {
   issue(sub: readonly PropertyKey[], message: string, key?: string): ConfigIssue;
 }
 
-export function createLocator(
-  file: string,
-  doc: Document,
-  lines: LineCounter,
-  node: Node,
-  path: string,
-): Locator {
+export function createLocator(file: string, doc: Document, lines: LineCounter, node: Node, path: string): Locator {
   const position = (target: Node) => {
     const { line, col } = lines.linePos(target.range?.[0] ?? 0);
     return { line, column: col };

@@ -1,7 +1,13 @@
 import type { ConfigKind, SpecOf } from '../models/config';
 
 /** Load, validate and reconcile order: a kind only points at kinds before it (teams <-> policies excepted). */
-export const KIND_ORDER = ['user', 'team', 'schedule', 'escalationPolicy', 'service'] as const satisfies readonly ConfigKind[];
+export const KIND_ORDER = [
+  'user',
+  'team',
+  'schedule',
+  'escalationPolicy',
+  'service',
+] as const satisfies readonly ConfigKind[];
 
 /** Top-level keys of a config file and the kind each holds. */
 export const FILE_KEYS = {

@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind } from '../models/config';
-import { entityLabel, toEpochMs, type InstantInput } from '../../workflows/domain';
+import { toEpochMs, type InstantInput } from '../../domain/common';
+import { entityLabel } from '../../domain/config';
 import { integrationKeyIssues, policyIssues, referenceIssues, type SetContext, type ValidEntity } from './checks';
 import type { Locator } from './locate';
 import {
@@ -50,9 +51,21 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
   const external = withoutDeclared(opts.external ?? {}, declared);
   const ctx: SetContext = { valid, all, declared, external, now: toEpochMs(opts.now ?? Date.now()) };
   const policies = policyIssues(ctx);
-  const allErrors = [...raw.errors, ...errors, ...referenceIssues(ctx), ...integrationKeyIssues(ctx), ...policies.errors];
+  const allErrors = [
+    ...raw.errors,
+    ...errors,
+    ...referenceIssues(ctx),
+    ...integrationKeyIssues(ctx),
+    ...policies.errors,
+  ];
   const entities = emptyEntities();
-  const sources = { user: new Map(), team: new Map(), schedule: new Map(), escalationPolicy: new Map(), service: new Map() };
+  const sources = {
+    user: new Map(),
+    team: new Map(),
+    schedule: new Map(),
+    escalationPolicy: new Map(),
+    service: new Map(),
+  };
   for (const e of valid) {
     (entities[e.kind] as unknown[]).push(e.spec);
     sources[e.kind].set(e.spec.id, e.where);
@@ -69,7 +82,10 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
 }
 
 /** Each entity through its zod schema, and ids declared twice (per kind, across files). */
-function validateEntities(raw: readonly RawEntity[], declared: IdsByKind): Pick<SetContext, 'valid' | 'all'> & { errors: ConfigIssue[] } {
+function validateEntities(
+  raw: readonly RawEntity[],
+  declared: IdsByKind,
+): Pick<SetContext, 'valid' | 'all'> & { errors: ConfigIssue[] } {
   const valid: ValidEntity[] = [];
   const all: RawEntity[] = [];
   const errors: ConfigIssue[] = [];
@@ -78,7 +94,13 @@ function validateEntities(raw: readonly RawEntity[], declared: IdsByKind): Pick<
     const id = (value as { id?: unknown } | null)?.id;
     const seen = typeof id === 'string' ? first.get(`${kind}:${id}`) : undefined;
     if (typeof id === 'string') {
-      if (seen) errors.push(where.issue(['id'], `duplicate ${entityLabel(kind)} id "${id}"; first declared at ${seen.file}:${seen.line}:${seen.column}`));
+      if (seen)
+        errors.push(
+          where.issue(
+            ['id'],
+            `duplicate ${entityLabel(kind)} id "${id}"; first declared at ${seen.file}:${seen.line}:${seen.column}`,
+          ),
+        );
       else first.set(`${kind}:${id}`, where);
       declared[kind].add(id);
     }

@@ -58,7 +58,11 @@ export async function readConfigFolder(dir: string): Promise<RawFolder> {
   }
   // An empty folder would delete every config-managed entity: far likelier a wrong mount.
   if (folder.files.length === 0) {
-    folder.errors.push({ file: dir, path: '', message: 'no *.yaml or *.yml files in the config folder; refusing to delete everything it manages' });
+    folder.errors.push({
+      file: dir,
+      path: '',
+      message: 'no *.yaml or *.yml files in the config folder; refusing to delete everything it manages',
+    });
   }
   for (const file of folder.files) {
     try {
@@ -92,7 +96,9 @@ function readDocument(file: string, doc: Document, lines: LineCounter, folder: R
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return;
   if (!isMap(root)) {
-    folder.errors.push(issueAt(file, lines, root.range?.[0] ?? 0, '', `expected a mapping with the keys ${ALLOWED_KEYS}`));
+    folder.errors.push(
+      issueAt(file, lines, root.range?.[0] ?? 0, '', `expected a mapping with the keys ${ALLOWED_KEYS}`),
+    );
     return;
   }
   let js: Record<string, unknown[] | null>;
@@ -109,7 +115,9 @@ function readDocument(file: string, doc: Document, lines: LineCounter, folder: R
     // "x-" keys hold YAML anchors for "<<:" merges, as in docker-compose.
     if (key.startsWith('x-')) continue;
     if (!Object.hasOwn(FILE_KEYS, key)) {
-      folder.errors.push(issueAt(file, lines, at, key, `unknown kind "${key}"; allowed: ${ALLOWED_KEYS} (and x-... for anchors)`));
+      folder.errors.push(
+        issueAt(file, lines, at, key, `unknown kind "${key}"; allowed: ${ALLOWED_KEYS} (and x-... for anchors)`),
+      );
       continue;
     }
     const list = pair.value;

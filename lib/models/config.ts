@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import { model, models, Schema, type Model } from 'mongoose';
 import type { z } from 'zod';
-import {
-  EscalationPolicySchema,
-  ScheduleSchema,
-  ServiceSchema,
-  TeamSchema,
-  UserSchema,
-} from '../../workflows/domain';
+import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
+import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
 
 /**
  * Configuration entities (users, teams, schedules, escalation policies, services). The zod
- * schemas in workflows/domain are the source of truth: everything is parsed by them before
+ * schemas in domain/ are the source of truth: everything is parsed by them before
  * it is written, and the parsed value is stored whole in `spec`. `_id` is the entity's
  * user-chosen id. `managedBy` says who owns it: the config-as-code folder ("config") or the
  * REST API ("api"); the YAML reconcile only deletes what it owns. `specHash` lets the
@@ -92,7 +87,11 @@ export async function loadConfigSnapshot(): Promise<ConfigSnapshot> {
   const all = async <K extends ConfigKind>(k: K) =>
     (await ConfigModels[k].find({}).sort({ _id: 1 }).lean()).map((d) => d.spec as SpecOf<K>);
   const [users, teams, schedules, escalationPolicies, services] = await Promise.all([
-    all('user'), all('team'), all('schedule'), all('escalationPolicy'), all('service'),
+    all('user'),
+    all('team'),
+    all('schedule'),
+    all('escalationPolicy'),
+    all('service'),
   ]);
   return { users, teams, schedules, escalationPolicies, services };
 }

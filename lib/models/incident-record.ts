@@ -1,5 +1,5 @@
 import { model, models, Schema, type Model } from 'mongoose';
-import type { IncidentState } from '../../workflows/domain/incident';
+import type { IncidentState } from '../../domain/incident/incident';
 
 /**
  * The read model of one incident, written only by its own workflow (one writer per

@@ -5,7 +5,7 @@ import {
   type Review,
   type ReviewIssue,
   ReviewSchema,
-} from '../../workflows/domain/review';
+} from '../../domain/review/review';
 
 /**
  * Post-incident reviews, one immutable document per revision. Revision 0 is what the
@@ -62,7 +62,12 @@ export const reviewId = (incidentId: string, runKey: string): string => `${incid
 
 const isDuplicate = (err: unknown) => (err as { code?: number } | undefined)?.code === DUPLICATE_KEY;
 
-function revisionDoc(base: { incidentId: string; runKey: string; review: Review }, revision: number, by: string, change?: unknown): ReviewRevisionDoc {
+function revisionDoc(
+  base: { incidentId: string; runKey: string; review: Review },
+  revision: number,
+  by: string,
+  change?: unknown,
+): ReviewRevisionDoc {
   const id = reviewId(base.incidentId, base.runKey);
   const number = base.review.incident.number;
   return {
@@ -81,7 +86,11 @@ function revisionDoc(base: { incidentId: string; runKey: string; review: Review 
 }
 
 /** Inserts revision 0 unless it exists; never touches later (edited) revisions. */
-export async function insertReviewIfAbsent(input: { incidentId: string; runKey: string; review: Review }): Promise<{ reviewId: string; created: boolean }> {
+export async function insertReviewIfAbsent(input: {
+  incidentId: string;
+  runKey: string;
+  review: Review;
+}): Promise<{ reviewId: string; created: boolean }> {
   const doc = revisionDoc(input, 0, 'vigil');
   try {
     await ReviewRevisionModel.create(doc);
@@ -106,10 +115,7 @@ export interface StoredReview {
  */
 export async function findLatestReview(incidentId: string, runKey?: string): Promise<StoredReview | undefined> {
   const query = runKey === undefined ? { incidentId } : { reviewId: reviewId(incidentId, runKey) };
-  const doc = await ReviewRevisionModel.find(query)
-    .sort({ resolvedAt: -1, runKey: -1, revision: -1 })
-    .limit(1)
-    .lean();
+  const doc = await ReviewRevisionModel.find(query).sort({ resolvedAt: -1, runKey: -1, revision: -1 }).limit(1).lean();
   const found = doc[0];
   if (!found) return undefined;
   return {
@@ -152,7 +158,11 @@ export async function patchActionItems(
       if (isDuplicate(err)) continue;
       throw err;
     }
-    return { ok: true, stored: { ...current, revision, review: result.review }, ...(result.item ? { item: result.item } : {}) };
+    return {
+      ok: true,
+      stored: { ...current, revision, review: result.review },
+      ...(result.item ? { item: result.item } : {}),
+    };
   }
   return { ok: false, reason: 'conflict', attempts: MAX_EDIT_ATTEMPTS };
 }

@@ -17,12 +17,19 @@ const mails: Array<{ to: string[]; raw: string }> = [];
 
 beforeAll(async () => {
   smtp = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' ') });
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/\r?\n[ \t]+/g, ' '),
+        });
         callback();
       });
     },
@@ -36,7 +43,10 @@ beforeAll(async () => {
   });
   await seedOnePersonService(sys, {
     serviceId: 'mailer',
-    contactMethods: [{ id: 'mail', type: 'email', address: 'ola@example.com' }, { id: 'teams', type: 'teams', address: `${teams.base}/webhookb2/ola` }],
+    contactMethods: [
+      { id: 'mail', type: 'email', address: 'ola@example.com' },
+      { id: 'teams', type: 'teams', address: `${teams.base}/webhookb2/ola` },
+    ],
   });
 });
 
@@ -63,7 +73,9 @@ describe('email and Teams channels on the real worker', () => {
       expect(mail.raw).toMatch(/Content-Type: text\/html/);
       const timeline = await eventually(async () => {
         const s = (await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder })).body;
-        const notified = (s.timeline as Array<{ type: string; data?: { channel?: string } }>).filter((e) => e.type === 'notified');
+        const notified = (s.timeline as Array<{ type: string; data?: { channel?: string } }>).filter(
+          (e) => e.type === 'notified',
+        );
         return notified.length >= 2 ? notified : undefined;
       });
       expect(timeline.map((e) => e.data?.channel).sort()).toEqual(['email', 'teams']);

@@ -22,7 +22,9 @@ const schedule = {
   name: 'Primary',
   timeZone: 'America/New_York',
   layers: [{ id: 'weekly', start: '2026-03-02T09:00', rotation: { type: 'weekly' }, participants: ['alice', 'bob'] }],
-  overrides: [{ start: '2026-03-12T00:00:00-04:00', end: '2026-03-13T00:00:00-04:00', userId: 'carol', replacesUserId: 'bob' }],
+  overrides: [
+    { start: '2026-03-12T00:00:00-04:00', end: '2026-03-13T00:00:00-04:00', userId: 'carol', replacesUserId: 'bob' },
+  ],
 };
 const policy = {
   id: 'platform',
@@ -33,7 +35,12 @@ const policy = {
     { delayMinutes: 15, targets: [{ type: 'user', id: 'carol' }] },
   ],
 };
-const team = { id: 'platform-team', name: 'Platform', members: [{ userId: 'alice' }, { userId: 'bob' }], defaultEscalationPolicyId: 'platform' };
+const team = {
+  id: 'platform-team',
+  name: 'Platform',
+  members: [{ userId: 'alice' }, { userId: 'bob' }],
+  defaultEscalationPolicyId: 'platform',
+};
 const service = { id: 'checkout', name: 'Checkout', tier: 1, teamId: 'platform-team', escalationPolicyId: 'platform' };
 
 const admin = (method: string, route: string, body?: unknown) => sys.call(method, route, { token: tokens.admin, body });
@@ -49,18 +56,31 @@ describe('configuration CRUD on the real API and FerretDB', () => {
     expect((await admin('POST', '/api/v1/services', service)).status).toBe(201);
 
     // Week of 2026-03-09 is bob's (second week); DST starts 2026-03-08 and the 09:00 handoff holds.
-    const before = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=2026-03-09T12:59:00Z', { token: tokens.responder });
+    const before = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=2026-03-09T12:59:00Z', {
+      token: tokens.responder,
+    });
     expect(before.body.userIds).toEqual(['alice']);
-    const after = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=2026-03-09T13:00:00Z', { token: tokens.responder });
+    const after = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=2026-03-09T13:00:00Z', {
+      token: tokens.responder,
+    });
     expect(after.body.userIds).toEqual(['bob']);
     const covered = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=2026-03-12T12:00:00Z');
-    expect(covered.body).toMatchObject({ userIds: ['carol'], overrideApplied: true, users: [{ id: 'carol', name: 'Carol' }] });
+    expect(covered.body).toMatchObject({
+      userIds: ['carol'],
+      overrideApplied: true,
+      users: [{ id: 'carol', name: 'Carol' }],
+    });
 
-    const shifts = await sys.call('GET', '/api/v1/schedules/primary/shifts?from=2026-03-09T00:00:00Z&to=2026-03-16T00:00:00Z');
+    const shifts = await sys.call(
+      'GET',
+      '/api/v1/schedules/primary/shifts?from=2026-03-09T00:00:00Z&to=2026-03-16T00:00:00Z',
+    );
     expect(shifts.status).toBe(200);
     expect(shifts.body.shifts.map((s: { userId: string }) => s.userId)).toEqual(['alice', 'bob', 'carol', 'bob']);
 
-    const oncall = await sys.call('GET', '/api/v1/services/checkout/on-call?at=2026-03-12T12:00:00Z', { token: tokens.responder });
+    const oncall = await sys.call('GET', '/api/v1/services/checkout/on-call?at=2026-03-12T12:00:00Z', {
+      token: tokens.responder,
+    });
     expect(oncall.status).toBe(200);
     expect(oncall.body).toMatchObject({
       inMaintenance: false,
@@ -92,7 +112,9 @@ describe('configuration CRUD on the real API and FerretDB', () => {
     expect((await admin('PUT', '/api/v1/services/checkout', { ...service, integrationKeys: [key] })).status).toBe(200);
     const taken = await admin('POST', '/api/v1/services', { ...service, id: 'payments', integrationKeys: [key] });
     expect(taken.status).toBe(409);
-    expect(taken.body.error.issues).toEqual([{ path: 'integrationKeys.0.key', message: 'integration key already used by service "checkout"' }]);
+    expect(taken.body.error.issues).toEqual([
+      { path: 'integrationKeys.0.key', message: 'integration key already used by service "checkout"' },
+    ]);
     expect(JSON.stringify(taken.body)).not.toContain(key.key);
     expect((await admin('PUT', '/api/v1/services/checkout', { ...service, integrationKeys: [key] })).status).toBe(200); // its own key
 
@@ -117,14 +139,19 @@ describe('configuration CRUD on the real API and FerretDB', () => {
     const badAt = await sys.call('GET', '/api/v1/schedules/primary/on-call?at=yesterday');
     expect(badAt.status).toBe(400);
     expect(badAt.body.error.issues[0].path).toBe('at');
-    const badRange = await sys.call('GET', '/api/v1/schedules/primary/shifts?from=2026-03-09T00:00:00Z&to=2026-03-01T00:00:00Z');
+    const badRange = await sys.call(
+      'GET',
+      '/api/v1/schedules/primary/shifts?from=2026-03-09T00:00:00Z&to=2026-03-01T00:00:00Z',
+    );
     expect(badRange.status).toBe(400);
     expect(badRange.body.error.issues[0]).toMatchObject({ path: 'to', message: 'must be after from' });
     expect((await sys.call('GET', '/api/v1/schedules/nope/on-call')).status).toBe(404);
   });
 
   it('lets responders read but only admins write', async () => {
-    expect((await sys.call('POST', '/api/v1/users', { token: tokens.responder, body: user('zed', 'Zed') })).status).toBe(403);
+    expect(
+      (await sys.call('POST', '/api/v1/users', { token: tokens.responder, body: user('zed', 'Zed') })).status,
+    ).toBe(403);
     expect((await sys.call('DELETE', '/api/v1/users/alice', { token: tokens.responder })).status).toBe(403);
     expect((await sys.call('GET', '/api/v1/users', { token: tokens.ingest })).status).toBe(403);
     expect((await sys.call('GET', '/api/v1/users', { token: null })).status).toBe(401);

@@ -40,7 +40,11 @@ describe('on-call as code through the real API', () => {
     expect(dry.body).toMatchObject({ ok: true, dryRun: true });
     const again = await sys.call('POST', '/api/v1/config/apply');
     expect(again.status).toBe(200);
-    for (const kind of Object.values(again.body.changes) as Array<{ created: string[]; updated: string[]; deleted: string[] }>) {
+    for (const kind of Object.values(again.body.changes) as Array<{
+      created: string[];
+      updated: string[];
+      deleted: string[];
+    }>) {
       expect([kind.created, kind.updated, kind.deleted]).toEqual([[], [], []]);
     }
     expect((await sys.call('POST', '/api/v1/config/apply', { token: tokens.responder })).status).toBe(403);

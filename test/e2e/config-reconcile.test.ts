@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
 import { applyConfigFolder, formatIssue, KIND_ORDER, type ApplyReport } from '../../lib/config-as-code';
 import { createLogger } from '../../lib/logger';
 import { ConfigModels, specHash, type ConfigKind } from '../../lib/models/config';
-import { ServiceSchema, UserSchema } from '../../workflows/domain';
+import { ServiceSchema, UserSchema } from '../../domain/config';
 
 const CONFIG_DIR = path.resolve(__dirname, '../../config');
 const NOW = '2026-03-01T12:00:00Z';
@@ -78,7 +78,11 @@ describe('reconciling the config folder into FerretDB', () => {
     const report = await apply(CONFIG_DIR);
     expect(report.ok).toBe(true);
     expect(Object.fromEntries(KIND_ORDER.map((k) => [k, report.changes[k].created.length]))).toEqual({
-      user: 14, team: 4, schedule: 6, escalationPolicy: 3, service: 12,
+      user: 14,
+      team: 4,
+      schedule: 6,
+      escalationPolicy: 3,
+      service: 12,
     });
     const db = await dump();
     expect(db.service.map((d) => d._id)).toContain('api-gateway');
@@ -107,12 +111,31 @@ describe('reconciling the config folder into FerretDB', () => {
 
   it('refuses to delete what an API-managed entity still references, writing nothing', async () => {
     const now = new Date();
-    const apiDoc = (spec: { id: string }) => ({ _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api', createdAt: now, updatedAt: now });
-    await ConfigModels.user.create(apiDoc(UserSchema.parse({ id: 'ops-bot', name: 'Ops Bot', email: 'ops-bot@example.com', timezone: 'UTC' })) as never);
-    await ConfigModels.service.create(apiDoc(ServiceSchema.parse({
-      id: 'billing', name: 'Billing', tier: 2, teamId: 'contractors', escalationPolicyId: 'platform',
-      integrationKeys: [{ source: 'generic', key: 'examplebillingapimanaged00000001' }],
-    })) as never);
+    const apiDoc = (spec: { id: string }) => ({
+      _id: spec.id,
+      spec,
+      specHash: specHash(spec),
+      managedBy: 'api',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await ConfigModels.user.create(
+      apiDoc(
+        UserSchema.parse({ id: 'ops-bot', name: 'Ops Bot', email: 'ops-bot@example.com', timezone: 'UTC' }),
+      ) as never,
+    );
+    await ConfigModels.service.create(
+      apiDoc(
+        ServiceSchema.parse({
+          id: 'billing',
+          name: 'Billing',
+          tier: 2,
+          teamId: 'contractors',
+          escalationPolicyId: 'platform',
+          integrationKeys: [{ source: 'generic', key: 'examplebillingapimanaged00000001' }],
+        }),
+      ) as never,
+    );
     const before = await dump();
     const report = await apply(CONFIG_DIR);
     expect(report.ok).toBe(false);
@@ -162,7 +185,10 @@ describe('reconciling the config folder into FerretDB', () => {
 
   it('refuses to overwrite an API-managed id unless told to adopt it', async () => {
     const dir = copyConfig('adopt');
-    writeFileSync(path.join(dir, 'bots.yaml'), 'users:\n  - { id: ops-bot, name: Ops Bot, email: ops-bot@example.com, timezone: UTC }\n');
+    writeFileSync(
+      path.join(dir, 'bots.yaml'),
+      'users:\n  - { id: ops-bot, name: Ops Bot, email: ops-bot@example.com, timezone: UTC }\n',
+    );
     const before = await dump();
     const refused = await apply(dir);
     expect(refused.errors.map((i) => formatIssue(i).replace(`${dir}${path.sep}`, ''))).toEqual([
@@ -173,7 +199,8 @@ describe('reconciling the config folder into FerretDB', () => {
     // The API creates "ops-bot" between the apply's read and its write: the guarded upsert
     // fails on the unique _id instead of overwriting it, and the report says so.
     const find = ConfigModels.user.find.bind(ConfigModels.user);
-    vi.spyOn(ConfigModels.user, 'find').mockImplementationOnce(((filter: object) => find(filter).where('_id').ne('ops-bot')) as never);
+    vi.spyOn(ConfigModels.user, 'find').mockImplementationOnce(((filter: object) =>
+      find(filter).where('_id').ne('ops-bot')) as never);
     const raced = await apply(dir);
     expect(raced.ok).toBe(false);
     expect(raced.errors.map(formatIssue)).toEqual([

@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentWorkflowId } from '../../api/incident-id';
-import { notificationIdempotencyKey } from '../../workflows/domain/notification';
+import { notificationIdempotencyKey } from '../../domain/incident/notification';
 import { startSystem, tokens, type System } from './harness';
 import { startWebhookSink, type Delivery, type WebhookSink } from './webhook-sink';
 
@@ -50,7 +50,11 @@ const user = (id: string, backup = false) => ({
 
 /** Who each level pages, as [user, contact method id] (0-based levels). */
 const LEVELS: Array<Array<[string, string]>> = [
-  [['ann', 'hook'], ['ben', 'hook'], ['ben', 'backup']],
+  [
+    ['ann', 'hook'],
+    ['ben', 'hook'],
+    ['ben', 'backup'],
+  ],
   [['cat', 'hook']],
   [['dan', 'hook']],
 ];
@@ -66,24 +70,56 @@ beforeAll(async () => {
   };
   for (const u of [user('ann'), user('ben', true), user('cat'), user('dan'), user('eve')]) await admin('users', u);
   await admin('schedules', {
-    id: 'primary', name: 'Primary', timeZone: 'UTC',
+    id: 'primary',
+    name: 'Primary',
+    timeZone: 'UTC',
     layers: [{ id: 'weekly', start: '2020-01-06T09:00', rotation: { type: 'weekly' }, participants: ['ann'] }],
   });
   await admin('escalation-policies', {
-    id: 'ops', name: 'Ops', loops: LOOPS - 1,
+    id: 'ops',
+    name: 'Ops',
+    loops: LOOPS - 1,
     levels: [
-      { delayMinutes: LEVEL_MINUTES, targets: [{ type: 'schedule', id: 'primary' }, { type: 'user', id: 'ben' }] },
+      {
+        delayMinutes: LEVEL_MINUTES,
+        targets: [
+          { type: 'schedule', id: 'primary' },
+          { type: 'user', id: 'ben' },
+        ],
+      },
       { delayMinutes: LEVEL_MINUTES, targets: [{ type: 'user', id: 'cat' }] },
       { delayMinutes: LEVEL_MINUTES, targets: [{ type: 'user', id: 'dan' }] },
     ],
   });
   await admin('escalation-policies', {
-    id: 'quick', name: 'Quick', loops: 0, levels: [{ delayMinutes: 1, targets: [{ type: 'user', id: 'cat' }] }],
+    id: 'quick',
+    name: 'Quick',
+    loops: 0,
+    levels: [{ delayMinutes: 1, targets: [{ type: 'user', id: 'cat' }] }],
   });
-  await admin('teams', { id: 'ops-team', name: 'Ops', members: TEAM.map((userId) => ({ userId })), defaultEscalationPolicyId: 'ops' });
+  await admin('teams', {
+    id: 'ops-team',
+    name: 'Ops',
+    members: TEAM.map((userId) => ({ userId })),
+    defaultEscalationPolicyId: 'ops',
+  });
   const severityOverrides = { SEV2: { ackWithinMinutes: 600, resolveWithinMinutes: 1200, updateEveryMinutes: 600 } };
-  await admin('services', { id: SERVICE, name: 'Checkout', tier: 1, teamId: 'ops-team', escalationPolicyId: 'ops', severityOverrides });
-  await admin('services', { id: QUICK_SERVICE, name: 'Payments', tier: 1, teamId: 'ops-team', escalationPolicyId: 'quick', severityOverrides });
+  await admin('services', {
+    id: SERVICE,
+    name: 'Checkout',
+    tier: 1,
+    teamId: 'ops-team',
+    escalationPolicyId: 'ops',
+    severityOverrides,
+  });
+  await admin('services', {
+    id: QUICK_SERVICE,
+    name: 'Payments',
+    tier: 1,
+    teamId: 'ops-team',
+    escalationPolicyId: 'quick',
+    severityOverrides,
+  });
 });
 afterAll(async () => {
   await sys?.stop();
@@ -95,7 +131,10 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Incident { incidentId: string; runKey: string }
+interface Incident {
+  incidentId: string;
+  runKey: string;
+}
 
 async function fire(dedupKey: string, service = SERVICE): Promise<string> {
   const r = await sys.call('POST', '/api/v1/alerts', {
@@ -107,7 +146,8 @@ async function fire(dedupKey: string, service = SERVICE): Promise<string> {
   return r.body.incidentId as string;
 }
 
-const command = (id: string, name: string) => sys.call('POST', `/api/v1/incidents/${id}/${name}`, { token: tokens.responder });
+const command = (id: string, name: string) =>
+  sys.call('POST', `/api/v1/incidents/${id}/${name}`, { token: tokens.responder });
 
 /** Acknowledges (if still triggered) and resolves, so a failed test leaves nothing paging. */
 async function settle(id: string): Promise<void> {
@@ -128,7 +168,9 @@ async function until(id: string, what: string, pred: (s: any) => boolean, timeou
     last = await state(id);
     if (last && pred(last)) return last;
     if (Date.now() > deadline) {
-      throw new Error(`incident ${id}: ${what} not reached within ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline?.map((e: any) => `${e.at} ${e.type} ${e.message}`))}`);
+      throw new Error(
+        `incident ${id}: ${what} not reached within ${timeoutMs} ms; timeline: ${JSON.stringify(last?.timeline?.map((e: any) => `${e.at} ${e.type} ${e.message}`))}`,
+      );
     }
     await sleep(250);
   }
@@ -139,9 +181,25 @@ const has = (s: any, type: string) => events(s, type).length > 0;
 const notifiedKeys = (s: any): string[] => events(s, 'notified').map((e) => e.data.idempotencyKey as string);
 
 const pageKey = (inc: Incident, userId: string, channel: string, level: number, loop: number) =>
-  notificationIdempotencyKey({ workflowId: inc.incidentId, runKey: inc.runKey, userId, channel, level, loop, cycle: 0 });
+  notificationIdempotencyKey({
+    workflowId: inc.incidentId,
+    runKey: inc.runKey,
+    userId,
+    channel,
+    level,
+    loop,
+    cycle: 0,
+  });
 const exhaustedKey = (inc: Incident, userId: string) =>
-  notificationIdempotencyKey({ workflowId: inc.incidentId, runKey: inc.runKey, userId, channel: 'hook', kind: 'escalation_exhausted', cycle: 0, discriminator: 0 });
+  notificationIdempotencyKey({
+    workflowId: inc.incidentId,
+    runKey: inc.runKey,
+    userId,
+    channel: 'hook',
+    kind: 'escalation_exhausted',
+    cycle: 0,
+    discriminator: 0,
+  });
 
 /** Every page of a full run (no acknowledgement), and the team's exhaustion notifications. */
 function fullRunKeys(inc: Incident): Set<string> {
@@ -178,7 +236,10 @@ function checkPayload(inc: Incident, d: Delivery): void {
  * Escalation steps on the timeline, as [level, loop] (0-based) with their times. A manual
  * escalate is also an 'escalated' event (by someone, without a level): not a step.
  */
-const steps = (s: any) => events(s, 'escalated').filter((e) => typeof e.data?.level === 'number').map((e) => ({ level: e.data.level, loop: e.data.loop, at: Date.parse(e.at), userIds: e.data.userIds }));
+const steps = (s: any) =>
+  events(s, 'escalated')
+    .filter((e) => typeof e.data?.level === 'number')
+    .map((e) => ({ level: e.data.level, loop: e.data.loop, at: Date.parse(e.at), userIds: e.data.userIds }));
 
 function expectOnTime(s: any): void {
   const paged = steps(s);
@@ -194,130 +255,206 @@ const ALL_STEPS = Array.from({ length: LOOPS }, (_, loop) => LEVELS.map((_, leve
 // ---------------------------------------------------------------------------------------
 
 describe('escalation by policy, paging a real webhook receiver', () => {
-  it.concurrent('pages each person exactly once per level, then tells the team escalation is exhausted', async ({ expect }) => {
-    const id = await fire('exhaust-1');
-    const done = await until(id, 'exhaustion and every delivery recorded', (s) =>
-      has(s, 'escalation_exhausted') && notifiedKeys(s).length >= fullRunKeys(s).size, 45_000);
-    const inc: Incident = { incidentId: id, runKey: done.runKey };
-    const expected = fullRunKeys(inc);
-    expect(expected.size).toBe(LOOPS * 5 + TEAM.length);
+  it.concurrent(
+    'pages each person exactly once per level, then tells the team escalation is exhausted',
+    async ({ expect }) => {
+      const id = await fire('exhaust-1');
+      const done = await until(
+        id,
+        'exhaustion and every delivery recorded',
+        (s) => has(s, 'escalation_exhausted') && notifiedKeys(s).length >= fullRunKeys(s).size,
+        45_000,
+      );
+      const inc: Incident = { incidentId: id, runKey: done.runKey };
+      const expected = fullRunKeys(inc);
+      expect(expected.size).toBe(LOOPS * 5 + TEAM.length);
 
-    // The workflow: 6 steps in order, 3 s apart, one exhaustion, everyone notified once.
-    expect(steps(done).map((p) => [p.level, p.loop])).toEqual(ALL_STEPS);
-    expect(steps(done).map((p) => p.userIds)).toEqual([['ann', 'ben'], ['cat'], ['dan'], ['ann', 'ben'], ['cat'], ['dan']]);
-    expectOnTime(done);
-    const exhausted = events(done, 'escalation_exhausted');
-    expect(exhausted).toHaveLength(1);
-    expect(Date.parse(exhausted[0].at) - steps(done).at(-1)!.at).toBeGreaterThanOrEqual(LEVEL_MS);
-    expect(sorted(notifiedKeys(done))).toEqual(sorted(expected));
-    expect(events(done, 'notification_failed')).toEqual([]);
+      // The workflow: 6 steps in order, 3 s apart, one exhaustion, everyone notified once.
+      expect(steps(done).map((p) => [p.level, p.loop])).toEqual(ALL_STEPS);
+      expect(steps(done).map((p) => p.userIds)).toEqual([
+        ['ann', 'ben'],
+        ['cat'],
+        ['dan'],
+        ['ann', 'ben'],
+        ['cat'],
+        ['dan'],
+      ]);
+      expectOnTime(done);
+      const exhausted = events(done, 'escalation_exhausted');
+      expect(exhausted).toHaveLength(1);
+      expect(Date.parse(exhausted[0].at) - steps(done).at(-1)!.at).toBeGreaterThanOrEqual(LEVEL_MS);
+      expect(sorted(notifiedKeys(done))).toEqual(sorted(expected));
+      expect(events(done, 'notification_failed')).toEqual([]);
 
-    // The receiver: exactly the expected keys, each delivered once, each signed.
-    await sleep(500); // nothing late or extra trickles in
-    const mine = of(id);
-    expect(sorted(sink.processedKeys(mine))).toEqual(sorted(expected));
-    const byKey = sink.byKey(mine);
-    for (const [key, ds] of byKey) expect(ds.map((d) => d.status), key).toEqual([200]);
-    for (const d of sink.deliveries.filter(mine)) checkPayload(inc, d);
+      // The receiver: exactly the expected keys, each delivered once, each signed.
+      await sleep(500); // nothing late or extra trickles in
+      const mine = of(id);
+      expect(sorted(sink.processedKeys(mine))).toEqual(sorted(expected));
+      const byKey = sink.byKey(mine);
+      for (const [key, ds] of byKey)
+        expect(
+          ds.map((d) => d.status),
+          key,
+        ).toEqual([200]);
+      for (const d of sink.deliveries.filter(mine)) checkPayload(inc, d);
 
-    // ben's personal rule: backup 2 min after the page (the step's time; same host clock).
-    for (let loop = 0; loop < LOOPS; loop++) {
-      const pagedAt = steps(done).find((p) => p.level === 0 && p.loop === loop)!.at;
-      const backup = byKey.get(pageKey(inc, 'ben', 'backup', 0, loop))![0]!;
-      expect(backup.receivedAt - pagedAt).toBeGreaterThanOrEqual(BACKUP_MINUTES * MINUTE_MS - 50);
-      expect(backup.receivedAt - pagedAt).toBeLessThan(BACKUP_MINUTES * MINUTE_MS + LATE_MS);
-    }
-    expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
-  }, 70_000);
+      // ben's personal rule: backup 2 min after the page (the step's time; same host clock).
+      for (let loop = 0; loop < LOOPS; loop++) {
+        const pagedAt = steps(done).find((p) => p.level === 0 && p.loop === loop)!.at;
+        const backup = byKey.get(pageKey(inc, 'ben', 'backup', 0, loop))![0]!;
+        expect(backup.receivedAt - pagedAt).toBeGreaterThanOrEqual(BACKUP_MINUTES * MINUTE_MS - 50);
+        expect(backup.receivedAt - pagedAt).toBeLessThan(BACKUP_MINUTES * MINUTE_MS + LATE_MS);
+      }
+      expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
+    },
+    70_000,
+  );
 
-  it.concurrent('pages nobody after an acknowledgement: only level 1 of the first pass', async ({ expect }) => {
-    // Both pages are slow to answer, so the acknowledgement lands while they are in flight:
-    // what the receivers took must still be on the timeline, and nothing may follow it.
-    const id = incidentWorkflowId(SERVICE, 'ack-1');
-    const mine = of(id);
-    sink.answer({ match: (d) => d.key.startsWith(`${id}:`) && d.body.escalation?.level === 1, answers: [{ status: 200, afterMs: 1500 }, { status: 200, afterMs: 1500 }] });
-    expect(await fire('ack-1')).toBe(id);
-    await sink.waitFor('level-1 pages', () =>
-      sink.deliveries.filter(mine).filter((d) => d.body.recipient.contact_method_id === 'hook').length >= 2 ? true : undefined);
-    const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });
-    expect(ack.status).toBe(200);
-    const inc: Incident = { incidentId: id, runKey: ack.body.runKey };
-    const pagedAt = steps(ack.body)[0]!.at;
-    // ben's ack-racing backup rule (2 min) must not have fired yet for this check to mean anything.
-    expect(Date.parse(ack.body.acknowledgedAt) - pagedAt).toBeLessThan(BACKUP_MINUTES * MINUTE_MS);
+  it.concurrent(
+    'pages nobody after an acknowledgement: only level 1 of the first pass',
+    async ({ expect }) => {
+      // Both pages are slow to answer, so the acknowledgement lands while they are in flight:
+      // what the receivers took must still be on the timeline, and nothing may follow it.
+      const id = incidentWorkflowId(SERVICE, 'ack-1');
+      const mine = of(id);
+      sink.answer({
+        match: (d) => d.key.startsWith(`${id}:`) && d.body.escalation?.level === 1,
+        answers: [
+          { status: 200, afterMs: 1500 },
+          { status: 200, afterMs: 1500 },
+        ],
+      });
+      expect(await fire('ack-1')).toBe(id);
+      await sink.waitFor('level-1 pages', () =>
+        sink.deliveries.filter(mine).filter((d) => d.body.recipient.contact_method_id === 'hook').length >= 2
+          ? true
+          : undefined,
+      );
+      const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });
+      expect(ack.status).toBe(200);
+      const inc: Incident = { incidentId: id, runKey: ack.body.runKey };
+      const pagedAt = steps(ack.body)[0]!.at;
+      // ben's ack-racing backup rule (2 min) must not have fired yet for this check to mean anything.
+      expect(Date.parse(ack.body.acknowledgedAt) - pagedAt).toBeLessThan(BACKUP_MINUTES * MINUTE_MS);
 
-    // Past level 2's timer and ben's backup rule, with slack.
-    await sleep(pagedAt + LEVEL_MS + LATE_MS - Date.now());
-    const s = await state(id);
-    expect(s.status).toBe('acknowledged');
-    expect(steps(s).map((p) => [p.level, p.loop])).toEqual([[0, 0]]);
-    const expected = [pageKey(inc, 'ann', 'hook', 0, 0), pageKey(inc, 'ben', 'hook', 0, 0)];
-    expect(sorted(sink.processedKeys(mine))).toEqual(sorted(expected));
-    expect(sink.deliveries.filter(mine)).toHaveLength(2);
-    for (const d of sink.deliveries.filter(mine)) checkPayload(inc, d);
-    expect(sorted(notifiedKeys(s))).toEqual(sorted(expected));
-    expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
-  }, 60_000);
+      // Past level 2's timer and ben's backup rule, with slack.
+      await sleep(pagedAt + LEVEL_MS + LATE_MS - Date.now());
+      const s = await state(id);
+      expect(s.status).toBe('acknowledged');
+      expect(steps(s).map((p) => [p.level, p.loop])).toEqual([[0, 0]]);
+      const expected = [pageKey(inc, 'ann', 'hook', 0, 0), pageKey(inc, 'ben', 'hook', 0, 0)];
+      expect(sorted(sink.processedKeys(mine))).toEqual(sorted(expected));
+      expect(sink.deliveries.filter(mine)).toHaveLength(2);
+      for (const d of sink.deliveries.filter(mine)) checkPayload(inc, d);
+      expect(sorted(notifiedKeys(s))).toEqual(sorted(expected));
+      expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
+    },
+    60_000,
+  );
 
-  it.concurrent('records a refused page (400) without retrying, retries a 500, and escalates on time', async ({ expect }) => {
-    const id = incidentWorkflowId(SERVICE, 'refused-1');
-    const firstPage = (target: string) => (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
-      d.key.startsWith(`${id}:`) && d.target === target && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1;
-    sink.answer({ match: firstPage('ann'), answers: [400] });
-    sink.answer({ match: firstPage('ben'), answers: [500, 500] });
-    expect(await fire('refused-1')).toBe(id);
+  it.concurrent(
+    'records a refused page (400) without retrying, retries a 500, and escalates on time',
+    async ({ expect }) => {
+      const id = incidentWorkflowId(SERVICE, 'refused-1');
+      const firstPage = (target: string) => (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
+        d.key.startsWith(`${id}:`) &&
+        d.target === target &&
+        d.body.escalation?.level === 1 &&
+        d.body.escalation?.loop === 1;
+      sink.answer({ match: firstPage('ann'), answers: [400] });
+      sink.answer({ match: firstPage('ben'), answers: [500, 500] });
+      expect(await fire('refused-1')).toBe(id);
 
-    const s = await until(id, 'level 3 paged, ann refused, ben delivered', (x) =>
-      steps(x).length >= 3 && has(x, 'notification_failed') && notifiedKeys(x).some((k) => k.includes(':ben:hook')), 30_000);
-    const inc: Incident = { incidentId: id, runKey: s.runKey };
-    expect(steps(s).slice(0, 3).map((p) => [p.level, p.loop])).toEqual([[0, 0], [1, 0], [2, 0]]);
-    expectOnTime(s); // neither the refusal nor the retries held the next level back
+      const s = await until(
+        id,
+        'level 3 paged, ann refused, ben delivered',
+        (x) =>
+          steps(x).length >= 3 && has(x, 'notification_failed') && notifiedKeys(x).some((k) => k.includes(':ben:hook')),
+        30_000,
+      );
+      const inc: Incident = { incidentId: id, runKey: s.runKey };
+      expect(
+        steps(s)
+          .slice(0, 3)
+          .map((p) => [p.level, p.loop]),
+      ).toEqual([
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ]);
+      expectOnTime(s); // neither the refusal nor the retries held the next level back
 
-    const annKey = pageKey(inc, 'ann', 'hook', 0, 0);
-    const benKey = pageKey(inc, 'ben', 'hook', 0, 0);
-    const failed = events(s, 'notification_failed');
-    expect(failed).toHaveLength(1);
-    expect(failed[0].data).toMatchObject({ userId: 'ann', contactMethodId: 'hook', kind: 'page', idempotencyKey: annKey });
-    expect(failed[0].message).toMatch(/answered 400/);
-    expect(notifiedKeys(s)).not.toContain(annKey);
-    expect(notifiedKeys(s).filter((k) => k === benKey)).toHaveLength(1);
+      const annKey = pageKey(inc, 'ann', 'hook', 0, 0);
+      const benKey = pageKey(inc, 'ben', 'hook', 0, 0);
+      const failed = events(s, 'notification_failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0].data).toMatchObject({
+        userId: 'ann',
+        contactMethodId: 'hook',
+        kind: 'page',
+        idempotencyKey: annKey,
+      });
+      expect(failed[0].message).toMatch(/answered 400/);
+      expect(notifiedKeys(s)).not.toContain(annKey);
+      expect(notifiedKeys(s).filter((k) => k === benKey)).toHaveLength(1);
 
-    const byKey = sink.byKey(of(id));
-    expect(byKey.get(annKey)!.map((d) => d.status)).toEqual([400]); // refused: never retried
-    expect(byKey.get(benKey)!.map((d) => d.status)).toEqual([500, 500, 200]); // transient: retried
-    expect(sink.processedKeys(of(id)).has(annKey)).toBe(false);
-    expect(byKey.get(pageKey(inc, 'cat', 'hook', 1, 0))!.map((d) => d.status)).toEqual([200]);
-    for (const d of sink.deliveries.filter(of(id))) checkPayload(inc, d);
+      const byKey = sink.byKey(of(id));
+      expect(byKey.get(annKey)!.map((d) => d.status)).toEqual([400]); // refused: never retried
+      expect(byKey.get(benKey)!.map((d) => d.status)).toEqual([500, 500, 200]); // transient: retried
+      expect(sink.processedKeys(of(id)).has(annKey)).toBe(false);
+      expect(byKey.get(pageKey(inc, 'cat', 'hook', 1, 0))!.map((d) => d.status)).toEqual([200]);
+      for (const d of sink.deliveries.filter(of(id))) checkPayload(inc, d);
 
-    await sleep(2 * MINUTE_MS); // ann's key stays at one delivery: no late retry
-    expect(sink.byKey(of(id)).get(annKey)).toHaveLength(1);
-    expect((await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder })).status).toBe(200);
-    expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
-  }, 60_000);
+      await sleep(2 * MINUTE_MS); // ann's key stays at one delivery: no late retry
+      expect(sink.byKey(of(id)).get(annKey)).toHaveLength(1);
+      expect((await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder })).status).toBe(
+        200,
+      );
+      expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
+    },
+    60_000,
+  );
 
-  it.concurrent('writes the post-incident review once the incident is resolved', async ({ expect }) => {
-    const id = await fire('review-1');
-    await until(id, 'level 1 delivered', (s) => notifiedKeys(s).length >= 2, 20_000);
-    const review = () => sys.call('GET', `/api/v1/incidents/${id}/review`, { token: tokens.responder });
-    expect((await review()).status).toBe(404);
-    expect((await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder })).status).toBe(200);
-    const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder, body: { note: 'rolled back' } });
-    expect(resolved.status).toBe(200);
+  it.concurrent(
+    'writes the post-incident review once the incident is resolved',
+    async ({ expect }) => {
+      const id = await fire('review-1');
+      await until(id, 'level 1 delivered', (s) => notifiedKeys(s).length >= 2, 20_000);
+      const review = () => sys.call('GET', `/api/v1/incidents/${id}/review`, { token: tokens.responder });
+      expect((await review()).status).toBe(404);
+      expect((await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder })).status).toBe(
+        200,
+      );
+      const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, {
+        token: tokens.responder,
+        body: { note: 'rolled back' },
+      });
+      expect(resolved.status).toBe(200);
 
-    const deadline = Date.now() + 30_000;
-    let r = await review();
-    while (r.status !== 200 && Date.now() < deadline) {
-      await sleep(250);
-      r = await review();
-    }
-    expect(r.status).toBe(200);
-    const expectedMttr = Math.round((Date.parse(resolved.body.resolvedAt) - Date.parse(resolved.body.createdAt)) / 1000);
-    expect(r.body.metrics.mttrSeconds).toBeTypeOf('number');
-    expect(Math.abs(r.body.metrics.mttrSeconds - expectedMttr)).toBeLessThanOrEqual(1);
-    expect(r.body.metrics.mttaSeconds).toBeTypeOf('number');
-    expect(r.body.incident).toMatchObject({ incidentId: id, service: SERVICE, severity: 'SEV2', acknowledgedBy: 'alice', resolvedBy: 'alice' });
-    expect(r.body.escalationPath.map((e: any) => [e.level, e.loop, e.userIds])).toEqual([[0, 0, ['ann', 'ben']]]);
-  }, 60_000);
+      const deadline = Date.now() + 30_000;
+      let r = await review();
+      while (r.status !== 200 && Date.now() < deadline) {
+        await sleep(250);
+        r = await review();
+      }
+      expect(r.status).toBe(200);
+      const expectedMttr = Math.round(
+        (Date.parse(resolved.body.resolvedAt) - Date.parse(resolved.body.createdAt)) / 1000,
+      );
+      expect(r.body.metrics.mttrSeconds).toBeTypeOf('number');
+      expect(Math.abs(r.body.metrics.mttrSeconds - expectedMttr)).toBeLessThanOrEqual(1);
+      expect(r.body.metrics.mttaSeconds).toBeTypeOf('number');
+      expect(r.body.incident).toMatchObject({
+        incidentId: id,
+        service: SERVICE,
+        severity: 'SEV2',
+        acknowledgedBy: 'alice',
+        resolvedBy: 'alice',
+      });
+      expect(r.body.escalationPath.map((e: any) => [e.level, e.loop, e.userIds])).toEqual([[0, 0, ['ann', 'ben']]]);
+    },
+    60_000,
+  );
 
   // ---- Regression tests for defects this file found (fixed in workflows/escalation.ts and
   // workflows/paging.ts).
@@ -329,80 +466,130 @@ describe('escalation by policy, paging a real webhook receiver', () => {
   // level, loop, user and channel as the first page: the identical key. A receiver that
   // dedups on it (as the Notification contract asks) drops the re-page while the timeline
   // says "Notified cat"; the second exhaustion notice (discriminator = epoch) repeats too.
-  it.concurrent('a manual escalation after exhaustion pages again with keys a receiver has not seen', async ({ expect }) => {
-    const id = await fire('again-1', QUICK_SERVICE);
-    try {
-      const mine = of(id);
-      await until(id, 'exhausted, team told', (s) => has(s, 'escalation_exhausted') && notifiedKeys(s).length >= 1 + TEAM.length, 20_000);
-      const escalated = await command(id, 'escalate');
-      expect(escalated.status).toBe(200);
-      const s = await until(id, 'paged again and exhausted again', (x) =>
-        steps(x).length >= 2 && events(x, 'escalation_exhausted').length >= 2 && notifiedKeys(x).length >= 2 * (1 + TEAM.length), 20_000);
-      expect(steps(s).map((p) => [p.level, p.loop, p.userIds])).toEqual([[0, 0, ['cat']], [0, 0, ['cat']]]);
-      const cat = sink.deliveries.filter(mine).filter((d) => d.target === 'cat');
-      expect(cat.map((d) => d.status)).toEqual([200, 200]);
-      // The workflow recorded both pages as delivered; a receiver that dedups (as the
-      // contract asks) must not drop the second one as a repeat of the first.
-      expect(cat[1]!.key, 'the re-page repeats the first page\'s idempotency key').not.toBe(cat[0]!.key);
-      expect(cat[1]!.duplicate).toBe(false);
-      expect(sink.processedKeys(mine).size).toBe(2 * (1 + TEAM.length)); // team told twice, too
-    } finally {
-      await settle(id);
-    }
-  }, 60_000);
+  it.concurrent(
+    'a manual escalation after exhaustion pages again with keys a receiver has not seen',
+    async ({ expect }) => {
+      const id = await fire('again-1', QUICK_SERVICE);
+      try {
+        const mine = of(id);
+        await until(
+          id,
+          'exhausted, team told',
+          (s) => has(s, 'escalation_exhausted') && notifiedKeys(s).length >= 1 + TEAM.length,
+          20_000,
+        );
+        const escalated = await command(id, 'escalate');
+        expect(escalated.status).toBe(200);
+        const s = await until(
+          id,
+          'paged again and exhausted again',
+          (x) =>
+            steps(x).length >= 2 &&
+            events(x, 'escalation_exhausted').length >= 2 &&
+            notifiedKeys(x).length >= 2 * (1 + TEAM.length),
+          20_000,
+        );
+        expect(steps(s).map((p) => [p.level, p.loop, p.userIds])).toEqual([
+          [0, 0, ['cat']],
+          [0, 0, ['cat']],
+        ]);
+        const cat = sink.deliveries.filter(mine).filter((d) => d.target === 'cat');
+        expect(cat.map((d) => d.status)).toEqual([200, 200]);
+        // The workflow recorded both pages as delivered; a receiver that dedups (as the
+        // contract asks) must not drop the second one as a repeat of the first.
+        expect(cat[1]!.key, "the re-page repeats the first page's idempotency key").not.toBe(cat[0]!.key);
+        expect(cat[1]!.duplicate).toBe(false);
+        expect(sink.processedKeys(mine).size).toBe(2 * (1 + TEAM.length)); // team told twice, too
+      } finally {
+        await settle(id);
+      }
+    },
+    60_000,
+  );
 
   // Was: workflows/paging.ts notifyPerson awaits each rule's deliver() (line 28) before
   // timing the next rule, so while the first contact method is being retried (5xx,
   // timeouts: NOTIFY_ACTIVITY_OPTIONS retries for ~4 min) the person's later rules (an SMS
   // "after 2 minutes") wait for those retries to end, although their delay is counted from
   // the page. The fallback channel is late exactly when the first one is failing.
-  it.concurrent('a person\'s later rule fires on time while an earlier contact method is being retried', async ({ expect }) => {
-    const id = incidentWorkflowId(SERVICE, 'retrying-1');
-    const mine = of(id);
-    const benFirst = (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
-      d.key.startsWith(`${id}:`) && d.target === 'ben' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1;
-    sink.answer({ match: benFirst, answers: [500, 500, 500] }); // retried at +2 s, +6 s, +14 s
-    await fire('retrying-1');
-    try {
-      const hook = await sink.waitFor('ben\'s first page', () => sink.deliveries.find(benFirst));
-      const backup = await sink.waitFor('ben\'s backup page', () => sink.deliveries.filter(mine).find(
-        (d) => d.target === 'ben-backup' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1), 30_000);
-      const late = backup.receivedAt - hook.receivedAt;
-      console.info(`[escalation e2e] ben's backup rule (due ${BACKUP_MINUTES * MINUTE_MS} ms after his first page) came after ${late} ms`);
-      expect(late, 'backup rule held back by the retrying first channel').toBeLessThan(BACKUP_MINUTES * MINUTE_MS + LATE_MS);
-    } finally {
-      await settle(id);
-    }
-  }, 60_000);
+  it.concurrent(
+    "a person's later rule fires on time while an earlier contact method is being retried",
+    async ({ expect }) => {
+      const id = incidentWorkflowId(SERVICE, 'retrying-1');
+      const mine = of(id);
+      const benFirst = (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
+        d.key.startsWith(`${id}:`) &&
+        d.target === 'ben' &&
+        d.body.escalation?.level === 1 &&
+        d.body.escalation?.loop === 1;
+      sink.answer({ match: benFirst, answers: [500, 500, 500] }); // retried at +2 s, +6 s, +14 s
+      await fire('retrying-1');
+      try {
+        const hook = await sink.waitFor("ben's first page", () => sink.deliveries.find(benFirst));
+        const backup = await sink.waitFor(
+          "ben's backup page",
+          () =>
+            sink.deliveries
+              .filter(mine)
+              .find(
+                (d) => d.target === 'ben-backup' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1,
+              ),
+          30_000,
+        );
+        const late = backup.receivedAt - hook.receivedAt;
+        console.info(
+          `[escalation e2e] ben's backup rule (due ${BACKUP_MINUTES * MINUTE_MS} ms after his first page) came after ${late} ms`,
+        );
+        expect(late, 'backup rule held back by the retrying first channel').toBeLessThan(
+          BACKUP_MINUTES * MINUTE_MS + LATE_MS,
+        );
+      } finally {
+        await settle(id);
+      }
+    },
+    60_000,
+  );
 
   // Was: a page whose delivery is being retried keeps being retried after the incident is
   // acknowledged and is delivered then (with status "triggered" in the payload): paging.ts
   // checks stale() only before each rule, and the sendNotification activity is never
   // cancelled, though paging.ts promises the person's paging "stops as soon as the incident
   // is acknowledged" (cancelling the activity would end it at once during retry backoff).
-  it.concurrent('stops retrying a page once the incident is acknowledged', async ({ expect }) => {
-    const id = incidentWorkflowId(SERVICE, 'ack-retry-1');
-    const mine = of(id);
-    const annFirst = (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
-      d.key.startsWith(`${id}:`) && d.target === 'ann' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1;
-    sink.answer({ match: annFirst, answers: [500, 500] }); // would succeed on the third attempt (+6 s)
-    await fire('ack-retry-1');
-    try {
-      await sink.waitFor('level-1 pages', () => {
-        const got = sink.deliveries.filter(mine);
-        return got.some((d) => d.target === 'ann') && got.some((d) => d.target === 'ben') ? true : undefined;
-      });
-      const ack = await command(id, 'acknowledge');
-      expect(ack.status).toBe(200);
-      const ackedAt = Date.now();
-      await sleep(8_000); // past ann's retries (+2 s, +4 s after each other)
-      const afterAck = sink.deliveries.filter(mine).filter((d) => d.receivedAt > ackedAt);
-      console.info(`[escalation e2e] deliveries after the acknowledgement: ${afterAck.map((d) => `${d.target} ${d.status}`).join(', ') || 'none'}`);
-      expect(afterAck.map((d) => `${d.target} ${d.status}`), 'pages delivered after the acknowledgement').toEqual([]);
-    } finally {
-      await settle(id);
-    }
-  }, 60_000);
+  it.concurrent(
+    'stops retrying a page once the incident is acknowledged',
+    async ({ expect }) => {
+      const id = incidentWorkflowId(SERVICE, 'ack-retry-1');
+      const mine = of(id);
+      const annFirst = (d: Pick<Delivery, 'key' | 'target' | 'body'>) =>
+        d.key.startsWith(`${id}:`) &&
+        d.target === 'ann' &&
+        d.body.escalation?.level === 1 &&
+        d.body.escalation?.loop === 1;
+      sink.answer({ match: annFirst, answers: [500, 500] }); // would succeed on the third attempt (+6 s)
+      await fire('ack-retry-1');
+      try {
+        await sink.waitFor('level-1 pages', () => {
+          const got = sink.deliveries.filter(mine);
+          return got.some((d) => d.target === 'ann') && got.some((d) => d.target === 'ben') ? true : undefined;
+        });
+        const ack = await command(id, 'acknowledge');
+        expect(ack.status).toBe(200);
+        const ackedAt = Date.now();
+        await sleep(8_000); // past ann's retries (+2 s, +4 s after each other)
+        const afterAck = sink.deliveries.filter(mine).filter((d) => d.receivedAt > ackedAt);
+        console.info(
+          `[escalation e2e] deliveries after the acknowledgement: ${afterAck.map((d) => `${d.target} ${d.status}`).join(', ') || 'none'}`,
+        );
+        expect(
+          afterAck.map((d) => `${d.target} ${d.status}`),
+          'pages delivered after the acknowledgement',
+        ).toEqual([]);
+      } finally {
+        await settle(id);
+      }
+    },
+    60_000,
+  );
 
   it('loses no page and invents none when the worker is SIGKILLed mid-escalation', async () => {
     const id = incidentWorkflowId(SERVICE, 'crash-1');
@@ -410,13 +597,16 @@ describe('escalation by policy, paging a real webhook receiver', () => {
     // ann's first page is received but never answered: the activity is in flight when the
     // worker dies, so the server retries it only after startToCloseTimeout (30 s).
     sink.answer({
-      match: (d) => mine(d as Delivery) && d.target === 'ann' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1,
+      match: (d) =>
+        mine(d as Delivery) && d.target === 'ann' && d.body.escalation?.level === 1 && d.body.escalation?.loop === 1,
       answers: ['hold'],
     });
     expect(await fire('crash-1')).toBe(id);
     await sink.waitFor('level-1 pages', () => {
       const got = sink.deliveries.filter(mine);
-      return got.some((d) => d.target === 'ann') && got.some((d) => d.target === 'ben' && d.status === 200) ? true : undefined;
+      return got.some((d) => d.target === 'ann') && got.some((d) => d.target === 'ben' && d.status === 200)
+        ? true
+        : undefined;
     });
     const before = await state(id);
     const inc: Incident = { incidentId: id, runKey: before.runKey };
@@ -434,8 +624,12 @@ describe('escalation by policy, paging a real webhook receiver', () => {
 
     const expected = fullRunKeys(inc);
     const annKey = pageKey(inc, 'ann', 'hook', 0, 0);
-    const done = await until(id, 'exhaustion and every delivery recorded after the crash', (s) =>
-      has(s, 'escalation_exhausted') && notifiedKeys(s).length >= expected.size, 60_000);
+    const done = await until(
+      id,
+      'exhaustion and every delivery recorded after the crash',
+      (s) => has(s, 'escalation_exhausted') && notifiedKeys(s).length >= expected.size,
+      60_000,
+    );
 
     // The workflow: every step once, in order; none lost to the crash, none doubled.
     expect(steps(done).map((p) => [p.level, p.loop])).toEqual(ALL_STEPS);
@@ -455,9 +649,13 @@ describe('escalation by policy, paging a real webhook receiver', () => {
     expect(ann[1]!.receivedAt - ann[0]!.receivedAt).toBeGreaterThanOrEqual(30_000 - 1000); // startToCloseTimeout
     for (const d of sink.deliveries.filter(mine)) checkPayload(inc, d);
     const raw = sink.deliveries.filter(mine).length;
-    const repeated = [...byKey].filter(([, ds]) => ds.length > 1).map(([k, ds]) => `${k.slice(id.length + 1)} x${ds.length}`);
-    console.info(`[escalation e2e] SIGKILL run: ${raw} raw deliveries, ${byKey.size} distinct keys (expected ${expected.size}); `
-      + `repeated: ${repeated.join(', ') || 'none'}; worker down ${restartedAt - killedAt} ms`);
+    const repeated = [...byKey]
+      .filter(([, ds]) => ds.length > 1)
+      .map(([k, ds]) => `${k.slice(id.length + 1)} x${ds.length}`);
+    console.info(
+      `[escalation e2e] SIGKILL run: ${raw} raw deliveries, ${byKey.size} distinct keys (expected ${expected.size}); ` +
+        `repeated: ${repeated.join(', ') || 'none'}; worker down ${restartedAt - killedAt} ms`,
+    );
     expect(byKey.size).toBe(expected.size);
   }, 100_000);
 });

@@ -31,15 +31,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   if (!temporalAddress) {
     const port = await freePort();
-    started.push(await startTemporal({
-      bin: need('TEMPORAL_CLI_PATH'), port, dbFile: path.join(tmpDir, 'temporal.db'), output: quiet,
-    }));
+    started.push(
+      await startTemporal({
+        bin: need('TEMPORAL_CLI_PATH'),
+        port,
+        dbFile: path.join(tmpDir, 'temporal.db'),
+        output: quiet,
+      }),
+    );
     temporalAddress = `127.0.0.1:${port}`;
   }
   let mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) {
     const port = await freePort();
-    started.push(await startFerret({ bin: need('FERRETDB_PATH'), port, dataDir: path.join(tmpDir, 'ferretdb'), output: quiet }));
+    started.push(
+      await startFerret({ bin: need('FERRETDB_PATH'), port, dataDir: path.join(tmpDir, 'ferretdb'), output: quiet }),
+    );
     mongoUri = `mongodb://127.0.0.1:${port}`;
   }
   project.provide('servers', { temporalAddress, mongoUri, tmpDir });

@@ -29,7 +29,11 @@ export interface System {
   killWorker(): Promise<void>;
   stop(): Promise<void>;
   /** fetch against the API with a bearer token. */
-  call(method: string, route: string, opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  call(
+    method: string,
+    route: string,
+    opts?: { token?: string | null; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
 }
 
 export async function startSystem(name: string, extraEnv: Record<string, string> = {}): Promise<System> {
@@ -42,7 +46,15 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   const logFile = path.join(tmpDir, `${suffix}.log`);
   let workerReady: () => void = () => {};
   const sink = (proc: string, chunk: Buffer) => {
-    appendFileSync(logFile, chunk.toString().split('\n').filter(Boolean).map((l) => `[${proc}] ${l}\n`).join(''));
+    appendFileSync(
+      logFile,
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `[${proc}] ${l}\n`)
+        .join(''),
+    );
     if (proc === 'worker' && chunk.toString().includes('worker started')) workerReady();
   };
   const env: NodeJS.ProcessEnv = {
@@ -68,7 +80,9 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   const startWorker = async () => {
     const ready = new Promise<void>((resolve) => (workerReady = resolve));
     worker = startVigil('worker', env, sink);
-    const died = worker.exited.then((code) => { throw new Error(`worker exited with ${code}; see ${logFile}`); });
+    const died = worker.exited.then((code) => {
+      throw new Error(`worker exited with ${code}; see ${logFile}`);
+    });
     await Promise.race([ready, died, timeout(90_000, `worker not ready; see ${logFile}`)]);
   };
   await startWorker();
@@ -116,7 +130,11 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
       const res = await fetch(`${apiUrl}${route}`, { method, headers, body });
       const text = await res.text();
       let parsed: unknown = text;
-      try { parsed = JSON.parse(text); } catch { /* not JSON: keep the text */ }
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
       return { status: res.status, body: parsed };
     },
   };
@@ -136,18 +154,40 @@ export async function seedOnePersonService(
     if (r.status !== 201) throw new Error(`POST ${route}: ${r.status} ${JSON.stringify(r.body)}`);
   };
   await admin('users', {
-    id: 'ola', name: 'Ola', email: 'ola@example.com', timezone: 'UTC', contactMethods: opts.contactMethods,
+    id: 'ola',
+    name: 'Ola',
+    email: 'ola@example.com',
+    timezone: 'UTC',
+    contactMethods: opts.contactMethods,
     notificationRules: opts.contactMethods.map((c) => ({ contactMethodId: c.id, delayMinutes: 0 })),
   });
   await admin('teams', { id: 'ops', name: 'Ops', members: [{ userId: 'ola' }] });
-  await admin('escalation-policies', { id: 'p', name: 'P', loops: 0, levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: 'ola' }] }] });
+  await admin('escalation-policies', {
+    id: 'p',
+    name: 'P',
+    loops: 0,
+    levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: 'ola' }] }],
+  });
   const severityOverrides = { SEV1: { ackWithinMinutes: 600, resolveWithinMinutes: 1200, updateEveryMinutes: 600 } };
-  await admin('services', { id: opts.serviceId, name: opts.serviceId, tier: 1, teamId: 'ops', escalationPolicyId: 'p', severityOverrides });
+  await admin('services', {
+    id: opts.serviceId,
+    name: opts.serviceId,
+    tier: 1,
+    teamId: 'ops',
+    escalationPolicyId: 'p',
+    severityOverrides,
+  });
 }
 
 /** A SEV1 alert through the generic alert route; the id of the incident it opened. */
-export async function fireSev1(sys: System, alert: { service: string; summary: string; dedupKey: string }): Promise<string> {
-  const r = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { source: 'prometheus', severity: 'SEV1', ...alert } });
+export async function fireSev1(
+  sys: System,
+  alert: { service: string; summary: string; dedupKey: string },
+): Promise<string> {
+  const r = await sys.call('POST', '/api/v1/alerts', {
+    token: tokens.ingest,
+    body: { source: 'prometheus', severity: 'SEV1', ...alert },
+  });
   if (r.status !== 202) throw new Error(`POST /api/v1/alerts: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.incidentId as string;
 }

@@ -44,7 +44,10 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       details: { errorRate: 0.09 },
     });
 
-    const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder, body: { note: 'looking' } });
+    const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, {
+      token: tokens.responder,
+      body: { note: 'looking' },
+    });
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
 
@@ -56,8 +59,12 @@ describe('an incident from first alert to resolution, on the real stack', () => 
     expect(resolved.status).toBe(200);
     expect(resolved.body.status).toBe('resolved');
     const core = ['triggered', 'alert', 'acknowledged', 'resolved'];
-    expect(resolved.body.timeline.map((e: { type: string }) => e.type).filter((t: string) => core.includes(t))).toEqual(core);
-    const numbered = await eventually(async () => (await sys.call('GET', `/api/v1/incidents/${id}`)).body.number as number | undefined);
+    expect(resolved.body.timeline.map((e: { type: string }) => e.type).filter((t: string) => core.includes(t))).toEqual(
+      core,
+    );
+    const numbered = await eventually(
+      async () => (await sys.call('GET', `/api/v1/incidents/${id}`)).body.number as number | undefined,
+    );
     expect(numbered).toBeGreaterThan(0);
 
     const again = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
@@ -68,7 +75,13 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       const doc = await sys.db.collection('incidents').findOne({ incidentId: id, status: 'resolved' });
       return doc ?? undefined;
     });
-    expect(record).toMatchObject({ service: 'checkout', severity: 'SEV1', alertCount: 2, acknowledgedBy: 'alice', resolvedBy: 'alice' });
+    expect(record).toMatchObject({
+      service: 'checkout',
+      severity: 'SEV1',
+      alertCount: 2,
+      acknowledgedBy: 'alice',
+      resolvedBy: 'alice',
+    });
     expect(record.timeline.length).toBeGreaterThanOrEqual(4);
 
     const after = await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder });
@@ -80,7 +93,9 @@ describe('an incident from first alert to resolution, on the real stack', () => 
     const body = { ...alert, dedupKey: 'reopen-me' };
     const first = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body });
     const id: string = first.body.incidentId;
-    await eventually(async () => ((await sys.call('GET', `/api/v1/incidents/${id}`)).status === 200 ? true : undefined));
+    await eventually(async () =>
+      (await sys.call('GET', `/api/v1/incidents/${id}`)).status === 200 ? true : undefined,
+    );
     const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`);
     expect(resolved.status).toBe(200);
     const runKey = resolved.body.runKey;
@@ -96,12 +111,20 @@ describe('an incident from first alert to resolution, on the real stack', () => 
   });
 
   it('takes escalate, snooze, severity, reassign and notes, refusing with reasons', async () => {
-    const opened = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'commands' } });
+    const opened = await sys.call('POST', '/api/v1/alerts', {
+      token: tokens.ingest,
+      body: { ...alert, dedupKey: 'commands' },
+    });
     const id: string = opened.body.incidentId;
-    await eventually(async () => ((await sys.call('GET', `/api/v1/incidents/${id}`)).status === 200 ? true : undefined));
+    await eventually(async () =>
+      (await sys.call('GET', `/api/v1/incidents/${id}`)).status === 200 ? true : undefined,
+    );
     const url = (cmd: string) => `/api/v1/incidents/${id}/${cmd}`;
 
-    const escalated = await sys.call('POST', url('escalate'), { token: tokens.responder, body: { note: 'need db help' } });
+    const escalated = await sys.call('POST', url('escalate'), {
+      token: tokens.responder,
+      body: { note: 'need db help' },
+    });
     expect(escalated.status).toBe(200);
     expect(escalated.body.timeline.at(-1)).toMatchObject({ type: 'escalated', by: 'alice' });
 
@@ -118,24 +141,38 @@ describe('an incident from first alert to resolution, on the real stack', () => 
     expect(same.status).toBe(409);
     expect(same.body.error.message).toBe('severity is already SEV4');
 
-    const unknown = await sys.call('POST', url('reassign'), { token: tokens.responder, body: { toUserIds: ['nobody'] } });
+    const unknown = await sys.call('POST', url('reassign'), {
+      token: tokens.responder,
+      body: { toUserIds: ['nobody'] },
+    });
     expect(unknown.status).toBe(409);
     expect(unknown.body.error.message).toBe('unknown user "nobody"');
     const neither = await sys.call('POST', url('reassign'), { token: tokens.responder, body: {} });
     expect(neither.status).toBe(400);
 
-    expect((await sys.call('POST', url('notes'), { token: tokens.responder, body: { text: 'rolled back deploy 42' } })).status).toBe(202);
-    const gone = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'commands', status: 'resolved' } });
+    expect(
+      (await sys.call('POST', url('notes'), { token: tokens.responder, body: { text: 'rolled back deploy 42' } }))
+        .status,
+    ).toBe(202);
+    const gone = await sys.call('POST', '/api/v1/alerts', {
+      token: tokens.ingest,
+      body: { ...alert, dedupKey: 'commands', status: 'resolved' },
+    });
     expect(gone.body).toMatchObject({ status: 'accepted', incidentId: id });
     const state = await eventually(async () => {
       const r = await sys.call('GET', `/api/v1/incidents/${id}`);
       const types = r.body.timeline.map((e: { type: string }) => e.type);
       return types.includes('note') && types.includes('alert_resolved') ? r.body : undefined;
     });
-    expect(state.timeline.find((e: { type: string; by?: string }) => e.type === 'note' && e.by === 'alice').message).toBe('rolled back deploy 42');
+    expect(
+      state.timeline.find((e: { type: string; by?: string }) => e.type === 'note' && e.by === 'alice').message,
+    ).toBe('rolled back deploy 42');
     expect(state.status).toBe('acknowledged'); // the service does not auto-resolve
 
-    const nothingOpen = await sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, body: { ...alert, dedupKey: 'never-fired', status: 'resolved' } });
+    const nothingOpen = await sys.call('POST', '/api/v1/alerts', {
+      token: tokens.ingest,
+      body: { ...alert, dedupKey: 'never-fired', status: 'resolved' },
+    });
     expect(nothingOpen.body.status).toBe('ignored');
   });
 
@@ -155,7 +192,8 @@ describe('an incident from first alert to resolution, on the real stack', () => 
 });
 
 describe('bad input against the real API', () => {
-  const post = (opts: Parameters<System['call']>[2]) => sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, ...opts });
+  const post = (opts: Parameters<System['call']>[2]) =>
+    sys.call('POST', '/api/v1/alerts', { token: tokens.ingest, ...opts });
 
   it('refuses malformed JSON with 400', async () => {
     const r = await post({ raw: '{"source": "x",' });
@@ -172,7 +210,9 @@ describe('bad input against the real API', () => {
   it('names wrong types and unknown severities', async () => {
     const r = await post({ body: { ...alert, summary: 42, severity: 'urgent', details: 'x' } });
     expect(r.status).toBe(400);
-    const byPath = Object.fromEntries(r.body.error.issues.map((i: { path: string; message: string }) => [i.path, i.message]));
+    const byPath = Object.fromEntries(
+      r.body.error.issues.map((i: { path: string; message: string }) => [i.path, i.message]),
+    );
     expect(Object.keys(byPath).sort()).toEqual(['details', 'severity', 'summary']);
     expect(byPath.severity).toContain('unknown severity "urgent"');
   });
@@ -194,7 +234,10 @@ describe('bad input against the real API', () => {
     expect((await post({ token: null, body: alert })).status).toBe(401);
     expect((await post({ token: 'wrong-token-0123456789', body: alert })).status).toBe(401);
     expect((await post({ token: tokens.responder, body: alert })).status).toBe(403);
-    expect((await sys.call('GET', '/api/v1/incidents/incident-checkout-000000000000000000000000', { token: tokens.ingest })).status).toBe(403);
+    expect(
+      (await sys.call('GET', '/api/v1/incidents/incident-checkout-000000000000000000000000', { token: tokens.ingest }))
+        .status,
+    ).toBe(403);
     expect((await sys.call('GET', '/healthz', { token: null })).status).toBe(200);
   });
 });

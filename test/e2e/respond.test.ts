@@ -16,8 +16,14 @@ let teams: HttpReceiver;
 beforeAll(async () => {
   teams = await startHttpReceiver(() => ({ status: 200, body: '1' }));
   // VIGIL_PUBLIC_URL is the API's own URL (the harness sets it).
-  sys = await startSystem('respond', { VIGIL_MINUTE_MS: '1000', VIGIL_LINK_SIGNING_SECRET: 'e2e-respond-link-secret-0123456789abcdef' });
-  await seedOnePersonService(sys, { serviceId: 'payments', contactMethods: [{ id: 'teams', type: 'teams', address: `${teams.base}/webhookb2/ola` }] });
+  sys = await startSystem('respond', {
+    VIGIL_MINUTE_MS: '1000',
+    VIGIL_LINK_SIGNING_SECRET: 'e2e-respond-link-secret-0123456789abcdef',
+  });
+  await seedOnePersonService(sys, {
+    serviceId: 'payments',
+    contactMethods: [{ id: 'teams', type: 'teams', address: `${teams.base}/webhookb2/ola` }],
+  });
 });
 
 afterAll(async () => {
@@ -28,7 +34,7 @@ afterAll(async () => {
 type CardAction = { name: string; targets: Array<{ uri: string }> };
 
 describe('respond links on the real worker and API', () => {
-  it('the Teams card\'s Acknowledge link opens a page that changes nothing; its form acknowledges as the person paged', async () => {
+  it("the Teams card's Acknowledge link opens a page that changes nothing; its form acknowledges as the person paged", async () => {
     const id = await fireSev1(sys, { service: 'payments', summary: 'Card declines <50%>', dedupKey: 'declines' });
     const status = async () => (await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder })).body;
     try {
@@ -37,7 +43,9 @@ describe('respond links on the real worker and API', () => {
       const actions = new Map((card.potentialAction ?? []).map((a) => [a.name, a.targets[0]?.uri ?? '']));
       expect([...actions.keys()]).toEqual(['Acknowledge', 'Resolve', 'Open incident']);
       const ackUrl = actions.get('Acknowledge') ?? '';
-      expect(ackUrl).toMatch(new RegExp(`^${sys.apiUrl}/respond/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}\\?action=acknowledge$`));
+      expect(ackUrl).toMatch(
+        new RegExp(`^${sys.apiUrl}/respond/[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{43}\\?action=acknowledge$`),
+      );
       const pageUrl = actions.get('Open incident') ?? '';
       expect(ackUrl.startsWith(pageUrl)).toBe(true);
 
@@ -51,13 +59,21 @@ describe('respond links on the real worker and API', () => {
       expect((await status()).status).toBe('triggered');
 
       // The form posts back to the page's own URL.
-      const posted = await fetch(pageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=acknowledge' });
+      const posted = await fetch(pageUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=acknowledge',
+      });
       expect(posted.status).toBe(200);
       expect(await posted.text()).toContain('Acknowledged by ola.');
       expect(await status()).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'ola' });
 
       // Again: the workflow refuses, the page says why.
-      const again = await fetch(pageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=acknowledge' });
+      const again = await fetch(pageUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=acknowledge',
+      });
       expect(again.status).toBe(409);
       expect(await again.text()).toContain('Not acknowledged: incident is already acknowledged by ola.');
 

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reviewWorkflowId } from '../../workflows/contract';
-import { acknowledge, openIncident, resolve, type IncidentState } from '../../workflows/domain/incident';
+import { acknowledge, openIncident, resolve, type IncidentState } from '../../domain/incident/incident';
 import { postIncidentReviewWorkflow } from '../../workflows/review';
 import { eventually, startSystem, tokens, type System } from './harness';
 
@@ -24,8 +24,13 @@ const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
 /** A SEV2 incident on checkout: triggered at T, acknowledged by alice 3 min later, resolved by bob at 41 min. */
 function resolvedIncident(incidentId: string, runKey: string, startMinute = 0): IncidentState {
   let s = openIncident(incidentId, runKey, {
-    source: 'alertmanager', dedupKey: 'k', service: 'checkout', summary: 'Checkout 5xx above 5%', severity: 'SEV2',
-    details: {}, receivedAt: at(startMinute),
+    source: 'alertmanager',
+    dedupKey: 'k',
+    service: 'checkout',
+    summary: 'Checkout 5xx above 5%',
+    severity: 'SEV2',
+    details: {},
+    receivedAt: at(startMinute),
   });
   s = acknowledge(s, { by: 'alice' }, at(startMinute + 3));
   return resolve(s, { by: 'bob', note: 'rolled back' }, at(startMinute + 41));
@@ -49,7 +54,10 @@ const patch = (id: string, body: unknown) =>
   sys.call('PATCH', `/api/v1/incidents/${id}/review/action-items`, { token: tokens.responder, body });
 
 async function rawGet(id: string, query: string, accept?: string) {
-  const headers: Record<string, string> = { authorization: `Bearer ${tokens.responder}`, ...(accept ? { accept } : {}) };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${tokens.responder}`,
+    ...(accept ? { accept } : {}),
+  };
   const res = await fetch(`${sys.apiUrl}/api/v1/incidents/${id}/review${query}`, { headers });
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
 }
@@ -67,11 +75,19 @@ describe('post-incident review on the real stack', () => {
     const json = await review(incidentId);
     expect(json.status).toBe(200);
     expect(json.body.metrics).toMatchObject({ mttaSeconds: 180, mttrSeconds: 2460 });
-    expect(json.body.incident).toMatchObject({ incidentId, service: 'checkout', acknowledgedBy: 'alice', resolvedBy: 'bob' });
+    expect(json.body.incident).toMatchObject({
+      incidentId,
+      service: 'checkout',
+      acknowledgedBy: 'alice',
+      resolvedBy: 'bob',
+    });
     expect(json.body.actionItems).toEqual([]);
     expect(json.body.sections.whatHappened).toContain('acknowledged by alice after 3 min');
 
-    for (const [query, accept] of [['?format=markdown', undefined], ['', 'text/markdown']] as const) {
+    for (const [query, accept] of [
+      ['?format=markdown', undefined],
+      ['', 'text/markdown'],
+    ] as const) {
       const md = await rawGet(incidentId, query, accept);
       expect(md.status).toBe(200);
       expect(md.type).toBe('text/markdown; charset=utf-8');
@@ -86,16 +102,34 @@ describe('post-incident review on the real stack', () => {
   });
 
   it('edits action items, naming the field of a bad edit, and a re-run does not clobber them', async () => {
-    const added = await patch(incidentId, { op: 'add', title: 'Alert on 5xx rate per pod', owner: 'alice', dueDate: '2026-04-01', priority: 'high' });
+    const added = await patch(incidentId, {
+      op: 'add',
+      title: 'Alert on 5xx rate per pod',
+      owner: 'alice',
+      dueDate: '2026-04-01',
+      priority: 'high',
+    });
     expect(added.status).toBe(200);
     expect(added.body.actionItems).toEqual([
-      { id: 'A1', title: 'Alert on 5xx rate per pod', owner: 'alice', dueDate: '2026-04-01', status: 'open', priority: 'high' },
+      {
+        id: 'A1',
+        title: 'Alert on 5xx rate per pod',
+        owner: 'alice',
+        dueDate: '2026-04-01',
+        status: 'open',
+        priority: 'high',
+      },
     ]);
     const done = await patch(incidentId, { op: 'complete', id: 'A1' });
     expect(done.status).toBe(200);
     expect(done.body.actionItems[0].status).toBe('done');
 
-    const badDate = await patch(incidentId, { op: 'add', title: 'Canary deploys', owner: 'bob', dueDate: '2026-02-30' });
+    const badDate = await patch(incidentId, {
+      op: 'add',
+      title: 'Canary deploys',
+      owner: 'bob',
+      dueDate: '2026-02-30',
+    });
     expect(badDate.status).toBe(400);
     expect(badDate.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['dueDate']);
     const unknownItem = await patch(incidentId, { op: 'complete', id: 'A9' });
@@ -114,7 +148,9 @@ describe('post-incident review on the real stack', () => {
   it('loses no edit when editors race (a unique insert guards each revision)', async () => {
     const before = (await review(incidentId)).body.actionItems.length;
     const answers = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => patch(incidentId, { op: 'add', title: `Race ${i}`, owner: 'carol', dueDate: '2026-05-01' })),
+      Array.from({ length: 6 }, (_, i) =>
+        patch(incidentId, { op: 'add', title: `Race ${i}`, owner: 'carol', dueDate: '2026-05-01' }),
+      ),
     );
     expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
     const accepted = answers.filter((a) => a.status === 200).length;
@@ -133,7 +169,8 @@ describe('post-incident review on the real stack', () => {
     expect(earlier.body.incident.resolvedAt).toBe(at(41));
     expect(earlier.body.actionItems.length).toBeGreaterThan(1);
     const edited = await sys.call('PATCH', `/api/v1/incidents/${incidentId}/review/action-items?runKey=run-1`, {
-      token: tokens.responder, body: { op: 'delete', id: 'A1' },
+      token: tokens.responder,
+      body: { op: 'delete', id: 'A1' },
     });
     expect(edited.status).toBe(200);
     expect(edited.body.incident.resolvedAt).toBe(at(41));
@@ -143,17 +180,30 @@ describe('post-incident review on the real stack', () => {
   it('is written when an incident is resolved through the API', async () => {
     const fired = await sys.call('POST', '/api/v1/alerts', {
       token: tokens.ingest,
-      body: { source: 'prometheus', dedupKey: 'review-e2e', summary: 'Queue backlog', severity: 'warning', service: 'billing' },
+      body: {
+        source: 'prometheus',
+        dedupKey: 'review-e2e',
+        summary: 'Queue backlog',
+        severity: 'warning',
+        service: 'billing',
+      },
     });
     expect(fired.status).toBe(202);
     const id: string = fired.body.incidentId;
-    await eventually(async () => ((await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder })).status === 200 ? true : undefined));
+    await eventually(async () =>
+      (await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder })).status === 200 ? true : undefined,
+    );
     expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
     const served = await eventually(async () => {
       const r = await review(id);
       return r.status === 200 ? r.body : undefined;
     }, 30_000);
-    expect(served.incident).toMatchObject({ incidentId: id, service: 'billing', severity: 'SEV3', resolvedBy: 'alice' });
+    expect(served.incident).toMatchObject({
+      incidentId: id,
+      service: 'billing',
+      severity: 'SEV3',
+      resolvedBy: 'alice',
+    });
     expect(served.metrics.mttaSeconds).toBeUndefined();
   });
 });

@@ -88,7 +88,12 @@ export async function startWebhookSink(opts: { secret: string }): Promise<Webhoo
         header(req.headers['x-vigil-signature']),
       );
       const delivery: Delivery = {
-        key, target: decodeURIComponent(match[1] ?? ''), receivedAt: Date.now(), signatureValid, body, duplicate: processed.has(key),
+        key,
+        target: decodeURIComponent(match[1] ?? ''),
+        receivedAt: Date.now(),
+        signatureValid,
+        body,
+        duplicate: processed.has(key),
       };
       deliveries.push(delivery);
 
@@ -108,13 +113,23 @@ export async function startWebhookSink(opts: { secret: string }): Promise<Webhoo
         delivery.status = status;
         if (status >= 200 && status < 300) processed.add(key);
         res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(status < 300 ? { ok: true, duplicate: delivery.duplicate } : { error: `sink answered ${status}` }));
+        res.end(
+          JSON.stringify(
+            status < 300 ? { ok: true, duplicate: delivery.duplicate } : { error: `sink answered ${status}` },
+          ),
+        );
       };
       if (typeof answer === 'number') reply();
       else {
         held.add(res);
-        const timer = setTimeout(() => { held.delete(res); reply(); }, answer.afterMs);
-        res.on('close', () => { held.delete(res); clearTimeout(timer); });
+        const timer = setTimeout(() => {
+          held.delete(res);
+          reply();
+        }, answer.afterMs);
+        res.on('close', () => {
+          held.delete(res);
+          clearTimeout(timer);
+        });
       }
     });
   });
@@ -136,7 +151,11 @@ export async function startWebhookSink(opts: { secret: string }): Promise<Webhoo
     url: (target) => `${baseUrl}/hooks/${encodeURIComponent(target)}`,
     deliveries,
     processedKeys: (filter = () => true) =>
-      new Set(deliveries.filter((d) => filter(d) && processed.has(d.key) && (d.status === undefined || d.status < 300)).map((d) => d.key)),
+      new Set(
+        deliveries
+          .filter((d) => filter(d) && processed.has(d.key) && (d.status === undefined || d.status < 300))
+          .map((d) => d.key),
+      ),
     byKey,
     answer: (rule) => void rules.push({ ...rule, answers: [...rule.answers] }),
     async waitFor(what, fn, timeoutMs = 20_000) {

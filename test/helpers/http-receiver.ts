@@ -35,7 +35,9 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(fallback: Responder = () => ({ status: 200, body: 'ok' })): Promise<HttpReceiver> {
+export async function startHttpReceiver(
+  fallback: Responder = () => ({ status: 200, body: 'ok' }),
+): Promise<HttpReceiver> {
   const received: Received[] = [];
   const queue: Reply[] = [];
   const receiver = { fallback } as { fallback: Responder };
@@ -43,7 +45,13 @@ export async function startHttpReceiver(fallback: Responder = () => ({ status: 2
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const r: Received = { method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const r: Received = {
+        method: req.method ?? '',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
       received.push(r);
       const reply = queue.shift() ?? receiver.fallback(r);
       const body = typeof reply.body === 'object' ? JSON.stringify(reply.body) : (reply.body ?? '');
@@ -63,8 +71,12 @@ export async function startHttpReceiver(fallback: Responder = () => ({ status: 2
     base,
     received,
     script: (replies) => void queue.push(...replies),
-    get fallback() { return receiver.fallback; },
-    set fallback(f: Responder) { receiver.fallback = f; },
+    get fallback() {
+      return receiver.fallback;
+    },
+    set fallback(f: Responder) {
+      receiver.fallback = f;
+    },
     async waitFor(what, fn, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!fn()) {

@@ -17,9 +17,16 @@ import { SEARCH_ATTRIBUTES as CONTRACT_SEARCH_ATTRIBUTES } from '../../workflows
 const repoRoot = path.resolve(__dirname, '../..');
 
 /** Custom search attributes the incident workflows upsert; Temporal rejects unknown ones. */
-const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(CONTRACT_SEARCH_ATTRIBUTES.map((sa) => [sa.name, sa.type]));
+const SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
+  CONTRACT_SEARCH_ATTRIBUTES.map((sa) => [sa.name, sa.type]),
+);
 /** Must come from the user's environment / .env, never from the compose file. */
-const SECRET_VARS = ['VIGIL_INGEST_KEYS', 'VIGIL_RESPONDER_TOKENS', 'VIGIL_ADMIN_TOKENS', 'VIGIL_WEBHOOK_SIGNING_SECRET'];
+const SECRET_VARS = [
+  'VIGIL_INGEST_KEYS',
+  'VIGIL_RESPONDER_TOKENS',
+  'VIGIL_ADMIN_TOKENS',
+  'VIGIL_WEBHOOK_SIGNING_SECRET',
+];
 const REQUIRED_SERVICES = ['postgresql', 'temporal', 'temporal-admin-tools', 'temporal-ui', 'mongodb', 'api', 'worker'];
 const ADMIN_TOOLS = 'temporal-admin-tools';
 /** Repo folders that compose may bind-mount before they exist (docker then creates them empty). */
@@ -81,7 +88,11 @@ function tokens(value: unknown): string[] {
   return s ? s.trim().split(/\s+/) : [];
 }
 
-interface Port { hostIp?: string; published?: string; target: number }
+interface Port {
+  hostIp?: string;
+  published?: string;
+  target: number;
+}
 function ports(service: Obj): Port[] {
   const list = Array.isArray(service.ports) ? service.ports : [];
   return list.map((p): Port => {
@@ -98,7 +109,12 @@ function ports(service: Obj): Port[] {
   });
 }
 
-interface Mount { type: 'bind' | 'volume'; source: string; target: string; readOnly: boolean }
+interface Mount {
+  type: 'bind' | 'volume';
+  source: string;
+  target: string;
+  readOnly: boolean;
+}
 function mounts(service: Obj): Mount[] {
   const list = Array.isArray(service.volumes) ? service.volumes : [];
   return list.map((v): Mount => {
@@ -148,8 +164,15 @@ function hostPort(address: string | undefined): { host: string; port: number } |
 // Dockerfile
 // ---------------------------------------------------------------------------------------------
 
-interface Instruction { keyword: string; args: string }
-interface Stage { image: string; name?: string; instructions: Instruction[] }
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+interface Stage {
+  image: string;
+  name?: string;
+  instructions: Instruction[];
+}
 
 function parseDockerfile(text: string): Stage[] {
   const logical: string[] = [];
@@ -201,12 +224,16 @@ function finalStage(dockerfile: string): Stage | undefined {
 }
 
 function dockerfileCmd(dockerfile: string): string[] {
-  const cmd = finalStage(dockerfile)?.instructions.filter((i) => i.keyword === 'CMD').at(-1);
+  const cmd = finalStage(dockerfile)
+    ?.instructions.filter((i) => i.keyword === 'CMD')
+    .at(-1);
   return cmd ? commandWords(cmd.args) : [];
 }
 
 function dockerfileHealthcheck(dockerfile: string): string | undefined {
-  const hc = finalStage(dockerfile)?.instructions.filter((i) => i.keyword === 'HEALTHCHECK').at(-1);
+  const hc = finalStage(dockerfile)
+    ?.instructions.filter((i) => i.keyword === 'HEALTHCHECK')
+    .at(-1);
   return hc && !/^NONE$/i.test(hc.args) ? hc.args : undefined;
 }
 
@@ -215,7 +242,8 @@ function checkDockerfile(text: string): string[] {
   const stages = parseDockerfile(text);
   if (stages.length < 2) problems.push('Dockerfile: expected a multi-stage build (build + runtime stages)');
   for (const s of stages) {
-    if (s.image !== 'node:20-bookworm-slim') problems.push(`Dockerfile: stage ${s.name ?? s.image} is FROM ${s.image}, expected node:20-bookworm-slim`);
+    if (s.image !== 'node:20-bookworm-slim')
+      problems.push(`Dockerfile: stage ${s.name ?? s.image} is FROM ${s.image}, expected node:20-bookworm-slim`);
   }
   const final = stages.at(-1);
   if (!final) return [...problems, 'Dockerfile: no FROM'];
@@ -226,13 +254,15 @@ function checkDockerfile(text: string): string[] {
   if (!buildRuns.some((r) => /\bnpm ci\b/.test(r) && !/--omit[= ]dev|--production/.test(r))) {
     problems.push('Dockerfile: the build stage must install all dependencies with npm ci');
   }
-  if (!buildRuns.some((r) => /\bnpm run build\b/.test(r))) problems.push('Dockerfile: the build stage must run npm run build');
+  if (!buildRuns.some((r) => /\bnpm run build\b/.test(r)))
+    problems.push('Dockerfile: the build stage must run npm run build');
 
   const finalRuns = runs([final]);
   if (!finalRuns.some((r) => /\bnpm (ci|prune)\b.*(--omit[= ]dev|--production)/.test(r))) {
     problems.push('Dockerfile: the runtime stage must install production dependencies only (npm ci --omit=dev)');
   }
-  if (finalRuns.some((r) => /\bnpm run build\b/.test(r))) problems.push('Dockerfile: the runtime stage must not compile (copy dist/ from the build stage)');
+  if (finalRuns.some((r) => /\bnpm run build\b/.test(r)))
+    problems.push('Dockerfile: the runtime stage must not compile (copy dist/ from the build stage)');
   const buildNames = build.map((s, i) => s.name ?? String(i));
   const copiesDist = final.instructions.some((i) => {
     const m = /^COPY\s+--from=(\S+)\s+(\S+)/i.exec(`${i.keyword} ${i.args}`);
@@ -241,23 +271,27 @@ function checkDockerfile(text: string): string[] {
   if (!copiesDist) problems.push('Dockerfile: the runtime stage must COPY --from=<build stage> the compiled dist/');
 
   const envLines = final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args);
-  if (!envLines.some((e) => /(^|\s)NODE_ENV[= ]"?production"?(\s|$)/.test(e))) problems.push('Dockerfile: the runtime stage must set NODE_ENV=production');
+  if (!envLines.some((e) => /(^|\s)NODE_ENV[= ]"?production"?(\s|$)/.test(e)))
+    problems.push('Dockerfile: the runtime stage must set NODE_ENV=production');
   const user = final.instructions.filter((i) => i.keyword === 'USER').at(-1)?.args;
-  if (!user || /^(root|0)(:|$)/.test(user)) problems.push('Dockerfile: the runtime stage must switch to a non-root USER');
+  if (!user || /^(root|0)(:|$)/.test(user))
+    problems.push('Dockerfile: the runtime stage must switch to a non-root USER');
 
   const hc = dockerfileHealthcheck(text);
   if (!hc) {
     problems.push('Dockerfile: the runtime stage needs a HEALTHCHECK for the API');
   } else {
     const words = commandWords(hc.replace(/^(--\S+\s+)*CMD\s+/i, ''));
-    if (words[0] !== 'node') problems.push(`Dockerfile: HEALTHCHECK must use node (the slim image has no curl/wget), got: ${hc}`);
+    if (words[0] !== 'node')
+      problems.push(`Dockerfile: HEALTHCHECK must use node (the slim image has no curl/wget), got: ${hc}`);
     const script = words.find((w) => /\.(m?js|cjs)$/.test(w));
     if (script && !final.instructions.some((i) => i.keyword === 'COPY' && i.args.includes(script))) {
       problems.push(`Dockerfile: HEALTHCHECK runs ${script}, which the runtime stage does not COPY`);
     }
   }
   const cmd = dockerfileCmd(text);
-  if (cmd[0] !== 'node' || !cmd.includes('dist/api/main.js')) problems.push(`Dockerfile: CMD must be node dist/api/main.js, got: ${cmd.join(' ') || '(none)'}`);
+  if (cmd[0] !== 'node' || !cmd.includes('dist/api/main.js'))
+    problems.push(`Dockerfile: CMD must be node dist/api/main.js, got: ${cmd.join(' ') || '(none)'}`);
   return problems;
 }
 
@@ -352,7 +386,10 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
       if (condition === 'service_healthy' && !hasHealthcheck(dep)) {
         problem(`service ${name}: waits for ${dep} to be healthy, but ${dep} has no healthcheck`);
       }
-      if (condition === 'service_completed_successfully' && ['always', 'unless-stopped'].includes(str(service(dep).restart) ?? '')) {
+      if (
+        condition === 'service_completed_successfully' &&
+        ['always', 'unless-stopped'].includes(str(service(dep).restart) ?? '')
+      ) {
         problem(`service ${name}: waits for ${dep} to complete, but ${dep} restarts forever`);
       }
     }
@@ -369,16 +406,23 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
   const temporal = service('temporal');
   const tenv = environment(temporal);
   if (!/^temporalio\/auto-setup:1\.2\d(\.\d+)?$/.test(imageOf('temporal'))) {
-    problem(`service temporal: expected temporalio/auto-setup pinned to a 1.2x tag, got ${imageOf('temporal') || '(none)'}`);
+    problem(
+      `service temporal: expected temporalio/auto-setup pinned to a 1.2x tag, got ${imageOf('temporal') || '(none)'}`,
+    );
   }
   if (tenv.DB !== 'postgres12') problem(`service temporal: DB must be postgres12, got ${tenv.DB ?? '(unset)'}`);
   const seeds = tenv.POSTGRES_SEEDS ?? '';
-  if (serviceByHost(seeds) !== 'postgresql') problem(`service temporal: POSTGRES_SEEDS (${seeds || 'unset'}) must name the postgresql service`);
-  if (resolveDefaults(tenv.DB_PORT ?? '') !== '5432') problem('service temporal: DB_PORT must be 5432 (postgres in its container)');
+  if (serviceByHost(seeds) !== 'postgresql')
+    problem(`service temporal: POSTGRES_SEEDS (${seeds || 'unset'}) must name the postgresql service`);
+  if (resolveDefaults(tenv.DB_PORT ?? '') !== '5432')
+    problem('service temporal: DB_PORT must be 5432 (postgres in its container)');
   const pgEnv = environment(pg);
-  if (tenv.POSTGRES_USER !== pgEnv.POSTGRES_USER) problem('service temporal: POSTGRES_USER differs from the postgresql service');
-  if (tenv.POSTGRES_PWD !== pgEnv.POSTGRES_PASSWORD) problem('service temporal: POSTGRES_PWD differs from the postgresql POSTGRES_PASSWORD');
-  if (dependsOn(temporal).postgresql !== 'service_healthy') problem('service temporal: must depend on postgresql (condition: service_healthy)');
+  if (tenv.POSTGRES_USER !== pgEnv.POSTGRES_USER)
+    problem('service temporal: POSTGRES_USER differs from the postgresql service');
+  if (tenv.POSTGRES_PWD !== pgEnv.POSTGRES_PASSWORD)
+    problem('service temporal: POSTGRES_PWD differs from the postgresql POSTGRES_PASSWORD');
+  if (dependsOn(temporal).postgresql !== 'service_healthy')
+    problem('service temporal: must depend on postgresql (condition: service_healthy)');
   if (!hasHealthcheck('temporal')) problem('service temporal: needs a healthcheck');
 
   const dynPath = tenv.DYNAMIC_CONFIG_FILE_PATH;
@@ -386,7 +430,9 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
     problem('service temporal: DYNAMIC_CONFIG_FILE_PATH is not set');
   } else {
     const target = path.posix.resolve('/etc/temporal', dynPath);
-    const mount = mounts(temporal).find((m) => m.type === 'bind' && (target === m.target || target.startsWith(`${m.target}/`)));
+    const mount = mounts(temporal).find(
+      (m) => m.type === 'bind' && (target === m.target || target.startsWith(`${m.target}/`)),
+    );
     const source = mount && path.join(mount.source, path.posix.relative(mount.target, target));
     const text = source === undefined ? undefined : ctx.readFile(source);
     if (text === undefined) {
@@ -403,24 +449,33 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
     const hp = hostPort(address);
     if (!hp) return false;
     const target = serviceByHost(hp.host);
-    return target !== undefined && /^temporalio\/(auto-setup|server)$/.test(imageName(imageOf(target))) && hp.port === frontendPort;
+    return (
+      target !== undefined &&
+      /^temporalio\/(auto-setup|server)$/.test(imageName(imageOf(target))) &&
+      hp.port === frontendPort
+    );
   };
 
   // --- search attributes ------------------------------------------------------------------------
   const admin = service(ADMIN_TOOLS);
   const aenv = environment(admin);
-  if (imageName(imageOf(ADMIN_TOOLS)) !== 'temporalio/admin-tools') problem(`service ${ADMIN_TOOLS}: expected the temporalio/admin-tools image`);
-  if (dependsOn(admin).temporal !== 'service_healthy') problem(`service ${ADMIN_TOOLS}: must depend on temporal (condition: service_healthy)`);
+  if (imageName(imageOf(ADMIN_TOOLS)) !== 'temporalio/admin-tools')
+    problem(`service ${ADMIN_TOOLS}: expected the temporalio/admin-tools image`);
+  if (dependsOn(admin).temporal !== 'service_healthy')
+    problem(`service ${ADMIN_TOOLS}: must depend on temporal (condition: service_healthy)`);
   const words = [...tokens(admin.entrypoint), ...tokens(admin.command)];
   const joined = words.join(' ');
   const addressFlag = /--address[ =](\S+)/.exec(joined)?.[1];
   if (!isTemporalAddress(addressFlag ?? aenv.TEMPORAL_ADDRESS)) {
-    problem(`service ${ADMIN_TOOLS}: TEMPORAL_ADDRESS (${addressFlag ?? aenv.TEMPORAL_ADDRESS ?? 'unset'}) must be the temporal service's frontend`);
+    problem(
+      `service ${ADMIN_TOOLS}: TEMPORAL_ADDRESS (${addressFlag ?? aenv.TEMPORAL_ADDRESS ?? 'unset'}) must be the temporal service's frontend`,
+    );
   }
   const adminNamespace = /(?:--namespace|-n)[ =](\S+)/.exec(joined)?.[1] ?? aenv.TEMPORAL_NAMESPACE ?? 'default';
   // Registered either inline (--name X --type Y) or by a mounted script given Name=Type pairs.
   const registered = new Map<string, string>();
-  for (const m of joined.matchAll(/--name[ =](\w+)\s+--type[ =](\w+)/g)) registered.set(m[1] ?? '', (m[2] ?? '').toLowerCase());
+  for (const m of joined.matchAll(/--name[ =](\w+)\s+--type[ =](\w+)/g))
+    registered.set(m[1] ?? '', (m[2] ?? '').toLowerCase());
   for (const w of words) {
     const m = /^(\w+)=(\w+)$/.exec(w);
     if (m) registered.set(m[1] ?? '', (m[2] ?? '').toLowerCase());
@@ -431,11 +486,15 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
     const script = ctx.readFile(m.source);
     if (script?.includes('search-attribute create')) registersInline = true;
   }
-  if (!registersInline) problem(`service ${ADMIN_TOOLS}: does not run temporal operator search-attribute create (inline or in a mounted script)`);
+  if (!registersInline)
+    problem(
+      `service ${ADMIN_TOOLS}: does not run temporal operator search-attribute create (inline or in a mounted script)`,
+    );
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) {
     const got = registered.get(name);
     if (got === undefined) problem(`service ${ADMIN_TOOLS}: search attribute ${name} is not registered`);
-    else if (got !== type.toLowerCase()) problem(`service ${ADMIN_TOOLS}: search attribute ${name} is registered as ${got}, expected ${type}`);
+    else if (got !== type.toLowerCase())
+      problem(`service ${ADMIN_TOOLS}: search attribute ${name} is registered as ${got}, expected ${type}`);
   }
 
   // --- api + worker -----------------------------------------------------------------------------
@@ -444,31 +503,48 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
     const env = environment(svc);
     if (!buildOf(svc)) problem(`service ${name}: must be built from this repository (build: .)`);
     if (!isTemporalAddress(env.TEMPORAL_ADDRESS)) {
-      problem(`service ${name}: TEMPORAL_ADDRESS (${env.TEMPORAL_ADDRESS ?? 'unset'}) must be <temporal service>:${frontendPort}`);
+      problem(
+        `service ${name}: TEMPORAL_ADDRESS (${env.TEMPORAL_ADDRESS ?? 'unset'}) must be <temporal service>:${frontendPort}`,
+      );
     }
     const namespace = env.TEMPORAL_NAMESPACE ?? 'default';
-    if (namespace !== adminNamespace) problem(`service ${name}: TEMPORAL_NAMESPACE ${namespace} differs from the namespace search attributes are registered in (${adminNamespace})`);
+    if (namespace !== adminNamespace)
+      problem(
+        `service ${name}: TEMPORAL_NAMESPACE ${namespace} differs from the namespace search attributes are registered in (${adminNamespace})`,
+      );
 
     let mongoOk = false;
     try {
       const uri = new URL(resolveDefaults(env.MONGODB_URI ?? ''));
       const target = serviceByHost(uri.hostname);
-      mongoOk = uri.protocol === 'mongodb:' && target !== undefined && imageName(imageOf(target)) === 'mongo'
-        && Number(uri.port || MONGODB_PORT) === MONGODB_PORT && uri.pathname.length > 1;
-      if (mongoOk && dependsOn(svc)[target ?? ''] !== 'service_healthy') problem(`service ${name}: must depend on ${target} (condition: service_healthy)`);
+      mongoOk =
+        uri.protocol === 'mongodb:' &&
+        target !== undefined &&
+        imageName(imageOf(target)) === 'mongo' &&
+        Number(uri.port || MONGODB_PORT) === MONGODB_PORT &&
+        uri.pathname.length > 1;
+      if (mongoOk && dependsOn(svc)[target ?? ''] !== 'service_healthy')
+        problem(`service ${name}: must depend on ${target} (condition: service_healthy)`);
     } catch {
       mongoOk = false;
     }
-    if (!mongoOk) problem(`service ${name}: MONGODB_URI (${env.MONGODB_URI ?? 'unset'}) must be mongodb://<mongodb service>:${MONGODB_PORT}/<db>`);
+    if (!mongoOk)
+      problem(
+        `service ${name}: MONGODB_URI (${env.MONGODB_URI ?? 'unset'}) must be mongodb://<mongodb service>:${MONGODB_PORT}/<db>`,
+      );
 
     for (const secret of SECRET_VARS) {
       if (!isRequiredInterpolationOf(env[secret], secret)) {
-        problem(`service ${name}: ${secret} must be \${${secret}:?message} (from .env / the environment), not a literal`);
+        problem(
+          `service ${name}: ${secret} must be \${${secret}:?message} (from .env / the environment), not a literal`,
+        );
       }
     }
     const deps = dependsOn(svc);
     if (deps[ADMIN_TOOLS] !== 'service_completed_successfully') {
-      problem(`service ${name}: must wait for ${ADMIN_TOOLS} (condition: service_completed_successfully) so the search attributes exist`);
+      problem(
+        `service ${name}: must wait for ${ADMIN_TOOLS} (condition: service_completed_successfully) so the search attributes exist`,
+      );
     }
     if (str(svc.restart) !== 'unless-stopped') problem(`service ${name}: restart must be unless-stopped`);
 
@@ -478,14 +554,21 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
     if (!cmd.includes(entry)) problem(`service ${name}: command must run ${entry}, got: ${cmd.join(' ') || '(none)'}`);
   }
 
-  const queues = new Set(['api', 'worker'].map((n) => environment(service(n)).TEMPORAL_TASK_QUEUE ?? 'vigil-incidents'));
-  if (queues.size !== 1) problem(`services api and worker: TEMPORAL_TASK_QUEUE differs (${[...queues].join(' vs ')}); the worker would never see the API's incidents`);
+  const queues = new Set(
+    ['api', 'worker'].map((n) => environment(service(n)).TEMPORAL_TASK_QUEUE ?? 'vigil-incidents'),
+  );
+  if (queues.size !== 1)
+    problem(
+      `services api and worker: TEMPORAL_TASK_QUEUE differs (${[...queues].join(' vs ')}); the worker would never see the API's incidents`,
+    );
 
   const api = service('api');
   const apiEnv = environment(api);
-  if (resolveDefaults(apiEnv.VIGIL_API_HOST ?? '') !== '0.0.0.0') problem('service api: VIGIL_API_HOST must be 0.0.0.0 in a container');
+  if (resolveDefaults(apiEnv.VIGIL_API_HOST ?? '') !== '0.0.0.0')
+    problem('service api: VIGIL_API_HOST must be 0.0.0.0 in a container');
   const apiPort = Number(resolveDefaults(apiEnv.VIGIL_API_PORT ?? '8080'));
-  if (!ports(api).some((p) => p.target === apiPort && p.published)) problem(`service api: must publish its VIGIL_API_PORT (${apiPort})`);
+  if (!ports(api).some((p) => p.target === apiPort && p.published))
+    problem(`service api: must publish its VIGIL_API_PORT (${apiPort})`);
   const configDir = path.posix.resolve('/app', resolveDefaults(apiEnv.VIGIL_CONFIG_DIR ?? 'config'));
   if (!mounts(api).some((m) => m.type === 'bind' && m.target === configDir && m.readOnly)) {
     problem(`service api: must mount the on-call config read-only at VIGIL_CONFIG_DIR (${configDir})`);
@@ -495,16 +578,21 @@ function checkCompose(compose: unknown, ctx: ComposeContext = repoContext): stri
   const worker = service('worker');
   const workerDf = dockerfileOf('worker');
   if (workerDf && dockerfileHealthcheck(workerDf) && worker.healthcheck === undefined) {
-    problem("service worker: inherits the image's API HEALTHCHECK and would be marked unhealthy; disable or override it");
+    problem(
+      "service worker: inherits the image's API HEALTHCHECK and would be marked unhealthy; disable or override it",
+    );
   }
 
   // --- mongodb + ui -------------------------------------------------------------------------------
   const mongo = service('mongodb');
-  if (!mounts(mongo).some((m) => m.type === 'volume' && m.source && m.target === '/data/db')) problem('service mongodb: /data/db must be on a named volume');
+  if (!mounts(mongo).some((m) => m.type === 'volume' && m.source && m.target === '/data/db'))
+    problem('service mongodb: /data/db must be on a named volume');
   if (!hasHealthcheck('mongodb')) problem('service mongodb: needs a healthcheck');
   const ui = service('temporal-ui');
-  if (!isTemporalAddress(environment(ui).TEMPORAL_ADDRESS)) problem("service temporal-ui: TEMPORAL_ADDRESS must be the temporal service's frontend");
-  if (!ports(ui).some((p) => p.target === 8080 && p.published === '8233')) problem('service temporal-ui: must publish 8233 -> 8080');
+  if (!isTemporalAddress(environment(ui).TEMPORAL_ADDRESS))
+    problem("service temporal-ui: TEMPORAL_ADDRESS must be the temporal service's frontend");
+  if (!ports(ui).some((p) => p.target === 8080 && p.published === '8233'))
+    problem('service temporal-ui: must publish 8233 -> 8080');
 
   return problems;
 }
@@ -548,24 +636,152 @@ describe('docker-compose.yml', () => {
   });
 
   const mutations: Array<[string, () => unknown, RegExp]> = [
-    ['TEMPORAL_ADDRESS on the wrong port', () => broken((s) => { ownEnv(s.api).TEMPORAL_ADDRESS = 'temporal:7234'; }), /service api: TEMPORAL_ADDRESS \(temporal:7234\)/],
-    ['worker pointed at localhost', () => broken((s) => { ownEnv(s.worker).TEMPORAL_ADDRESS = 'localhost:7233'; }), /service worker: TEMPORAL_ADDRESS/],
-    ['MONGODB_URI naming no service', () => broken((s) => { ownEnv(s.api).MONGODB_URI = 'mongodb://mongo:27017/vigil'; }), /service api: MONGODB_URI/],
-    ['a literal admin token', () => broken((s) => { ownEnv(s.worker).VIGIL_ADMIN_TOKENS = 'admin:0123456789abcdef0123'; }), /service worker: VIGIL_ADMIN_TOKENS must be/],
-    ['a secret with a default instead of :?', () => broken((s) => { ownEnv(s.api).VIGIL_WEBHOOK_SIGNING_SECRET = '${VIGIL_WEBHOOK_SIGNING_SECRET:-dev-secret-dev-secret}'; }), /VIGIL_WEBHOOK_SIGNING_SECRET must be/],
-    ['a search attribute left out', () => broken((s) => { const a = obj(s[ADMIN_TOOLS]); a.command = tokens(a.command).filter((w) => !w.startsWith('IncidentNumber=')); }), /IncidentNumber is not registered/],
-    ['a search attribute with the wrong type', () => broken((s) => { const a = obj(s[ADMIN_TOOLS]); a.command = tokens(a.command).map((w) => (w === 'IncidentNumber=Int' ? 'IncidentNumber=Keyword' : w)); }), /IncidentNumber is registered as keyword, expected Int/],
-    ['depends_on a service that does not exist', () => broken((s) => { obj(s.api).depends_on = { 'temporal-db': { condition: 'service_healthy' } }; }), /depends_on temporal-db, which is not a service/],
-    ['temporal not waiting for postgresql', () => broken((s) => { delete obj(s.temporal).depends_on; }), /temporal: must depend on postgresql/],
-    ['waiting for health of a service without a healthcheck', () => broken((s) => { delete obj(s.mongodb).healthcheck; }), /waits for mongodb to be healthy, but mongodb has no healthcheck/],
-    ['api port not published', () => broken((s) => { delete obj(s.api).ports; }), /api: must publish its VIGIL_API_PORT \(8080\)/],
-    ['a mount of a missing deploy file', () => broken((s) => { obj(s.temporal).volumes = ['./deploy/missing.yaml:/etc/temporal/config/dynamicconfig/vigil.yaml:ro']; }), /mounts \.\/deploy\/missing\.yaml, which does not exist/],
-    ['worker inheriting the API healthcheck', () => broken((s) => { delete obj(s.worker).healthcheck; }), /worker: inherits the image's API HEALTHCHECK/],
-    ['a build context without Dockerfile', () => broken((s) => { obj(s.worker).build = './deploy'; }), /worker: build context \.\/deploy has no Dockerfile/],
-    ['a literal database password', () => broken((s) => { obj(s.postgresql).environment = { POSTGRES_USER: 'temporal', POSTGRES_PASSWORD: 'hunter2hunter2' }; }), /postgresql: POSTGRES_PASSWORD holds a literal value/],
-    ['api and worker on different task queues', () => broken((s) => { ownEnv(s.worker).TEMPORAL_TASK_QUEUE = 'other'; }), /TEMPORAL_TASK_QUEUE differs/],
-    ['an unpinned image', () => broken((s) => { obj(s.mongodb).image = 'mongo:latest'; }), /mongo:latest is not pinned/],
-    ['a `version:` key', () => broken((_s, top) => { top.version = '3.8'; }), /`version:` is obsolete/],
+    [
+      'TEMPORAL_ADDRESS on the wrong port',
+      () =>
+        broken((s) => {
+          ownEnv(s.api).TEMPORAL_ADDRESS = 'temporal:7234';
+        }),
+      /service api: TEMPORAL_ADDRESS \(temporal:7234\)/,
+    ],
+    [
+      'worker pointed at localhost',
+      () =>
+        broken((s) => {
+          ownEnv(s.worker).TEMPORAL_ADDRESS = 'localhost:7233';
+        }),
+      /service worker: TEMPORAL_ADDRESS/,
+    ],
+    [
+      'MONGODB_URI naming no service',
+      () =>
+        broken((s) => {
+          ownEnv(s.api).MONGODB_URI = 'mongodb://mongo:27017/vigil';
+        }),
+      /service api: MONGODB_URI/,
+    ],
+    [
+      'a literal admin token',
+      () =>
+        broken((s) => {
+          ownEnv(s.worker).VIGIL_ADMIN_TOKENS = 'admin:0123456789abcdef0123';
+        }),
+      /service worker: VIGIL_ADMIN_TOKENS must be/,
+    ],
+    [
+      'a secret with a default instead of :?',
+      () =>
+        broken((s) => {
+          ownEnv(s.api).VIGIL_WEBHOOK_SIGNING_SECRET = '${VIGIL_WEBHOOK_SIGNING_SECRET:-dev-secret-dev-secret}';
+        }),
+      /VIGIL_WEBHOOK_SIGNING_SECRET must be/,
+    ],
+    [
+      'a search attribute left out',
+      () =>
+        broken((s) => {
+          const a = obj(s[ADMIN_TOOLS]);
+          a.command = tokens(a.command).filter((w) => !w.startsWith('IncidentNumber='));
+        }),
+      /IncidentNumber is not registered/,
+    ],
+    [
+      'a search attribute with the wrong type',
+      () =>
+        broken((s) => {
+          const a = obj(s[ADMIN_TOOLS]);
+          a.command = tokens(a.command).map((w) => (w === 'IncidentNumber=Int' ? 'IncidentNumber=Keyword' : w));
+        }),
+      /IncidentNumber is registered as keyword, expected Int/,
+    ],
+    [
+      'depends_on a service that does not exist',
+      () =>
+        broken((s) => {
+          obj(s.api).depends_on = { 'temporal-db': { condition: 'service_healthy' } };
+        }),
+      /depends_on temporal-db, which is not a service/,
+    ],
+    [
+      'temporal not waiting for postgresql',
+      () =>
+        broken((s) => {
+          delete obj(s.temporal).depends_on;
+        }),
+      /temporal: must depend on postgresql/,
+    ],
+    [
+      'waiting for health of a service without a healthcheck',
+      () =>
+        broken((s) => {
+          delete obj(s.mongodb).healthcheck;
+        }),
+      /waits for mongodb to be healthy, but mongodb has no healthcheck/,
+    ],
+    [
+      'api port not published',
+      () =>
+        broken((s) => {
+          delete obj(s.api).ports;
+        }),
+      /api: must publish its VIGIL_API_PORT \(8080\)/,
+    ],
+    [
+      'a mount of a missing deploy file',
+      () =>
+        broken((s) => {
+          obj(s.temporal).volumes = ['./deploy/missing.yaml:/etc/temporal/config/dynamicconfig/vigil.yaml:ro'];
+        }),
+      /mounts \.\/deploy\/missing\.yaml, which does not exist/,
+    ],
+    [
+      'worker inheriting the API healthcheck',
+      () =>
+        broken((s) => {
+          delete obj(s.worker).healthcheck;
+        }),
+      /worker: inherits the image's API HEALTHCHECK/,
+    ],
+    [
+      'a build context without Dockerfile',
+      () =>
+        broken((s) => {
+          obj(s.worker).build = './deploy';
+        }),
+      /worker: build context \.\/deploy has no Dockerfile/,
+    ],
+    [
+      'a literal database password',
+      () =>
+        broken((s) => {
+          obj(s.postgresql).environment = { POSTGRES_USER: 'temporal', POSTGRES_PASSWORD: 'hunter2hunter2' };
+        }),
+      /postgresql: POSTGRES_PASSWORD holds a literal value/,
+    ],
+    [
+      'api and worker on different task queues',
+      () =>
+        broken((s) => {
+          ownEnv(s.worker).TEMPORAL_TASK_QUEUE = 'other';
+        }),
+      /TEMPORAL_TASK_QUEUE differs/,
+    ],
+    [
+      'an unpinned image',
+      () =>
+        broken((s) => {
+          obj(s.mongodb).image = 'mongo:latest';
+        }),
+      /mongo:latest is not pinned/,
+    ],
+    [
+      'a `version:` key',
+      () =>
+        broken((_s, top) => {
+          top.version = '3.8';
+        }),
+      /`version:` is obsolete/,
+    ],
   ];
   it.each(mutations)('rejects %s', (_label, make, expected) => {
     const problems = checkCompose(make());
@@ -580,19 +796,36 @@ describe('Dockerfile', () => {
   });
 
   it.each([
-    ['CMD running the worker', (d: string) => d.replace(/^CMD .*$/m, 'CMD ["node", "dist/worker/main.js"]'), /CMD must be node dist\/api\/main\.js/],
+    [
+      'CMD running the worker',
+      (d: string) => d.replace(/^CMD .*$/m, 'CMD ["node", "dist/worker/main.js"]'),
+      /CMD must be node dist\/api\/main\.js/,
+    ],
     ['running as root', (d: string) => d.replace(/^USER .*$/m, 'USER root'), /non-root USER/],
-    ['dev dependencies at runtime', (d: string) => d.replace(/npm ci --omit=dev/, 'npm ci'), /production dependencies only/],
-    ['a curl healthcheck', (d: string) => d.replace(/CMD \["node", "deploy\/healthcheck\.mjs"\]/, 'CMD curl -f http://127.0.0.1:8080/healthz'), /HEALTHCHECK must use node/],
+    [
+      'dev dependencies at runtime',
+      (d: string) => d.replace(/npm ci --omit=dev/, 'npm ci'),
+      /production dependencies only/,
+    ],
+    [
+      'a curl healthcheck',
+      (d: string) =>
+        d.replace(/CMD \["node", "deploy\/healthcheck\.mjs"\]/, 'CMD curl -f http://127.0.0.1:8080/healthz'),
+      /HEALTHCHECK must use node/,
+    ],
   ])('rejects %s', (_label, mutate, expected) => {
     expect(checkDockerfile(mutate(dockerfileText)).join('\n')).toMatch(expected);
   });
 
   it('.dockerignore keeps dependencies, build output, git and secrets out of the context', () => {
-    const ignored = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8').split(/\r?\n/).map((l) => l.trim());
-    for (const entry of ['node_modules', 'dist', '.git', '.tools', '.vigil', '.env']) expect(ignored, entry).toContain(entry);
+    const ignored = readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim());
+    for (const entry of ['node_modules', 'dist', '.git', '.tools', '.vigil', '.env'])
+      expect(ignored, entry).toContain(entry);
     // ...but not what the Dockerfile copies from the context.
-    for (const needed of ['deploy', 'deploy/healthcheck.mjs', 'package.json', 'package-lock.json']) expect(ignored, needed).not.toContain(needed);
+    for (const needed of ['deploy', 'deploy/healthcheck.mjs', 'package.json', 'package-lock.json'])
+      expect(ignored, needed).not.toContain(needed);
   });
 });
 
@@ -600,9 +833,14 @@ describe('deploy/healthcheck.mjs', () => {
   const script = path.join(repoRoot, 'deploy/healthcheck.mjs');
   const run = (port: number) =>
     new Promise<number>((resolve) => {
-      execFile(process.execPath, [script], { env: { ...process.env, VIGIL_API_PORT: String(port), VIGIL_HEALTHCHECK_TIMEOUT_MS: '2000' } }, (err) => {
-        resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0);
-      });
+      execFile(
+        process.execPath,
+        [script],
+        { env: { ...process.env, VIGIL_API_PORT: String(port), VIGIL_HEALTHCHECK_TIMEOUT_MS: '2000' } },
+        (err) => {
+          resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0);
+        },
+      );
     });
   async function withServer(status: number, fn: (port: number) => Promise<void>) {
     const seen: string[] = [];

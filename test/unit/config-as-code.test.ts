@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatIssue, loadConfigFolder, type LoadResult } from '../../lib/config-as-code';
-import { onCallAt, ServiceSchema } from '../../workflows/domain';
+import { ServiceSchema } from '../../domain/config';
+import { onCallAt } from '../../domain/oncall';
 
 const NOW = '2026-03-01T12:00:00Z';
 const CONFIG_DIR = path.resolve(__dirname, '../../config');
@@ -26,7 +27,16 @@ describe('the shipped config/ folder', () => {
       expect(policy.levels.map((l) => l.targets[0]?.type)).toEqual(['schedule', 'schedule', 'user', 'team']);
     }
     const tier = Object.fromEntries(loaded.entities.service.map((s) => [s.id, s.tier]));
-    expect(tier).toMatchObject({ 'api-gateway': 1, auth: 1, database: 1, 'model-metrics': 2, kafka: 2, monitoring: 3, redis: 3, 'dev-tools': 4 });
+    expect(tier).toMatchObject({
+      'api-gateway': 1,
+      auth: 1,
+      database: 1,
+      'model-metrics': 2,
+      kafka: 2,
+      monitoring: 3,
+      redis: 3,
+      'dev-tools': 4,
+    });
     const services = loaded.entities.service;
     expect(services.some((s) => s.maintenanceWindows.length > 0)).toBe(true);
     expect(services.some((s) => s.severityOverrides !== undefined)).toBe(true);
@@ -43,7 +53,7 @@ describe('the shipped config/ folder', () => {
     }
   });
 
-  it('hands off at 09:00 New York time; the secondary is last week\'s primary', () => {
+  it("hands off at 09:00 New York time; the secondary is last week's primary", () => {
     const schedule = (id: string) => loaded.entities.schedule.find((s) => s.id === id)!;
     // 2026-01-12 is a Monday; 09:00 EST = 14:00Z.
     expect(onCallAt(schedule('platform-primary'), '2026-01-12T13:59:00Z').userIds).toEqual(['alice-johnson']);
@@ -55,7 +65,9 @@ describe('the shipped config/ folder', () => {
     expect(onCallAt(schedule('platform-primary'), '2026-03-09T13:00:00Z').userIds).toEqual(['alice-johnson']);
     // The Thanksgiving override puts Mei on in Diego's week.
     expect(onCallAt(schedule('ml-primary'), '2026-11-26T15:00:00Z')).toMatchObject({
-      userIds: ['mei-chen'], scheduledUserId: 'diego-alvarez', overrideApplied: true,
+      userIds: ['mei-chen'],
+      scheduledUserId: 'diego-alvarez',
+      overrideApplied: true,
     });
   });
 });
@@ -98,7 +110,11 @@ async function problems(files: Record<string, string>, opts: Parameters<typeof l
   const dir = folder(files);
   const result = await loadConfigFolder(dir, { now: NOW, ...opts });
   const strip = (s: string) => s.split(`${dir}${path.sep}`).join('');
-  return { result, errors: result.errors.map((i) => strip(formatIssue(i))), warnings: result.warnings.map((i) => strip(formatIssue(i))) };
+  return {
+    result,
+    errors: result.errors.map((i) => strip(formatIssue(i))),
+    warnings: result.warnings.map((i) => strip(formatIssue(i))),
+  };
 }
 
 const USERS = `users:
@@ -152,7 +168,11 @@ const BASE = { 'users.yaml': USERS, 'paging.yaml': PAGING, 'services.yml': SERVI
 describe('a valid folder', () => {
   it('loads with one file per kind or everything mixed, nested folders included', async () => {
     expect((await problems(BASE)).errors).toEqual([]);
-    const nested = await problems({ 'team/a.yaml': `${USERS}---\n${PAGING}`, 'b/c/services.yaml': SERVICES, '.hidden/x.yaml': 'nonsense: [' });
+    const nested = await problems({
+      'team/a.yaml': `${USERS}---\n${PAGING}`,
+      'b/c/services.yaml': SERVICES,
+      '.hidden/x.yaml': 'nonsense: [',
+    });
     expect(nested.errors).toEqual([]);
     expect(nested.result.files.map((f) => path.basename(f))).toEqual(['services.yaml', 'a.yaml']);
   });
@@ -169,7 +189,8 @@ users:
     const { result, errors } = await problems({ ...BASE, 'users.yaml': users });
     expect(errors).toEqual([]);
     expect(result.entities.user.map((u) => [u.id, u.timezone, u.notificationRules.length])).toEqual([
-      ['alice', 'America/New_York', 1], ['bob', 'America/New_York', 1],
+      ['alice', 'America/New_York', 1],
+      ['bob', 'America/New_York', 1],
     ]);
   });
 
@@ -197,20 +218,55 @@ async function externalsFromBase() {
 
 describe('an invalid folder is refused with every error, each at file:line:column and field path', () => {
   it.each([
-    ['unknown field', { 'users.yaml': USERS.replace('    email: bob', '    emial: typo@example.com\n    email: bob') },
-      (f: Record<string, string>) => [`${at(f, 'users.yaml', 'emial')} users[1]: unknown field "emial"; allowed: id, name, email, timezone, contactMethods, notificationRules`]],
-    ['wrong type', { 'services.yml': SERVICES.replace('tier: 2', 'tier: "2"') },
-      (f: Record<string, string>) => [`${at(f, 'services.yml', '"2"')} services[1].tier: Invalid input: expected number, received string`]],
-    ['out of range', { 'services.yml': SERVICES.replace('tier: 2', 'tier: 7') },
-      (f: Record<string, string>) => [`${at(f, 'services.yml', '7')} services[1].tier: must be 1 (critical) to 4 (low)`]],
-    ['duplicate id across two files', { 'zz/users.yaml': 'users:\n  - id: bob\n    name: Bobby\n    email: b@example.com\n    timezone: UTC\n' },
-      (f: Record<string, string>) => [`${at(f, 'zz/users.yaml', 'bob')} users[0].id: duplicate user id "bob"; first declared at users.yaml:6:5`]],
-    ['unknown reference', { 'services.yml': SERVICES.replace(/teamId: web(?![^]*teamId)/, 'teamId: mobile') },
-      (f: Record<string, string>) => [`${at(f, 'services.yml', 'mobile')} services[1].teamId: unknown team "mobile": not declared in the folder nor created through the API`]],
-    ['invalid YAML syntax', { 'users.yaml': USERS.replace('name: Bob', 'name: [Bob') },
-      () => ['users.yaml:8:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['integration key reused', { 'services.yml': SERVICES.replace('cccccccccc02', 'cccccccccc01') },
-      (f: Record<string, string>) => [`${at(f, 'services.yml', 'aaaaaaaaaabbbbbbbbbbcccccccccc01', '- id: cart')} services[1].integrationKeys[0].key: integration key already used by service "checkout" (services.yml:2:5)`]],
+    [
+      'unknown field',
+      { 'users.yaml': USERS.replace('    email: bob', '    emial: typo@example.com\n    email: bob') },
+      (f: Record<string, string>) => [
+        `${at(f, 'users.yaml', 'emial')} users[1]: unknown field "emial"; allowed: id, name, email, timezone, contactMethods, notificationRules`,
+      ],
+    ],
+    [
+      'wrong type',
+      { 'services.yml': SERVICES.replace('tier: 2', 'tier: "2"') },
+      (f: Record<string, string>) => [
+        `${at(f, 'services.yml', '"2"')} services[1].tier: Invalid input: expected number, received string`,
+      ],
+    ],
+    [
+      'out of range',
+      { 'services.yml': SERVICES.replace('tier: 2', 'tier: 7') },
+      (f: Record<string, string>) => [
+        `${at(f, 'services.yml', '7')} services[1].tier: must be 1 (critical) to 4 (low)`,
+      ],
+    ],
+    [
+      'duplicate id across two files',
+      { 'zz/users.yaml': 'users:\n  - id: bob\n    name: Bobby\n    email: b@example.com\n    timezone: UTC\n' },
+      (f: Record<string, string>) => [
+        `${at(f, 'zz/users.yaml', 'bob')} users[0].id: duplicate user id "bob"; first declared at users.yaml:6:5`,
+      ],
+    ],
+    [
+      'unknown reference',
+      { 'services.yml': SERVICES.replace(/teamId: web(?![^]*teamId)/, 'teamId: mobile') },
+      (f: Record<string, string>) => [
+        `${at(f, 'services.yml', 'mobile')} services[1].teamId: unknown team "mobile": not declared in the folder nor created through the API`,
+      ],
+    ],
+    [
+      'invalid YAML syntax',
+      { 'users.yaml': USERS.replace('name: Bob', 'name: [Bob') },
+      () => [
+        'users.yaml:8:5 invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      ],
+    ],
+    [
+      'integration key reused',
+      { 'services.yml': SERVICES.replace('cccccccccc02', 'cccccccccc01') },
+      (f: Record<string, string>) => [
+        `${at(f, 'services.yml', 'aaaaaaaaaabbbbbbbbbbcccccccccc01', '- id: cart')} services[1].integrationKeys[0].key: integration key already used by service "checkout" (services.yml:2:5)`,
+      ],
+    ],
   ])('%s', async (_name, change, expected) => {
     const files = { ...BASE, ...change } as Record<string, string>;
     const { result, errors } = await problems(files);
@@ -224,7 +280,8 @@ describe('an invalid folder is refused with every error, each at file:line:colum
       'paging.yaml': PAGING.replace('participants: [alice, bob]', 'participants: [alice, zed]'),
       'services.yml': SERVICES.replace('tier: 2', 'tier: "2"').replace('cccccccccc02', 'cccccccccc01'),
       'z-broken.yaml': 'users:\n  - id: carol\n    name: [Carol\n',
-      'z-dup.yaml': 'services:\n  - id: cart\n    name: Cart\n    tier: 3\n    teamId: web\n    escalationPolicyId: web\n',
+      'z-dup.yaml':
+        'services:\n  - id: cart\n    name: Cart\n    tier: 3\n    teamId: web\n    escalationPolicyId: web\n',
     };
     const { errors } = await problems(files);
     expect(errors).toEqual([

@@ -47,14 +47,21 @@ describe('loadConfig', () => {
     [{ VIGIL_WEBHOOK_SIGNING_SECRET: 'tiny' }, 'VIGIL_WEBHOOK_SIGNING_SECRET: must be at least 16'],
     [{ VIGIL_LINK_SIGNING_SECRET: 'sixteen-chars-ok' }, 'VIGIL_LINK_SIGNING_SECRET: must be at least 32 characters'],
     [{ VIGIL_PUBLIC_URL: 'vigil.example.com' }, 'VIGIL_PUBLIC_URL: must be an http(s) URL without query or fragment'],
-    [{ VIGIL_PUBLIC_URL: 'https://vigil.example.com/?x=1' }, 'VIGIL_PUBLIC_URL: must be an http(s) URL without query or fragment'],
+    [
+      { VIGIL_PUBLIC_URL: 'https://vigil.example.com/?x=1' },
+      'VIGIL_PUBLIC_URL: must be an http(s) URL without query or fragment',
+    ],
   ])('names the variable and the rule for %o', (bad, expected) => {
     const found = problems({ ...admin, ...bad });
     expect(found.join('\n')).toContain(expected);
   });
 
   it('takes a public URL (with a path prefix) and a 32-character link secret', () => {
-    const c = loadConfig({ ...admin, VIGIL_PUBLIC_URL: 'https://ops.example.com/vigil/', VIGIL_LINK_SIGNING_SECRET: 'x'.repeat(32) });
+    const c = loadConfig({
+      ...admin,
+      VIGIL_PUBLIC_URL: 'https://ops.example.com/vigil/',
+      VIGIL_LINK_SIGNING_SECRET: 'x'.repeat(32),
+    });
     expect(c.VIGIL_PUBLIC_URL).toBe('https://ops.example.com/vigil/');
     expect(c.VIGIL_LINK_SIGNING_SECRET).toHaveLength(32);
   });

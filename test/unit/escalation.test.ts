@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allSteps, FIRST_STEP, minutesUntilExhausted, nextStep, stepAt } from '../../workflows/domain/escalation';
+import { allSteps, FIRST_STEP, minutesUntilExhausted, nextStep, stepAt } from '../../domain/incident/escalation';
 
 const level = (delayMinutes: number) => ({ delayMinutes, targets: [] });
 // The seeds' chain: engineer -> senior -> lead -> management at 5 / 15 / 30 / 60 minutes.

@@ -1,35 +1,71 @@
 import { describe, expect, it } from 'vitest';
 import { alertGroupSchema, labelFingerprint, mapAlertGroup, type AlertGroup } from '../../api/ingest/alert-group';
-import { resolveMapping, type IntegrationMapping } from '../../workflows/domain/integration-mapping';
+import { resolveMapping, type IntegrationMapping } from '../../domain/config/integration-mapping';
 
-const alert = (fingerprint: string, status: 'firing' | 'resolved', labels: Record<string, string> = {}, annotations: Record<string, string> = {}) => ({
-  status, fingerprint, labels: { alertname: 'HighErrorRate', ...labels }, annotations,
-  startsAt: '2026-03-09T14:00:00Z', endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-03-09T14:05:00Z',
+const alert = (
+  fingerprint: string,
+  status: 'firing' | 'resolved',
+  labels: Record<string, string> = {},
+  annotations: Record<string, string> = {},
+) => ({
+  status,
+  fingerprint,
+  labels: { alertname: 'HighErrorRate', ...labels },
+  annotations,
+  startsAt: '2026-03-09T14:00:00Z',
+  endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2026-03-09T14:05:00Z',
   generatorURL: 'http://prometheus/graph',
 });
 
 const group = (over: Partial<Record<string, unknown>> = {}): unknown => ({
-  receiver: 'vigil', status: 'firing', version: '4', groupKey: '{}:{alertname="HighErrorRate"}', truncatedAlerts: 0,
-  groupLabels: { alertname: 'HighErrorRate' }, commonLabels: { alertname: 'HighErrorRate' }, commonAnnotations: {},
+  receiver: 'vigil',
+  status: 'firing',
+  version: '4',
+  groupKey: '{}:{alertname="HighErrorRate"}',
+  truncatedAlerts: 0,
+  groupLabels: { alertname: 'HighErrorRate' },
+  commonLabels: { alertname: 'HighErrorRate' },
+  commonAnnotations: {},
   externalURL: 'http://alertmanager:9093',
-  alerts: [alert('aaaaaaaaaaaaaaaa', 'firing', { severity: 'critical', instance: 'a' }, { summary: 'Errors above 5% on a' }),
-    alert('bbbbbbbbbbbbbbbb', 'firing', { severity: 'warning', instance: 'b' })],
+  alerts: [
+    alert('aaaaaaaaaaaaaaaa', 'firing', { severity: 'critical', instance: 'a' }, { summary: 'Errors above 5% on a' }),
+    alert('bbbbbbbbbbbbbbbb', 'firing', { severity: 'warning', instance: 'b' }),
+  ],
   ...over,
 });
 
 const parse = (body: unknown): AlertGroup => alertGroupSchema.parse(body);
 /** `service: null` = posted without an integration key. */
 const map = (body: unknown, mapping?: IntegrationMapping, service: string | null = 'checkout') =>
-  mapAlertGroup(parse(body), { format: 'alertmanager', mapping: resolveMapping('alertmanager', mapping, service ? undefined : 'service'), service: service ?? undefined });
+  mapAlertGroup(parse(body), {
+    format: 'alertmanager',
+    mapping: resolveMapping('alertmanager', mapping, service ? undefined : 'service'),
+    service: service ?? undefined,
+  });
 
 describe('Alertmanager payload validation', () => {
   it.each([
     ['a body that is not an object', 'nope', '(body)', 'expected object'],
     ['no alerts', { ...(group() as object), alerts: [] }, 'alerts', 'must contain at least one alert'],
     ['alerts not an array', { ...(group() as object), alerts: {} }, 'alerts', 'must be an array of alerts'],
-    ['an alert status that is neither firing nor resolved', { ...(group() as object), alerts: [{ ...alert('a', 'firing'), status: 'pending' }] }, 'alerts.0.status', 'must be "firing" or "resolved"'],
-    ['labels that are not strings', { ...(group() as object), alerts: [{ ...alert('a', 'firing'), labels: { a: 1 } }] }, 'alerts.0.labels.a', 'must be a string'],
-    ['an empty fingerprint', { ...(group() as object), alerts: [{ ...alert('a', 'firing'), fingerprint: '' }] }, 'alerts.0.fingerprint', 'must not be empty'],
+    [
+      'an alert status that is neither firing nor resolved',
+      { ...(group() as object), alerts: [{ ...alert('a', 'firing'), status: 'pending' }] },
+      'alerts.0.status',
+      'must be "firing" or "resolved"',
+    ],
+    [
+      'labels that are not strings',
+      { ...(group() as object), alerts: [{ ...alert('a', 'firing'), labels: { a: 1 } }] },
+      'alerts.0.labels.a',
+      'must be a string',
+    ],
+    [
+      'an empty fingerprint',
+      { ...(group() as object), alerts: [{ ...alert('a', 'firing'), fingerprint: '' }] },
+      'alerts.0.fingerprint',
+      'must not be empty',
+    ],
   ])('refuses %s, naming the field', (_what, body, path, message) => {
     const r = alertGroupSchema.safeParse(body);
     expect(r.success).toBe(false);
@@ -43,7 +79,10 @@ describe('Alertmanager payload validation', () => {
 
   it('refuses another version, pointing Grafana senders at their URL', () => {
     const r = map(group({ version: '1' }));
-    expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'version', message: expect.stringContaining('use the grafana URL') })] });
+    expect(r).toEqual({
+      ok: false,
+      issues: [expect.objectContaining({ path: 'version', message: expect.stringContaining('use the grafana URL') })],
+    });
   });
 });
 
@@ -53,9 +92,15 @@ describe('Alertmanager mapping defaults', () => {
     if (!r.ok) throw new Error('expected ok');
     expect(r.deliveries).toHaveLength(1);
     expect(r.deliveries[0]).toMatchObject({
-      source: 'alertmanager', service: 'checkout', dedupKey: '{}:{alertname="HighErrorRate"}',
-      summary: 'Errors above 5% on a', severity: 'SEV1',
-      alerts: [{ fingerprint: 'aaaaaaaaaaaaaaaa', status: 'firing' }, { fingerprint: 'bbbbbbbbbbbbbbbb', status: 'firing' }],
+      source: 'alertmanager',
+      service: 'checkout',
+      dedupKey: '{}:{alertname="HighErrorRate"}',
+      summary: 'Errors above 5% on a',
+      severity: 'SEV1',
+      alerts: [
+        { fingerprint: 'aaaaaaaaaaaaaaaa', status: 'firing' },
+        { fingerprint: 'bbbbbbbbbbbbbbbb', status: 'firing' },
+      ],
     });
     expect(r.deliveries[0]?.details).toMatchObject({ receiver: 'vigil', externalURL: 'http://alertmanager:9093' });
   });
@@ -63,14 +108,21 @@ describe('Alertmanager mapping defaults', () => {
   it.each([
     ['annotations.summary of the group', { commonAnnotations: { summary: 'Common summary' } }, 'Common summary'],
     ['the alertname label when no annotation', { alerts: [alert('a', 'firing')] }, 'HighErrorRate'],
-    ['annotations.description before alertname', { alerts: [alert('a', 'firing', {}, { description: 'Described' })] }, 'Described'],
+    [
+      'annotations.description before alertname',
+      { alerts: [alert('a', 'firing', {}, { description: 'Described' })] },
+      'Described',
+    ],
   ])('takes the summary from %s', (_what, over, summary) => {
     const r = map(group(over));
     expect(r.ok && r.deliveries[0]?.summary).toBe(summary);
   });
 
   it.each([
-    ['critical', 'SEV1'], ['warning', 'SEV3'], ['P1', 'SEV2'], ['info', 'SEV4'],
+    ['critical', 'SEV1'],
+    ['warning', 'SEV3'],
+    ['P1', 'SEV2'],
+    ['info', 'SEV4'],
   ])('maps labels.severity=%s through the severity aliases to %s', (label, sev) => {
     const r = map(group({ alerts: [alert('a', 'firing', { severity: label })] }));
     expect(r.ok && r.deliveries[0]?.severity).toBe(sev);
@@ -84,7 +136,11 @@ describe('Alertmanager mapping defaults', () => {
   });
 
   it('rates a group by its worst firing alert, ignoring resolved ones', () => {
-    const r = map(group({ alerts: [alert('a', 'resolved', { severity: 'critical' }), alert('b', 'firing', { severity: 'warning' })] }));
+    const r = map(
+      group({
+        alerts: [alert('a', 'resolved', { severity: 'critical' }), alert('b', 'firing', { severity: 'warning' })],
+      }),
+    );
     expect(r.ok && r.deliveries[0]?.severity).toBe('SEV3');
   });
 
@@ -100,35 +156,55 @@ describe('Alertmanager mapping defaults', () => {
     const routed = map(group({ alerts: [alert('a', 'firing', { service: 'payments' })] }), undefined, null);
     expect(routed.ok && routed.deliveries[0]?.service).toBe('payments');
     const missing = map(group(), undefined, null);
-    expect(missing).toEqual({ ok: false, issues: [
-      { path: 'alerts.0.labels.service', message: expect.stringContaining('must name a service id') },
-      { path: 'alerts.1.labels.service', message: expect.stringContaining('must name a service id') },
-    ] });
+    expect(missing).toEqual({
+      ok: false,
+      issues: [
+        { path: 'alerts.0.labels.service', message: expect.stringContaining('must name a service id') },
+        { path: 'alerts.1.labels.service', message: expect.stringContaining('must name a service id') },
+      ],
+    });
   });
 });
 
 describe('Alertmanager mapping per integration', () => {
   it('grouping "alert" makes one incident per fingerprint', () => {
     const r = map(group(), { grouping: 'alert' });
-    expect(r.ok && r.deliveries.map((d) => [d.dedupKey, d.severity])).toEqual([['aaaaaaaaaaaaaaaa', 'SEV1'], ['bbbbbbbbbbbbbbbb', 'SEV3']]);
-  });
-
-  it('dedupKeyLabels groups alerts sharing those label values', () => {
-    const body = group({ alerts: [alert('a', 'firing', { cluster: 'eu' }), alert('b', 'firing', { cluster: 'us' }), alert('c', 'firing', { cluster: 'eu' })] });
-    const r = map(body, { dedupKeyLabels: ['cluster'] });
-    expect(r.ok && r.deliveries.map((d) => [d.dedupKey, d.alerts.map((a) => a.fingerprint)])).toEqual([
-      ['{cluster="eu"}', ['a', 'c']], ['{cluster="us"}', ['b']],
+    expect(r.ok && r.deliveries.map((d) => [d.dedupKey, d.severity])).toEqual([
+      ['aaaaaaaaaaaaaaaa', 'SEV1'],
+      ['bbbbbbbbbbbbbbbb', 'SEV3'],
     ]);
   });
 
-  it('a service label splits a group across services; an unusable value falls back to the key\'s service', () => {
-    const body = group({ alerts: [alert('a', 'firing', { team_service: 'payments' }), alert('b', 'firing', { team_service: 'Not A Slug' })] });
+  it('dedupKeyLabels groups alerts sharing those label values', () => {
+    const body = group({
+      alerts: [
+        alert('a', 'firing', { cluster: 'eu' }),
+        alert('b', 'firing', { cluster: 'us' }),
+        alert('c', 'firing', { cluster: 'eu' }),
+      ],
+    });
+    const r = map(body, { dedupKeyLabels: ['cluster'] });
+    expect(r.ok && r.deliveries.map((d) => [d.dedupKey, d.alerts.map((a) => a.fingerprint)])).toEqual([
+      ['{cluster="eu"}', ['a', 'c']],
+      ['{cluster="us"}', ['b']],
+    ]);
+  });
+
+  it("a service label splits a group across services; an unusable value falls back to the key's service", () => {
+    const body = group({
+      alerts: [
+        alert('a', 'firing', { team_service: 'payments' }),
+        alert('b', 'firing', { team_service: 'Not A Slug' }),
+      ],
+    });
     const r = map(body, { serviceLabel: 'team_service' });
     expect(r.ok && r.deliveries.map((d) => d.service)).toEqual(['payments', 'checkout']);
   });
 
   it('severityMap, severityLabel, defaultSeverity and summaryFields apply', () => {
-    const body = group({ alerts: [alert('a', 'firing', { priority: 'page', severity: 'info' }, { headline: 'Checkout down' })] });
+    const body = group({
+      alerts: [alert('a', 'firing', { priority: 'page', severity: 'info' }, { headline: 'Checkout down' })],
+    });
     const r = map(body, { severityLabel: 'priority', severityMap: { PAGE: 'SEV1' }, summaryFields: ['headline'] });
     expect(r.ok && [r.deliveries[0]?.severity, r.deliveries[0]?.summary]).toEqual(['SEV1', 'Checkout down']);
     const fallback = map(group({ alerts: [alert('a', 'firing')] }), { defaultSeverity: 'SEV2' });

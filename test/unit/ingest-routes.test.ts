@@ -6,7 +6,7 @@ import type { IncidentGateway } from '../../api/incident-gateway';
 import type { Integration } from '../../api/ingest/integrations';
 import { createLogger } from '../../lib/logger';
 import type { ChangeEvent } from '../../lib/models/change-event';
-import type { AlertEvent } from '../../workflows/domain/incident';
+import type { AlertEvent } from '../../domain/incident/incident';
 
 const INGEST = 'ingest-key-0123456789abcdef';
 const RESPONDER = 'responder-token-0123456789abcdef';
@@ -47,7 +47,11 @@ const gateway = {
 
 const app = createApp({
   log: createLogger({ level: 'silent', name: 'test' }),
-  credentials: { ingestKeys: [{ name: 'monitoring', secret: INGEST }], responderTokens: [{ name: 'alice', secret: RESPONDER }], adminTokens: [] },
+  credentials: {
+    ingestKeys: [{ name: 'monitoring', secret: INGEST }],
+    responderTokens: [{ name: 'alice', secret: RESPONDER }],
+    adminTokens: [],
+  },
   incidents: gateway,
   ingest: {
     eventsPerMinute: 3,
@@ -61,15 +65,29 @@ const app = createApp({
 } as unknown as AppDeps);
 
 beforeEach(() => {
-  ingested = []; resolvedCalls = []; commands = []; changes = []; temporalDown = false;
+  ingested = [];
+  resolvedCalls = [];
+  commands = [];
+  changes = [];
+  temporalDown = false;
   clock += 60_000;
 });
 
 const amAlert = (fingerprint: string, status: 'firing' | 'resolved') => ({
-  status, fingerprint, labels: { alertname: 'HighErrorRate', severity: 'critical' }, annotations: { summary: 'Errors' },
+  status,
+  fingerprint,
+  labels: { alertname: 'HighErrorRate', severity: 'critical' },
+  annotations: { summary: 'Errors' },
 });
 const amGroup = (alerts = [amAlert('aaaaaaaaaaaaaaaa', 'firing')]) => ({
-  version: '4', groupKey: '{}:{alertname="HighErrorRate"}', status: 'firing', receiver: 'vigil', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, alerts,
+  version: '4',
+  groupKey: '{}:{alertname="HighErrorRate"}',
+  status: 'firing',
+  receiver: 'vigil',
+  groupLabels: {},
+  commonLabels: {},
+  commonAnnotations: {},
+  alerts,
 });
 const postAm = (body: unknown, key = AM_KEY) => request(app).post(`/api/v1/integrations/alertmanager/${key}`);
 
@@ -79,12 +97,18 @@ describe('POST /api/v1/integrations/alertmanager/:key', () => {
     expect(bearer.status).toBe(202);
     const basic = await postAm(amGroup()).auth('alertmanager', INGEST).send(amGroup());
     expect(basic.status).toBe(202);
-    expect(ingested[0]).toMatchObject({ service: 'checkout', severity: 'SEV1', sourceAlerts: [{ fingerprint: 'aaaaaaaaaaaaaaaa', status: 'firing' }] });
+    expect(ingested[0]).toMatchObject({
+      service: 'checkout',
+      severity: 'SEV1',
+      sourceAlerts: [{ fingerprint: 'aaaaaaaaaaaaaaaa', status: 'firing' }],
+    });
     expect(bearer.body.incidents[0]).toMatchObject({ incidentId: 'incident-checkout-x', firing: true });
   });
 
   it('a group with only resolved alerts reports their fingerprints as resolved', async () => {
-    const r = await postAm(null).set('authorization', `Bearer ${INGEST}`).send(amGroup([amAlert('aaaaaaaaaaaaaaaa', 'resolved')]));
+    const r = await postAm(null)
+      .set('authorization', `Bearer ${INGEST}`)
+      .send(amGroup([amAlert('aaaaaaaaaaaaaaaa', 'resolved')]));
     expect(r.status).toBe(202);
     expect(ingested).toHaveLength(0);
     expect(resolvedCalls).toEqual([{ dedupKey: '{}:{alertname="HighErrorRate"}', fingerprints: ['aaaaaaaaaaaaaaaa'] }]);
@@ -104,10 +128,15 @@ describe('POST /api/v1/integrations/alertmanager/:key', () => {
   });
 
   it('answers bad input with 400 naming the field, never a 500', async () => {
-    const bad = await postAm(null).set('authorization', `Bearer ${INGEST}`).send({ ...amGroup(), alerts: [{ status: 'pending', labels: {} }] });
+    const bad = await postAm(null)
+      .set('authorization', `Bearer ${INGEST}`)
+      .send({ ...amGroup(), alerts: [{ status: 'pending', labels: {} }] });
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues).toEqual([{ path: 'alerts.0.status', message: 'must be "firing" or "resolved"' }]);
-    const malformed = await postAm(null).set('authorization', `Bearer ${INGEST}`).set('content-type', 'application/json').send('{"alerts":');
+    const malformed = await postAm(null)
+      .set('authorization', `Bearer ${INGEST}`)
+      .set('content-type', 'application/json')
+      .send('{"alerts":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('malformed_json');
   });
@@ -115,7 +144,10 @@ describe('POST /api/v1/integrations/alertmanager/:key', () => {
   it('404 for a key that is not an alertmanager key; 400 naming the service label without a key', async () => {
     const wrong = await postAm(null, PD_KEY).set('authorization', `Bearer ${INGEST}`).send(amGroup());
     expect(wrong.status).toBe(404);
-    const keyless = await request(app).post('/api/v1/integrations/alertmanager').set('authorization', `Bearer ${INGEST}`).send(amGroup());
+    const keyless = await request(app)
+      .post('/api/v1/integrations/alertmanager')
+      .set('authorization', `Bearer ${INGEST}`)
+      .send(amGroup());
     expect(keyless.status).toBe(400);
     expect(keyless.body.error.issues[0].path).toBe('alerts.0.labels.service');
   });
@@ -128,21 +160,37 @@ describe('POST /api/v1/integrations/alertmanager/:key', () => {
 });
 
 describe('POST /api/v1/integrations/grafana/:key', () => {
-  it('accepts Grafana\'s version 1 payload with its mapping (one incident per alert)', async () => {
+  it("accepts Grafana's version 1 payload with its mapping (one incident per alert)", async () => {
     const body = {
       ...amGroup([amAlert('1111111111111111', 'firing'), amAlert('2222222222222222', 'firing')]),
-      version: '1', orgId: 1, title: '[FIRING:2] HighErrorRate', state: 'alerting', message: '...',
+      version: '1',
+      orgId: 1,
+      title: '[FIRING:2] HighErrorRate',
+      state: 'alerting',
+      message: '...',
     };
-    const r = await request(app).post(`/api/v1/integrations/grafana/${GRAFANA_KEY}`).set('authorization', `Bearer ${INGEST}`).send(body);
+    const r = await request(app)
+      .post(`/api/v1/integrations/grafana/${GRAFANA_KEY}`)
+      .set('authorization', `Bearer ${INGEST}`)
+      .send(body);
     expect(r.status).toBe(202);
-    expect(ingested.map((a) => [a.source, a.dedupKey])).toEqual([['grafana', '1111111111111111'], ['grafana', '2222222222222222']]);
+    expect(ingested.map((a) => [a.source, a.dedupKey])).toEqual([
+      ['grafana', '1111111111111111'],
+      ['grafana', '2222222222222222'],
+    ]);
   });
 });
 
-const pd = (body: unknown) => request(app).post('/v2/enqueue').send(body as object);
+const pd = (body: unknown) =>
+  request(app)
+    .post('/v2/enqueue')
+    .send(body as object);
 const trigger = (over: Record<string, unknown> = {}) => ({
-  routing_key: PD_KEY, event_action: 'trigger', dedup_key: 'disk-db-1',
-  payload: { summary: 'Disk full', source: 'db-1', severity: 'critical' }, ...over,
+  routing_key: PD_KEY,
+  event_action: 'trigger',
+  dedup_key: 'disk-db-1',
+  payload: { summary: 'Disk full', source: 'db-1', severity: 'critical' },
+  ...over,
 });
 
 describe('PagerDuty Events API v2', () => {
@@ -152,21 +200,31 @@ describe('PagerDuty Events API v2', () => {
     expect(r.body).toEqual({ status: 'success', message: 'Event processed', dedup_key: 'disk-db-1' });
     const gen = await pd(trigger({ dedup_key: undefined, routing_key: PD_SLOW_KEY }));
     expect(gen.body.dedup_key).toMatch(/^[0-9a-f]{32}$/);
-    expect(ingested.map((a) => [a.service, a.severity])).toEqual([['database', 'SEV1'], ['database', 'SEV1']]);
+    expect(ingested.map((a) => [a.service, a.severity])).toEqual([
+      ['database', 'SEV1'],
+      ['database', 'SEV1'],
+    ]);
   });
 
-  it('acknowledge / resolve act on the key\'s incident and answer 202', async () => {
+  it("acknowledge / resolve act on the key's incident and answer 202", async () => {
     for (const action of ['acknowledge', 'resolve']) {
       const r = await pd({ routing_key: PD_KEY, event_action: action, dedup_key: 'disk-db-1', client: 'Alertmanager' });
       expect(r.status).toBe(202);
     }
-    expect(commands.map((c) => [c.name, c.by])).toEqual([['acknowledge', 'Alertmanager'], ['resolve', 'Alertmanager']]);
+    expect(commands.map((c) => [c.name, c.by])).toEqual([
+      ['acknowledge', 'Alertmanager'],
+      ['resolve', 'Alertmanager'],
+    ]);
   });
 
   it('answers invalid events as PagerDuty does, never a 500', async () => {
     const r = await pd(trigger({ payload: { summary: 'x', source: 'y', severity: 'high' } }));
     expect(r.status).toBe(400);
-    expect(r.body).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: ["'payload.severity' must be one of critical, error, warning, info"] });
+    expect(r.body).toEqual({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: ["'payload.severity' must be one of critical, error, warning, info"],
+    });
     const malformed = await request(app).post('/v2/enqueue').set('content-type', 'text/plain').send('{not json');
     expect(malformed.status).toBe(400);
     expect(malformed.body).toMatchObject({ status: 'invalid event', message: 'Event object is invalid' });
@@ -175,7 +233,11 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('413 with a PagerDuty-shaped body over 512 KB', async () => {
-    const r = await pd(trigger({ payload: { summary: 'x', source: 'y', severity: 'info', custom_details: { blob: 'x'.repeat(600 * 1024) } } }));
+    const r = await pd(
+      trigger({
+        payload: { summary: 'x', source: 'y', severity: 'info', custom_details: { blob: 'x'.repeat(600 * 1024) } },
+      }),
+    );
     expect(r.status).toBe(413);
     expect(r.body).toMatchObject({ status: 'invalid event', errors: [expect.stringContaining('exceeds the limit')] });
   });
@@ -193,12 +255,17 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('stores change events once and lists them on the service', async () => {
-    const change = { routing_key: PD_KEY, payload: { summary: 'Deployed v42', source: 'ci', timestamp: '2026-03-09T14:00:00Z' } };
+    const change = {
+      routing_key: PD_KEY,
+      payload: { summary: 'Deployed v42', source: 'ci', timestamp: '2026-03-09T14:00:00Z' },
+    };
     const r = await request(app).post('/v2/change/enqueue').send(change);
     expect(r.status).toBe(202);
     expect(r.body).toEqual({ status: 'success', message: 'Change event processed' });
     await request(app).post('/v2/change/enqueue').send(change);
-    const list = await request(app).get('/api/v1/services/database/changes').set('authorization', `Bearer ${RESPONDER}`);
+    const list = await request(app)
+      .get('/api/v1/services/database/changes')
+      .set('authorization', `Bearer ${RESPONDER}`);
     expect(list.status).toBe(200);
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({ serviceId: 'database', summary: 'Deployed v42', source: 'ci' });

@@ -10,8 +10,8 @@ import {
   NOTIFY_ACTIVITY_OPTIONS,
   notificationIdempotencyKey,
   type Notification,
-} from '../../workflows/domain/notification';
-import type { ContactMethodType } from '../../workflows/domain/user';
+} from '../../domain/incident/notification';
+import type { ContactMethodType } from '../../domain/config/user';
 
 /** A real HTTP receiver on loopback that records idempotency keys; `reply` answers. */
 async function startReceiver() {
@@ -45,7 +45,14 @@ const ADDRESSES: Record<ContactMethodType, string> = {
 function notification(type: ContactMethodType, address = ADDRESSES[type]): Notification {
   const channel = `alice-${type}`;
   return {
-    idempotencyKey: notificationIdempotencyKey({ workflowId: 'incident-db-1', runKey: 'run-1', level: 0, loop: 0, userId: 'alice', channel }),
+    idempotencyKey: notificationIdempotencyKey({
+      workflowId: 'incident-db-1',
+      runKey: 'run-1',
+      level: 0,
+      loop: 0,
+      userId: 'alice',
+      channel,
+    }),
     kind: 'page',
     incidentId: 'incident-db-1',
     service: 'database',
@@ -101,7 +108,10 @@ describe('updateNotification', () => {
       },
     };
     const { updateNotification } = activities({ slack });
-    const receipt = await updateNotification({ notification: { ...notification('slack'), status: 'acknowledged' }, messageRef: ref });
+    const receipt = await updateNotification({
+      notification: { ...notification('slack'), status: 'acknowledged' },
+      messageRef: ref,
+    });
     expect(receipt.messageRef).toEqual(ref);
     expect(got).toEqual([['acknowledged', '1.0']]);
     expect(logged().some((l) => l.msg === 'notification updated')).toBe(true);
@@ -109,8 +119,9 @@ describe('updateNotification', () => {
 
   it('refuses, without retry, for a channel that cannot update messages', async () => {
     const { updateNotification } = activities();
-    await expect(updateNotification({ notification: notification('webhook', receiver.url), messageRef: ref }))
-      .rejects.toMatchObject({ type: 'NotificationRejected', nonRetryable: true });
+    await expect(
+      updateNotification({ notification: notification('webhook', receiver.url), messageRef: ref }),
+    ).rejects.toMatchObject({ type: 'NotificationRejected', nonRetryable: true });
     expect(receiver.keys).toEqual([]);
   });
 });
@@ -135,7 +146,12 @@ describe('sendNotification: dispatch', () => {
 
     expect(receipt).toMatchObject({ channel: 'log', idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-sms' });
     const entry = logged().find((l) => l.msg === 'notification');
-    expect(entry).toMatchObject({ kind: 'page', contactType: 'sms', contactMethodId: 'alice-sms', incidentId: 'incident-db-1' });
+    expect(entry).toMatchObject({
+      kind: 'page',
+      contactType: 'sms',
+      contactMethodId: 'alice-sms',
+      incidentId: 'incident-db-1',
+    });
     expect(lines.join('\n')).not.toContain('+15551234567');
     expect(receiver.keys).toEqual([]);
   });
@@ -173,9 +189,7 @@ describe('sendNotification in an activity context (MockActivityEnvironment)', ()
 
   it('surfaces a 5xx as a retryable NotificationTransient', async () => {
     receiver.state.reply = (res) => res.writeHead(503, { 'retry-after': '3' }).end();
-    const err = await run(quiet({ attempt: 3 }), notification('webhook', receiver.url)).catch(
-      (e: unknown) => e,
-    );
+    const err = await run(quiet({ attempt: 3 }), notification('webhook', receiver.url)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NotificationTransient', nonRetryable: false, nextRetryDelay: 3000 });
     expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).not.toContain((err as ApplicationFailure).type);

@@ -79,8 +79,14 @@ describe('failure classification of thrown errors', () => {
 
   it('treats timeouts and network errors as transient, naming the socket error', () => {
     const timeout = failureForError(new DOMException('timed out', 'TimeoutError'), 'webhook h');
-    expect(timeout).toMatchObject({ type: 'NotificationTransient', nonRetryable: false, message: 'webhook h timed out' });
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    expect(timeout).toMatchObject({
+      type: 'NotificationTransient',
+      nonRetryable: false,
+      message: 'webhook h timed out',
+    });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
     expect(failureForError(refused, 'webhook h')).toMatchObject({
       type: 'NotificationTransient',
       message: 'webhook h unreachable: ECONNREFUSED',

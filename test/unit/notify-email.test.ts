@@ -9,12 +9,16 @@ import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEmailChannel, emailMessageId } from '../../activities/notify/email';
-import { notificationIdempotencyKey, type Notification } from '../../workflows/domain/notification';
+import { notificationIdempotencyKey, type Notification } from '../../domain/incident/notification';
 
 const log = pino({ level: 'silent' });
 const FROM = 'Vigil <vigil@alerts.example.com>';
 
-interface Mail { from?: string; to: string[]; raw: string }
+interface Mail {
+  from?: string;
+  to: string[];
+  raw: string;
+}
 
 let server: SMTPServer;
 let port: number;
@@ -42,7 +46,9 @@ beforeEach(async () => {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
           to: session.envelope.rcptTo.map((r) => r.address),
           // Headers unfolded (long ones wrap onto continuation lines).
-          raw: Buffer.concat(chunks).toString('utf8').replace(/\r?\n[ \t]+/g, ' '),
+          raw: Buffer.concat(chunks)
+            .toString('utf8')
+            .replace(/\r?\n[ \t]+/g, ' '),
         });
         callback();
       });
@@ -58,19 +64,37 @@ afterEach(async () => {
 
 function notification(address = 'alice@example.com'): Notification {
   return {
-    idempotencyKey: notificationIdempotencyKey({ workflowId: 'incident-database-2b92', runKey: 'run-1', level: 0, loop: 0, userId: 'alice', channel: 'alice-email' }),
-    kind: 'page', incidentId: 'incident-database-2b92', incidentNumber: 42, service: 'database', severity: 'SEV2',
-    status: 'triggered', summary: 'Disk <full> on db-1', level: 0, loop: 0,
+    idempotencyKey: notificationIdempotencyKey({
+      workflowId: 'incident-database-2b92',
+      runKey: 'run-1',
+      level: 0,
+      loop: 0,
+      userId: 'alice',
+      channel: 'alice-email',
+    }),
+    kind: 'page',
+    incidentId: 'incident-database-2b92',
+    incidentNumber: 42,
+    service: 'database',
+    severity: 'SEV2',
+    status: 'triggered',
+    summary: 'Disk <full> on db-1',
+    level: 0,
+    loop: 0,
     recipient: { userId: 'alice', contactMethod: { id: 'alice-email', type: 'email', address } },
     links: { incident: 'https://vigil.example.com/incidents/incident-database-2b92' },
     occurredAt: '2025-03-01T12:00:00.000Z',
   };
 }
 
-const channel = (p = port) => createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${p}`, from: FROM, log, timeoutMs: 3000 });
+const channel = (p = port) =>
+  createEmailChannel({ smtpUrl: `smtp://127.0.0.1:${p}`, from: FROM, log, timeoutMs: 3000 });
 
 async function failure(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ApplicationFailure);
   return err as ApplicationFailure;
 }

@@ -4,7 +4,7 @@ import {
   NOTIFY_ACTIVITY_OPTIONS,
   notificationIdempotencyKey,
   type NotificationKeyParts,
-} from '../../workflows/domain/notification';
+} from '../../domain/incident/notification';
 
 const WF = 'incident-database-2b923dd0c8d73f87d4b24fbe';
 const RUN = '0195a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b';
@@ -19,7 +19,12 @@ describe('notification idempotency key', () => {
   it('names the kind when it is not a page, and the discriminator when given', () => {
     expect(
       notificationIdempotencyKey({
-        workflowId: WF, runKey: RUN, kind: 'sla_breach', userId: 'bob', channel: 'bob-mail', discriminator: 'response',
+        workflowId: WF,
+        runKey: RUN,
+        kind: 'sla_breach',
+        userId: 'bob',
+        channel: 'bob-mail',
+        discriminator: 'response',
       }),
     ).toBe(`${WF}:${RUN}:sla_breach:bob:bob-mail:#response`);
     expect(notificationIdempotencyKey({ ...page, kind: 'escalation_exhausted' })).toBe(

@@ -9,9 +9,9 @@ import { createNotifyActivities, type NotificationChannel } from '../../activiti
 import { emailContent } from '../../activities/notify/email';
 import { smsBody } from '../../activities/notify/sms';
 import { teamsCard } from '../../activities/notify/teams';
-import { createRespondLinks } from '../../lib/respond-link';
-import type { Notification } from '../../workflows/domain/notification';
-import { buildRespondLinks } from '../../worker/respond-links';
+import { createRespondLinks } from '../../integrations/respond/link';
+import type { Notification } from '../../domain/incident/notification';
+import { buildRespondLinks } from '../../integrations/respond/worker-links';
 
 const SECRET = 'respond-link-secret-0123456789abcdef';
 const PUBLIC_URL = 'https://vigil.example.com';
@@ -19,10 +19,21 @@ const LINK = 'https://vigil.example.com/respond/eyJpIjoieCJ9.c2ln';
 
 function notification(over: Partial<Notification> = {}): Notification {
   return {
-    idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-x', kind: 'page', incidentId: 'incident-db-1', incidentNumber: 7,
-    service: 'database', severity: 'SEV2', status: 'triggered', summary: 'Replication lag',
-    recipient: { userId: 'alice', contactMethod: { id: 'alice-x', type: 'teams', address: 'https://example.invalid/hook' } },
-    occurredAt: new Date().toISOString(), links: { incident: LINK }, ...over,
+    idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-x',
+    kind: 'page',
+    incidentId: 'incident-db-1',
+    incidentNumber: 7,
+    service: 'database',
+    severity: 'SEV2',
+    status: 'triggered',
+    summary: 'Replication lag',
+    recipient: {
+      userId: 'alice',
+      contactMethod: { id: 'alice-x', type: 'teams', address: 'https://example.invalid/hook' },
+    },
+    occurredAt: new Date().toISOString(),
+    links: { incident: LINK },
+    ...over,
   };
 }
 
@@ -32,21 +43,23 @@ function capture() {
 }
 
 describe('buildRespondLinks (worker)', () => {
-  it.each([
-    [{}],
-    [{ VIGIL_PUBLIC_URL: PUBLIC_URL }],
-    [{ VIGIL_LINK_SIGNING_SECRET: SECRET }],
-  ])('gives no links and warns once without both settings: %o', (config) => {
-    const { lines, log } = capture();
-    expect(buildRespondLinks({ log, config })).toBeUndefined();
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET are not both set');
-    expect(lines[0]).not.toContain(SECRET);
-  });
+  it.each([[{}], [{ VIGIL_PUBLIC_URL: PUBLIC_URL }], [{ VIGIL_LINK_SIGNING_SECRET: SECRET }]])(
+    'gives no links and warns once without both settings: %o',
+    (config) => {
+      const { lines, log } = capture();
+      expect(buildRespondLinks({ log, config })).toBeUndefined();
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET are not both set');
+      expect(lines[0]).not.toContain(SECRET);
+    },
+  );
 
   it('with both, the notify activity hands each channel a link that verifies for that recipient', async () => {
     const { lines, log } = capture();
-    const links = buildRespondLinks({ log, config: { VIGIL_PUBLIC_URL: `${PUBLIC_URL}/`, VIGIL_LINK_SIGNING_SECRET: SECRET } });
+    const links = buildRespondLinks({
+      log,
+      config: { VIGIL_PUBLIC_URL: `${PUBLIC_URL}/`, VIGIL_LINK_SIGNING_SECRET: SECRET },
+    });
     expect(lines).toEqual([]);
     const seen: Notification[] = [];
     const teams: NotificationChannel = {
@@ -57,10 +70,14 @@ describe('buildRespondLinks (worker)', () => {
       },
     };
     const { sendNotification } = createNotifyActivities({ channels: { teams }, log, links });
-    await sendNotification({ notification: notification({ links: undefined, recipient: { ...notification().recipient, userId: 'bob' } }) });
+    await sendNotification({
+      notification: notification({ links: undefined, recipient: { ...notification().recipient, userId: 'bob' } }),
+    });
     const url = seen[0]?.links?.incident ?? '';
     expect(url.startsWith(`${PUBLIC_URL}/respond/`)).toBe(true);
-    const verified = createRespondLinks({ publicUrl: PUBLIC_URL, secret: SECRET }).verify(url.slice(url.lastIndexOf('/') + 1));
+    const verified = createRespondLinks({ publicUrl: PUBLIC_URL, secret: SECRET }).verify(
+      url.slice(url.lastIndexOf('/') + 1),
+    );
     expect(verified).toMatchObject({ ok: true, claims: { i: 'incident-db-1', u: 'bob', n: 7 } });
     expect(lines.join('')).not.toContain(url.slice(url.lastIndexOf('/') + 1));
   });
@@ -68,16 +85,24 @@ describe('buildRespondLinks (worker)', () => {
 
 describe('teams card buttons', () => {
   const buttons = (n: Notification) =>
-    ((teamsCard(n).potentialAction ?? []) as Array<{ name: string; targets: Array<{ uri: string }> }>).map((a) => [a.name, a.targets[0]?.uri]);
+    ((teamsCard(n).potentialAction ?? []) as Array<{ name: string; targets: Array<{ uri: string }> }>).map((a) => [
+      a.name,
+      a.targets[0]?.uri,
+    ]);
 
   it('triggered: Acknowledge and Resolve preselect their form, then Open incident', () => {
     expect(buttons(notification())).toEqual([
-      ['Acknowledge', `${LINK}?action=acknowledge`], ['Resolve', `${LINK}?action=resolve`], ['Open incident', LINK],
+      ['Acknowledge', `${LINK}?action=acknowledge`],
+      ['Resolve', `${LINK}?action=resolve`],
+      ['Open incident', LINK],
     ]);
   });
 
   it('acknowledged: Resolve and Open incident', () => {
-    expect(buttons(notification({ status: 'acknowledged', kind: 'acknowledged' }))).toEqual([['Resolve', `${LINK}?action=resolve`], ['Open incident', LINK]]);
+    expect(buttons(notification({ status: 'acknowledged', kind: 'acknowledged' }))).toEqual([
+      ['Resolve', `${LINK}?action=resolve`],
+      ['Open incident', LINK],
+    ]);
   });
 
   it('resolved: only Open incident', () => {

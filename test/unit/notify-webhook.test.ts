@@ -10,12 +10,17 @@ import {
   webhookPayload,
   type WebhookChannelDeps,
 } from '../../activities/notify/webhook';
-import { notificationIdempotencyKey, type Notification } from '../../workflows/domain/notification';
+import { notificationIdempotencyKey, type Notification } from '../../domain/incident/notification';
 
 const SECRET = 'whsec-0123456789abcdef';
 const PATH_TOKEN = 'path-token-9f8e7d';
 
-interface Received { method?: string; url?: string; headers: IncomingHttpHeaders; body: string }
+interface Received {
+  method?: string;
+  url?: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
 type Reply = (req: Received, res: ServerResponse) => void;
 
 /** A real HTTP receiver on loopback; `reply` decides each answer. */
@@ -26,7 +31,12 @@ async function startReceiver() {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const r = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const r = {
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       received.push(r);
       state.reply(r, res);
     });
@@ -46,7 +56,14 @@ function capturingLogger() {
 }
 
 function notification(address: string): Notification {
-  const parts = { workflowId: 'incident-database-2b92', runKey: 'run-1', level: 1, loop: 0, userId: 'alice', channel: 'alice-hook' };
+  const parts = {
+    workflowId: 'incident-database-2b92',
+    runKey: 'run-1',
+    level: 1,
+    loop: 0,
+    userId: 'alice',
+    channel: 'alice-hook',
+  };
   return {
     idempotencyKey: notificationIdempotencyKey(parts),
     kind: 'page',
@@ -115,7 +132,12 @@ describe('webhook channel: delivery', () => {
     // Stable document: fixed key order, so the same notification is the same bytes.
     expect(req.body).toBe(JSON.stringify(webhookPayload(n)));
     expect(Object.keys(JSON.parse(req.body))).toEqual([
-      'event', 'idempotency_key', 'occurred_at', 'incident', 'escalation', 'recipient',
+      'event',
+      'idempotency_key',
+      'occurred_at',
+      'incident',
+      'escalation',
+      'recipient',
     ]);
   });
 
@@ -164,7 +186,9 @@ describe('webhook channel: delivery', () => {
 
   it('never logs the signing secret or the URL (which may carry a token)', async () => {
     reply(500, {}, 'boom');
-    const failure = (await channel().send(notification(receiver.url), {}).catch((e: unknown) => e)) as Error;
+    const failure = (await channel()
+      .send(notification(receiver.url), {})
+      .catch((e: unknown) => e)) as Error;
     reply(200);
     await channel().send(notification(receiver.url), {});
 
@@ -183,7 +207,9 @@ describe('webhook channel: delivery', () => {
 describe('webhook channel: failures', () => {
   it.each([500, 502, 503, 504, 408])('%i is a retryable NotificationTransient', async (status) => {
     reply(status, {}, 'try later');
-    const err = await channel().send(notification(receiver.url), {}).catch((e: unknown) => e);
+    const err = await channel()
+      .send(notification(receiver.url), {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NotificationTransient', nonRetryable: false, details: [{ status }] });
   });
@@ -199,10 +225,14 @@ describe('webhook channel: failures', () => {
 
   it.each([400, 401, 404, 410, 422])('%i is a non-retryable NotificationRejected with the reason', async (status) => {
     reply(status, { 'content-type': 'application/json' }, '{"error":"unknown hook"}');
-    const err = await channel().send(notification(receiver.url), {}).catch((e: unknown) => e);
+    const err = await channel()
+      .send(notification(receiver.url), {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NotificationRejected', nonRetryable: true, details: [{ status }] });
-    expect((err as Error).message).toMatch(new RegExp(`^webhook 127\\.0\\.0\\.1:\\d+ answered ${status} .*unknown hook`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`^webhook 127\\.0\\.0\\.1:\\d+ answered ${status} .*unknown hook`),
+    );
   });
 
   it('does not follow a redirect with the signed body', async () => {

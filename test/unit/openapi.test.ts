@@ -14,7 +14,7 @@ import { buildOpenApiDocument } from '../../api/openapi';
 import { ROUTES, type Auth } from '../../api/openapi-routes';
 import { kindComponent } from '../../api/openapi-schemas';
 import { changeSchema } from '../../api/ingest/pagerduty';
-import { formSchema } from '../../api/routes/respond';
+import { formSchema } from '../../integrations/respond/routes';
 import { genericAlertSchema, snoozeSchema } from '../../api/schemas';
 import { createLogger } from '../../lib/logger';
 import { CONFIG_KINDS, type ConfigKind } from '../../lib/models/config';
@@ -30,7 +30,8 @@ describe('document structure', () => {
   it('is OpenAPI 3.1.0 with responses on every operation and unique operationIds', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(operations.length).toBeGreaterThan(40);
-    for (const { method, path: p, op } of operations) expect(Object.keys(op.responses), key(method, p)).not.toHaveLength(0);
+    for (const { method, path: p, op } of operations)
+      expect(Object.keys(op.responses), key(method, p)).not.toHaveLength(0);
     const ids = operations.map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -50,7 +51,10 @@ describe('document structure', () => {
     expect(refs.length).toBeGreaterThan(50);
     for (const ref of new Set(refs)) {
       expect(ref, ref).toMatch(/^#\//);
-      const target = ref.slice(2).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+      const target = ref
+        .slice(2)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
         .reduce<any>((node, segment) => node?.[segment], doc);
       expect(target, ref).toBeTypeOf('object');
     }
@@ -67,21 +71,32 @@ describe('document structure', () => {
 
   it('names a known security scheme in every requirement', () => {
     for (const { op } of operations) {
-      for (const requirement of op.security) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(scheme);
+      for (const requirement of op.security)
+        for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes).toHaveProperty(scheme);
     }
   });
 });
 
 describe('README API table', () => {
   const WHO: Record<string, Auth> = {
-    public: 'public', ingest: 'ingest', 'ingest (Bearer or basic auth)': 'ingestOrBasic', 'routing key': 'routingKey',
-    responder: 'responder', admin: 'admin', 'any token': 'anyToken', 'Slack signature': 'slackSignature', 'signed link': 'signedLink',
+    public: 'public',
+    ingest: 'ingest',
+    'ingest (Bearer or basic auth)': 'ingestOrBasic',
+    'routing key': 'routingKey',
+    responder: 'responder',
+    admin: 'admin',
+    'any token': 'anyToken',
+    'Slack signature': 'slackSignature',
+    'signed link': 'signedLink',
   };
   const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
   const rows = readme.split('\n').flatMap((line) => {
     const m = /^\| `(GET|POST|PUT|PATCH|DELETE) ([^`]+)` \| ([^|]+?) \|/.exec(line);
     if (!m) return [];
-    const p = (m[2] as string).replace(/\?.*$/, '').replace(/:(\w+)/g, '{$1}').replace(/<(\w+)>/g, '{$1}');
+    const p = (m[2] as string)
+      .replace(/\?.*$/, '')
+      .replace(/:(\w+)/g, '{$1}')
+      .replace(/<(\w+)>/g, '{$1}');
     const paths = p.includes('{kind}') ? Object.values(CONFIG_KINDS).map((k) => p.replace('{kind}', k.path)) : [p];
     return paths.map((expanded) => ({ key: key(m[1] as string, expanded), who: m[3] as string }));
   });
@@ -111,19 +126,35 @@ describe('component schemas are the zod schemas', () => {
       const { [field]: _dropped, ...rest } = valid;
       expect(schema.safeParse(rest).success, `${id} without ${field}`).toBe(!(js.required ?? []).includes(field));
     }
-    expect(schema.safeParse({ ...valid, unknownField: 1 }).success, `${id} with an unknown field`).toBe(js.additionalProperties !== false);
+    expect(schema.safeParse({ ...valid, unknownField: 1 }).success, `${id} with an unknown field`).toBe(
+      js.additionalProperties !== false,
+    );
     return js;
   }
 
   it('GenericAlert: what POST /api/v1/alerts validates with', () => {
-    const js = behavesLike('GenericAlert', genericAlertSchema, { source: 'curl', service: 'database', severity: 'P1', summary: 'Disk full', dedupKey: 'disk' });
+    const js = behavesLike('GenericAlert', genericAlertSchema, {
+      source: 'curl',
+      service: 'database',
+      severity: 'P1',
+      summary: 'Disk full',
+      dedupKey: 'disk',
+    });
     expect(js.required).toEqual(expect.arrayContaining(['summary', 'service', 'severity', 'source']));
     expect(schemas.SeverityInput.description).toContain('P1');
-    expect(doc.paths['/api/v1/alerts'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/GenericAlert' });
+    expect(doc.paths['/api/v1/alerts'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/GenericAlert',
+    });
   });
 
   it('each config kind, e.g. Service with its id, strict', () => {
-    const js = behavesLike('Service', CONFIG_KINDS.service.schema, { id: 'checkout', name: 'Checkout', tier: 1, teamId: 'platform', escalationPolicyId: 'default' });
+    const js = behavesLike('Service', CONFIG_KINDS.service.schema, {
+      id: 'checkout',
+      name: 'Checkout',
+      tier: 1,
+      teamId: 'platform',
+      escalationPolicyId: 'default',
+    });
     expect(js.required).toContain('id');
     expect(js.additionalProperties).toBe(false);
     for (const [kind, { path: p }] of Object.entries(CONFIG_KINDS)) {
@@ -135,7 +166,10 @@ describe('component schemas are the zod schemas', () => {
 
   it('other bodies: snooze, PagerDuty change events, the respond form; an optional body is not required', () => {
     behavesLike('Snooze', snoozeSchema, { minutes: 30 });
-    behavesLike('PagerDutyChangeEvent', changeSchema, { routing_key: 'p'.repeat(32), payload: { summary: 'Deployed v2' } });
+    behavesLike('PagerDutyChangeEvent', changeSchema, {
+      routing_key: 'p'.repeat(32),
+      payload: { summary: 'Deployed v2' },
+    });
     behavesLike('RespondForm', formSchema, { action: 'acknowledge', note: 'on it' });
     expect(doc.paths['/api/v1/incidents/{id}/acknowledge'].post.requestBody.required).toBe(false);
     expect(doc.paths['/api/v1/incidents/{id}/snooze'].post.requestBody.required).toBe(true);
@@ -150,7 +184,9 @@ describe('served by the app', () => {
   const base = {
     log: createLogger({ level: 'silent', name: 'test' }),
     credentials: {
-      ingestKeys: [{ name: 'monitoring', secret: INGEST }], responderTokens: [{ name: 'alice', secret: RESPONDER }], adminTokens: [{ name: 'root', secret: ADMIN }],
+      ingestKeys: [{ name: 'monitoring', secret: INGEST }],
+      responderTokens: [{ name: 'alice', secret: RESPONDER }],
+      adminTokens: [{ name: 'root', secret: ADMIN }],
     },
     readiness: {},
     ingest: { integrations: { find: async () => undefined } },
@@ -178,24 +214,30 @@ describe('served by the app', () => {
   it('lists only the optional routes the app mounts', async () => {
     const res = await request(minimal).get('/api/v1/openapi.json').set('authorization', `Bearer ${RESPONDER}`);
     expect(res.status).toBe(200);
-    for (const p of ['/api/v1/runbooks', '/api/v1/slack/commands', '/respond/{token}']) expect(res.body.paths).not.toHaveProperty([p]);
+    for (const p of ['/api/v1/runbooks', '/api/v1/slack/commands', '/respond/{token}'])
+      expect(res.body.paths).not.toHaveProperty([p]);
     expect(res.body.paths).toHaveProperty(['/api/v1/alerts']);
   });
 
   // Authentication runs before any handler, so these need no store: a documented route that
   // is not mounted would answer 404 instead.
-  it.each(operations.map((o) => [key(o.method, o.path), o] as const))('%s answers as its security says', async (_name, { method, path: p, op }) => {
-    const auth = ROUTES.find((r) => key(r.method, r.path) === key(method, p))?.auth;
-    const url = p.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'id' ? 'incident-checkout-0123456789abcdef01234567' : `x-${name}`));
-    const call = () => request(full)[method](url);
-    const schemes = op.security.flatMap((r: object) => Object.keys(r));
-    if (auth === 'public') expect((await call()).status).toBe(200);
-    else if (auth === 'routingKey') expect((await call().send({})).body.status).toBe('invalid event');
-    else if (auth === 'signedLink') expect((await call()).status).toBe(403);
-    else expect((await call()).status).toBe(401);
-    for (const [scheme, token] of Object.entries(TOKENS)) {
-      if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature') continue;
-      expect((await call().set('authorization', `Bearer ${token}`)).status, scheme).toBe(403);
-    }
-  });
+  it.each(operations.map((o) => [key(o.method, o.path), o] as const))(
+    '%s answers as its security says',
+    async (_name, { method, path: p, op }) => {
+      const auth = ROUTES.find((r) => key(r.method, r.path) === key(method, p))?.auth;
+      const url = p.replace(/\{(\w+)\}/g, (_m, name: string) =>
+        name === 'id' ? 'incident-checkout-0123456789abcdef01234567' : `x-${name}`,
+      );
+      const call = () => request(full)[method](url);
+      const schemes = op.security.flatMap((r: object) => Object.keys(r));
+      if (auth === 'public') expect((await call()).status).toBe(200);
+      else if (auth === 'routingKey') expect((await call().send({})).body.status).toBe('invalid event');
+      else if (auth === 'signedLink') expect((await call()).status).toBe(403);
+      else expect((await call()).status).toBe(401);
+      for (const [scheme, token] of Object.entries(TOKENS)) {
+        if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature') continue;
+        expect((await call().set('authorization', `Bearer ${token}`)).status, scheme).toBe(403);
+      }
+    },
+  );
 });

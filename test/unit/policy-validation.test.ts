@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLevel, resolveLevelTargets } from '../../workflows/domain/escalation-targets';
-import { EscalationPolicySchema } from '../../workflows/domain/policy';
-import { type Issue, validatePolicy } from '../../workflows/domain/policy-validation';
-import { ScheduleSchema } from '../../workflows/domain/schedule';
-import { TeamSchema } from '../../workflows/domain/team';
+import { resolveLevel, resolveLevelTargets } from '../../domain/oncall/escalation-targets';
+import { EscalationPolicySchema } from '../../domain/oncall/policy';
+import { type Issue, validatePolicy } from '../../domain/oncall/policy-validation';
+import { ScheduleSchema } from '../../domain/oncall/schedule';
+import { TeamSchema } from '../../domain/config/team';
 
 const users = ['alice', 'bob', 'carol', 'lead', 'cto'].map((id) => ({ id }));
 const schedule = (id: string, layers: object[], overrides: object[] = []) =>
   ScheduleSchema.parse({ id, name: id, timeZone: 'America/New_York', layers, overrides });
-const weekly = (participants: string[], start = '2026-01-05T09:00') => ({ id: 'weekly', start, rotation: { type: 'weekly' }, participants });
+const weekly = (participants: string[], start = '2026-01-05T09:00') => ({
+  id: 'weekly',
+  start,
+  rotation: { type: 'weekly' },
+  participants,
+});
 
 const schedules = [
   schedule('primary', [weekly(['alice', 'bob'])]),
@@ -42,7 +47,12 @@ describe('validatePolicy', () => {
     { name: 'the seeds policy is clean', levels: seedPolicy, loops: 2 },
     {
       name: 'unknown ids of every kind are errors at the target',
-      levels: [{ delayMinutes: 5, targets: [t('user', 'zed'), t('schedule', 'nope'), t('team', 'ghost-team'), t('user', 'alice')] }],
+      levels: [
+        {
+          delayMinutes: 5,
+          targets: [t('user', 'zed'), t('schedule', 'nope'), t('team', 'ghost-team'), t('user', 'alice')],
+        },
+      ],
       errors: [
         { path: 'levels[0].targets[0]', message: 'unknown user "zed"' },
         { path: 'levels[0].targets[1]', message: 'unknown schedule "nope"' },
@@ -51,13 +61,18 @@ describe('validatePolicy', () => {
     },
     {
       name: 'a level with no targets',
-      levels: [{ delayMinutes: 5, targets: [t('user', 'alice')] }, { delayMinutes: 5, targets: [] }],
+      levels: [
+        { delayMinutes: 5, targets: [t('user', 'alice')] },
+        { delayMinutes: 5, targets: [] },
+      ],
       warnings: [{ path: 'levels[1].targets', message: 'level has no targets: nobody is paged at this level' }],
     },
     {
       name: 'a schedule with no participants',
       levels: [{ delayMinutes: 5, targets: [t('schedule', 'hollow')] }],
-      warnings: [{ path: 'levels[0].targets[0]', message: 'schedule "hollow" has no participants: nobody is ever on call' }],
+      warnings: [
+        { path: 'levels[0].targets[0]', message: 'schedule "hollow" has no participants: nobody is ever on call' },
+      ],
     },
     {
       name: 'a schedule with nobody on call in the next 4 weeks',
@@ -76,21 +91,36 @@ describe('validatePolicy', () => {
     },
     {
       name: 'zero delay before a level paging the same people (a team of exactly those users)',
-      levels: [{ delayMinutes: 0, targets: [t('user', 'alice'), t('user', 'bob')] }, { delayMinutes: 10, targets: [t('team', 'pair')] }],
-      warnings: [{ path: 'levels[1]', message: 'pages the same people as levels[0] with no delay in between: it adds nothing' }],
+      levels: [
+        { delayMinutes: 0, targets: [t('user', 'alice'), t('user', 'bob')] },
+        { delayMinutes: 10, targets: [t('team', 'pair')] },
+      ],
+      warnings: [
+        { path: 'levels[1]', message: 'pages the same people as levels[0] with no delay in between: it adds nothing' },
+      ],
     },
     {
       name: 'zero delay before a level paging others is allowed, with a warning',
-      levels: [{ delayMinutes: 0, targets: [t('user', 'alice')] }, { delayMinutes: 10, targets: [t('user', 'bob')] }],
-      warnings: [{ path: 'levels[0].delayMinutes', message: 'delay 0: levels[1] is paged at the same moment as levels[0]' }],
+      levels: [
+        { delayMinutes: 0, targets: [t('user', 'alice')] },
+        { delayMinutes: 10, targets: [t('user', 'bob')] },
+      ],
+      warnings: [
+        { path: 'levels[0].delayMinutes', message: 'delay 0: levels[1] is paged at the same moment as levels[0]' },
+      ],
     },
     {
       name: 'loops on a policy whose total delay is zero',
       levels: [{ delayMinutes: 0, targets: [t('schedule', 'primary')] }],
       loops: 3,
-      warnings: [{ path: 'loops', message: 'loops 3 with a total delay of 0 minutes: every loop pages at the same moment' }],
+      warnings: [
+        { path: 'loops', message: 'loops 3 with a total delay of 0 minutes: every loop pages at the same moment' },
+      ],
     },
-    { name: 'zero delay on the last level alone is fine', levels: [{ delayMinutes: 0, targets: [t('user', 'alice')] }] },
+    {
+      name: 'zero delay on the last level alone is fine',
+      levels: [{ delayMinutes: 0, targets: [t('user', 'alice')] }],
+    },
   ];
 
   it.each(cases)('$name', ({ levels, loops, errors = [], warnings = [] }) => {
@@ -106,7 +136,10 @@ describe('validatePolicy', () => {
 describe('resolveLevelTargets', () => {
   const p = policy([
     { delayMinutes: 5, targets: [t('schedule', 'primary'), t('user', 'alice'), t('team', 'leads'), t('user', 'lead')] },
-    { delayMinutes: 5, targets: [t('schedule', 'secondary'), t('schedule', 'deleted'), t('team', 'empty'), t('user', 'cto')] },
+    {
+      delayMinutes: 5,
+      targets: [t('schedule', 'secondary'), t('schedule', 'deleted'), t('team', 'empty'), t('user', 'cto')],
+    },
   ]);
   const targetCtx = { schedules, teams };
 
@@ -129,10 +162,17 @@ describe('resolveLevelTargets', () => {
   });
 
   it('includes overrides when resolving a schedule', () => {
-    const covered = schedule('primary', [weekly(['alice', 'bob'])], [
-      { start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z', userId: 'carol', replacesUserId: 'alice' },
+    const covered = schedule(
+      'primary',
+      [weekly(['alice', 'bob'])],
+      [{ start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z', userId: 'carol', replacesUserId: 'alice' }],
+    );
+    expect(resolveLevelTargets(p, 0, { schedules: [covered], teams }, '2026-01-06T12:00:00Z')).toEqual([
+      'carol',
+      'alice',
+      'lead',
+      'cto',
     ]);
-    expect(resolveLevelTargets(p, 0, { schedules: [covered], teams }, '2026-01-06T12:00:00Z')).toEqual(['carol', 'alice', 'lead', 'cto']);
   });
 
   it('refuses a level the policy does not have', () => {

@@ -9,9 +9,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { conflict, notFound } from '../../api/errors';
 import type { IncidentGateway } from '../../api/incident-gateway';
-import { createRespondLinks } from '../../lib/respond-link';
-import type { IncidentState } from '../../workflows/domain/incident';
-import type { Notification } from '../../workflows/domain/notification';
+import { createRespondLinks } from '../../integrations/respond/link';
+import type { IncidentState } from '../../domain/incident/incident';
+import type { Notification } from '../../domain/incident/notification';
 
 const SECRET = 'respond-link-secret-0123456789abcdef';
 const ID = 'incident-checkout-0123456789abcdef01234567';
@@ -32,9 +32,10 @@ const gateway = {
   async command(id: string, name: 'acknowledge' | 'resolve', cmd: { by: string; note?: string }) {
     commands.push({ id, name, ...cmd });
     if (state.status === 'resolved') throw conflict(`incident is already resolved (by ${state.resolvedBy})`);
-    state = name === 'acknowledge'
-      ? { ...state, status: 'acknowledged', acknowledgedBy: cmd.by }
-      : { ...state, status: 'resolved', resolvedBy: cmd.by };
+    state =
+      name === 'acknowledge'
+        ? { ...state, status: 'acknowledged', acknowledgedBy: cmd.by }
+        : { ...state, status: 'resolved', resolvedBy: cmd.by };
     return state;
   },
 } as unknown as IncidentGateway;
@@ -50,9 +51,19 @@ const app = createApp({
 
 function pathFor(over: Partial<Notification> = {}): string {
   const n: Notification = {
-    idempotencyKey: 'k', kind: 'page', incidentId: ID, incidentNumber: 42, service: 'checkout', severity: 'SEV1',
-    status: 'triggered', summary: 'Checkout <5xx> & "timeouts"', occurredAt: new Date(clock).toISOString(),
-    recipient: { userId: 'alice', contactMethod: { id: 'alice-teams', type: 'teams', address: 'https://example.invalid/hook' } },
+    idempotencyKey: 'k',
+    kind: 'page',
+    incidentId: ID,
+    incidentNumber: 42,
+    service: 'checkout',
+    severity: 'SEV1',
+    status: 'triggered',
+    summary: 'Checkout <5xx> & "timeouts"',
+    occurredAt: new Date(clock).toISOString(),
+    recipient: {
+      userId: 'alice',
+      contactMethod: { id: 'alice-teams', type: 'teams', address: 'https://example.invalid/hook' },
+    },
     ...over,
   };
   return new URL(links.linksFor(n).incident).pathname;
@@ -62,11 +73,25 @@ const post = (path: string, form: string) => request(app).post(path).type('form'
 
 beforeEach(() => {
   clock = T0;
-  commands = []; queries = []; logLines = [];
+  commands = [];
+  queries = [];
+  logLines = [];
   state = {
-    incidentId: ID, runKey: 'run-1', service: 'checkout', dedupKey: 'k', summary: 'Checkout <5xx> & "timeouts"', severity: 'SEV1',
-    status: 'triggered', alertCount: 1, createdAt: '2026-03-09T14:00:00Z', lastAlertAt: '2026-03-09T14:00:00Z', details: {},
-    timeline: [], timelineDropped: 0, seq: 1, number: 42,
+    incidentId: ID,
+    runKey: 'run-1',
+    service: 'checkout',
+    dedupKey: 'k',
+    summary: 'Checkout <5xx> & "timeouts"',
+    severity: 'SEV1',
+    status: 'triggered',
+    alertCount: 1,
+    createdAt: '2026-03-09T14:00:00Z',
+    lastAlertAt: '2026-03-09T14:00:00Z',
+    details: {},
+    timeline: [],
+    timelineDropped: 0,
+    seq: 1,
+    number: 42,
   };
 });
 
@@ -87,7 +112,11 @@ describe('GET /respond/:token', () => {
 
   it('sends headers that keep the page and its link out of caches, referrers and frames', async () => {
     const res = await request(app).get(pathFor());
-    expect(res.headers).toMatchObject({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' });
+    expect(res.headers).toMatchObject({
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+    });
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'none'");
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
@@ -121,7 +150,7 @@ describe('GET /respond/:token', () => {
 });
 
 describe('POST /respond/:token', () => {
-  it('acknowledges as the token\'s user and shows the new state', async () => {
+  it("acknowledges as the token's user and shows the new state", async () => {
     const res = await post(pathFor(), 'action=acknowledge');
     expect(res.status).toBe(200);
     expect(commands).toEqual([{ id: ID, name: 'acknowledge', by: 'alice' }]);
@@ -131,7 +160,10 @@ describe('POST /respond/:token', () => {
   });
 
   it('resolves with the note, trimmed; an empty note is no note', async () => {
-    await post(pathFor({ recipient: { userId: 'bob', contactMethod: { id: 'b', type: 'email', address: 'b@x.io' } } }), 'action=resolve&note=++rolled+back++');
+    await post(
+      pathFor({ recipient: { userId: 'bob', contactMethod: { id: 'b', type: 'email', address: 'b@x.io' } } }),
+      'action=resolve&note=++rolled+back++',
+    );
     expect(commands).toEqual([{ id: ID, name: 'resolve', by: 'bob', note: 'rolled back' }]);
     state = { ...state, status: 'triggered' };
     commands = [];
@@ -179,8 +211,19 @@ describe('bad links', () => {
     return `/respond/${mallory}.${tokenIn(pathFor()).split('.')[1]}`;
   };
   const otherSecret = () => {
-    const other = createRespondLinks({ publicUrl: 'https://vigil.example.com', secret: 'another-link-secret-0123456789abcdef', now: () => clock });
-    return new URL(other.linksFor({ ...({} as Notification), incidentId: ID, recipient: { userId: 'alice' } as Notification['recipient'], occurredAt: '' }).incident).pathname;
+    const other = createRespondLinks({
+      publicUrl: 'https://vigil.example.com',
+      secret: 'another-link-secret-0123456789abcdef',
+      now: () => clock,
+    });
+    return new URL(
+      other.linksFor({
+        ...({} as Notification),
+        incidentId: ID,
+        recipient: { userId: 'alice' } as Notification['recipient'],
+        occurredAt: '',
+      }).incident,
+    ).pathname;
   };
 
   it.each([
@@ -200,12 +243,20 @@ describe('bad links', () => {
   });
 
   it.each([
-    ['expired', () => {
-      const path = pathFor();
-      clock = T0 + 8 * 24 * 60 * 60 * 1000;
-      return path;
-    }, 'This link has expired'],
-    ['for the incident before the one now under that id', () => pathFor({ incidentNumber: 41 }), 'This link was for incident #41'],
+    [
+      'expired',
+      () => {
+        const path = pathFor();
+        clock = T0 + 8 * 24 * 60 * 60 * 1000;
+        return path;
+      },
+      'This link has expired',
+    ],
+    [
+      'for the incident before the one now under that id',
+      () => pathFor({ incidentNumber: 41 }),
+      'This link was for incident #41',
+    ],
   ])('%s: 410 page for GET and POST, nothing run', async (_name, path, message) => {
     const p = path();
     const res = await request(app).get(p);
@@ -238,7 +289,9 @@ describe('request logs', () => {
 describe('without respond configured', () => {
   it('is not mounted', async () => {
     const bare = createApp({
-      log: pino({ level: 'silent' }), credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] }, incidents: gateway,
+      log: pino({ level: 'silent' }),
+      credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
+      incidents: gateway,
     } as unknown as AppDeps);
     expect((await request(bare).get(pathFor())).status).toBe(404);
   });

@@ -7,7 +7,7 @@ import {
   MAX_ACTION_ITEMS,
   type Review,
   ReviewSchema,
-} from '../../workflows/domain/review';
+} from '../../domain/review/review';
 
 const base: Review = buildReview({
   incidentId: 'incident-db-1',
@@ -30,7 +30,13 @@ function apply(review: Review, ...patches: unknown[]): Review {
   return patches.reduce<Review>((r, p) => ok(applyActionItemPatch(r, p)), review);
 }
 
-const add = (title: string, extra: Record<string, unknown> = {}) => ({ op: 'add', title, owner: 'alice', dueDate: '2026-04-01', ...extra });
+const add = (title: string, extra: Record<string, unknown> = {}) => ({
+  op: 'add',
+  title,
+  owner: 'alice',
+  dueDate: '2026-04-01',
+  ...extra,
+});
 
 describe('applyActionItemPatch', () => {
   it('adds items with generated ids that are never reused after a delete', () => {
@@ -52,8 +58,17 @@ describe('applyActionItemPatch', () => {
 
   it('updates fields, removes the priority with null, completes, and returns the changed item', () => {
     const r = apply(base, add('Alert', { priority: 'low' }));
-    const updated = applyActionItemPatch(r, { op: 'update', id: 'A1', owner: ' bob ', dueDate: '2026-05-01', priority: null });
-    expect(updated).toMatchObject({ ok: true, item: { id: 'A1', title: 'Alert', owner: 'bob', dueDate: '2026-05-01', status: 'open' } });
+    const updated = applyActionItemPatch(r, {
+      op: 'update',
+      id: 'A1',
+      owner: ' bob ',
+      dueDate: '2026-05-01',
+      priority: null,
+    });
+    expect(updated).toMatchObject({
+      ok: true,
+      item: { id: 'A1', title: 'Alert', owner: 'bob', dueDate: '2026-05-01', status: 'open' },
+    });
     expect(ok(updated).actionItems[0]).not.toHaveProperty('priority');
     const done = applyActionItemPatch(ok(updated), { op: 'complete', id: 'A1' });
     expect(ok(done).actionItems[0]?.status).toBe('done');
@@ -83,7 +98,12 @@ describe('applyActionItemPatch', () => {
     ['not an object', null, '(patch)', /must be an object with "op"/],
     ['a list', [add('x')], '(patch)', /must be an object/],
     ['update without fields', { op: 'update', id: 'A1' }, '(patch)', /nothing to update/],
-    ['update with a typo', { op: 'update', id: 'A1', titel: 'x' }, 'titel', /unknown field "titel"; allowed: op, id, title/],
+    [
+      'update with a typo',
+      { op: 'update', id: 'A1', titel: 'x' },
+      'titel',
+      /unknown field "titel"; allowed: op, id, title/,
+    ],
     ['status unknown', { op: 'update', id: 'A1', status: 'closed' }, 'status', /open|done/],
     ['unknown id', { op: 'complete', id: 'A9' }, 'id', /no action item "A9"/],
     ['delete unknown id', { op: 'delete', id: 'nope' }, 'id', /no action item "nope"/],
@@ -103,7 +123,11 @@ describe('applyActionItemPatch', () => {
 
   it(`holds at most ${MAX_ACTION_ITEMS} action items`, () => {
     const items = Array.from({ length: MAX_ACTION_ITEMS }, (_, i) => ({
-      id: `X${i}`, title: 't', owner: 'o', dueDate: '2026-04-01', status: 'open' as const,
+      id: `X${i}`,
+      title: 't',
+      owner: 'o',
+      dueDate: '2026-04-01',
+      status: 'open' as const,
     }));
     const full: Review = { ...base, actionItems: items };
     expect(applyActionItemPatch(full, add('one more'))).toMatchObject({ ok: false, issues: [{ path: '(patch)' }] });
@@ -113,8 +137,15 @@ describe('applyActionItemPatch', () => {
 
 describe('isCalendarDate', () => {
   it.each([
-    ['2026-04-01', true], ['2028-02-29', true], ['2026-02-29', false], ['2026-13-01', false],
-    ['2026-00-10', false], ['2026-04-31', false], ['26-04-01', false], ['2026-04-01 ', false], ['', false],
+    ['2026-04-01', true],
+    ['2028-02-29', true],
+    ['2026-02-29', false],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-04-31', false],
+    ['26-04-01', false],
+    ['2026-04-01 ', false],
+    ['', false],
   ])('%j -> %s', (text, expected) => {
     expect(isCalendarDate(text)).toBe(expected);
   });

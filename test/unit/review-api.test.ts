@@ -3,8 +3,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { createLogger } from '../../lib/logger';
 import type { PatchOutcome, ReviewStore, StoredReview } from '../../lib/models/review';
-import { acknowledge, openIncident, resolve } from '../../workflows/domain/incident';
-import { applyActionItemPatch, buildReview } from '../../workflows/domain/review';
+import { acknowledge, openIncident, resolve } from '../../domain/incident/incident';
+import { applyActionItemPatch, buildReview } from '../../domain/review/review';
 
 const ID = 'incident-checkout-0123456789abcdef01234567';
 const RESPONDER = 'responder-token-0123456789abcdef';
@@ -13,7 +13,13 @@ const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
 
 function built(): StoredReview {
   let s = openIncident(ID, 'run-1', {
-    source: 'test', dedupKey: 'k', service: 'checkout', summary: 'Checkout 5xx', severity: 'SEV2', details: {}, receivedAt: at(0),
+    source: 'test',
+    dedupKey: 'k',
+    service: 'checkout',
+    summary: 'Checkout 5xx',
+    severity: 'SEV2',
+    details: {},
+    receivedAt: at(0),
   });
   s = resolve(acknowledge(s, { by: 'alice' }, at(3)), { by: 'bob' }, at(41));
   return { reviewId: `${ID}:run-1`, incidentId: ID, runKey: 'run-1', revision: 0, review: buildReview(s) };
@@ -25,7 +31,9 @@ let conflicted = false;
 const edits: Array<{ by: string; runKey?: string }> = [];
 const store: ReviewStore = {
   async findLatest(incidentId, runKey) {
-    return current?.incidentId === incidentId && (runKey === undefined || runKey === current.runKey) ? current : undefined;
+    return current?.incidentId === incidentId && (runKey === undefined || runKey === current.runKey)
+      ? current
+      : undefined;
   },
   async patchActionItems(incidentId, patch, opts): Promise<PatchOutcome> {
     edits.push(opts);
@@ -44,9 +52,13 @@ const app = createApp({
   reviews: store,
 } as unknown as AppDeps);
 
-const get = (path: string) => request(app).get(`/api/v1/incidents/${ID}/review${path}`).set('authorization', `Bearer ${RESPONDER}`);
+const get = (path: string) =>
+  request(app).get(`/api/v1/incidents/${ID}/review${path}`).set('authorization', `Bearer ${RESPONDER}`);
 const patch = (body: unknown, query = '') =>
-  request(app).patch(`/api/v1/incidents/${ID}/review/action-items${query}`).set('authorization', `Bearer ${RESPONDER}`).send(body as object);
+  request(app)
+    .patch(`/api/v1/incidents/${ID}/review/action-items${query}`)
+    .set('authorization', `Bearer ${RESPONDER}`)
+    .send(body as object);
 
 beforeEach(() => {
   current = built();
@@ -59,7 +71,12 @@ describe('GET /api/v1/incidents/:id/review', () => {
     ['no Accept header', '', undefined, 'application/json; charset=utf-8'],
     ['Accept: */*', '', '*/*', 'application/json; charset=utf-8'],
     ['Accept: text/markdown', '', 'text/markdown', 'text/markdown; charset=utf-8'],
-    ['?format=markdown over Accept: application/json', '?format=markdown', 'application/json', 'text/markdown; charset=utf-8'],
+    [
+      '?format=markdown over Accept: application/json',
+      '?format=markdown',
+      'application/json',
+      'text/markdown; charset=utf-8',
+    ],
     ['?format=json over Accept: text/markdown', '?format=json', 'text/markdown', 'application/json; charset=utf-8'],
   ])('%s', async (_name, query, accept, type) => {
     const req = get(query);
@@ -76,7 +93,9 @@ describe('GET /api/v1/incidents/:id/review', () => {
     current = undefined;
     const missing = await get('');
     expect(missing.status).toBe(404);
-    expect(missing.body.error.message).toBe(`review of incident "${ID}" (it is written when the incident is resolved) not found`);
+    expect(missing.body.error.message).toBe(
+      `review of incident "${ID}" (it is written when the incident is resolved) not found`,
+    );
     current = built();
     expect((await get('').set('accept', 'text/html')).status).toBe(406);
     expect((await get('?format=pdf')).body.error.issues).toEqual([
@@ -90,10 +109,15 @@ describe('GET /api/v1/incidents/:id/review', () => {
 
 describe('PATCH /api/v1/incidents/:id/review/action-items', () => {
   it('applies an edit as the caller and answers the updated review', async () => {
-    const res = await patch({ op: 'add', title: 'Per-pod 5xx alert', owner: 'alice', dueDate: '2026-04-01' }, '?runKey=run-1');
+    const res = await patch(
+      { op: 'add', title: 'Per-pod 5xx alert', owner: 'alice', dueDate: '2026-04-01' },
+      '?runKey=run-1',
+    );
     expect(res.status).toBe(200);
     expect(res.headers['x-review-revision']).toBe('1');
-    expect(res.body.actionItems).toEqual([{ id: 'A1', title: 'Per-pod 5xx alert', owner: 'alice', dueDate: '2026-04-01', status: 'open' }]);
+    expect(res.body.actionItems).toEqual([
+      { id: 'A1', title: 'Per-pod 5xx alert', owner: 'alice', dueDate: '2026-04-01', status: 'open' },
+    ]);
     expect(edits).toEqual([{ by: 'alice', runKey: 'run-1' }]);
   });
 

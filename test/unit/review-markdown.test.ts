@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { applyActionItemPatch, buildReview, renderReviewMarkdown, type Review, type ReviewSource } from '../../workflows/domain/review';
-import { escapeMarkdown, formatDuration, formatUtc } from '../../workflows/domain/review-markdown';
+import {
+  applyActionItemPatch,
+  buildReview,
+  renderReviewMarkdown,
+  type Review,
+  type ReviewSource,
+} from '../../domain/review/review';
+import { escapeMarkdown, formatDuration, formatUtc } from '../../domain/review/markdown';
 
 const BASE = Date.parse('2026-03-09T14:02:00Z');
 const at = (minutes: number) => new Date(BASE + minutes * 60_000).toISOString();
@@ -21,7 +27,10 @@ function review(timeline: Ev[], extra: Partial<ReviewSource> = {}): Review {
       timelineDropped: 1,
       resolvedAt: at(41),
       resolvedBy: 'carol',
-      timeline: [{ at: at(0), type: 'triggered', message: 'Triggered by curl: x', data: { severity: 'SEV1' } }, ...timeline],
+      timeline: [
+        { at: at(0), type: 'triggered', message: 'Triggered by curl: x', data: { severity: 'SEV1' } },
+        ...timeline,
+      ],
       ...extra,
     },
     { slaTargets: { ackWithinMinutes: 5, resolveWithinMinutes: 30 } },
@@ -32,14 +41,24 @@ const full = review([
   { at: at(0), type: 'escalated', message: 'Paged level 1', data: { level: 0, loop: 0, userIds: ['alice'] } },
   { at: at(5), type: 'escalated', message: 'Paged level 2', data: { level: 1, loop: 0, userIds: ['bob', 'dave_x'] } },
   { at: at(8), type: 'acknowledged', message: 'Acknowledged by bob', by: 'bob' },
-  { at: at(10), type: 'note', message: 'Note by bob', by: 'bob', data: { note: 'rolled back\n| <img src=x onerror=alert(1)>' } },
+  {
+    at: at(10),
+    type: 'note',
+    message: 'Note by bob',
+    by: 'bob',
+    data: { note: 'rolled back\n| <img src=x onerror=alert(1)>' },
+  },
   { at: at(41), type: 'resolved', message: 'Resolved by carol', by: 'carol' },
 ]);
 const md = renderReviewMarkdown(full);
 const lines = md.split('\n');
 
 /** Cells of a table row, split on pipes that are not backslash-escaped. */
-const cells = (row: string) => row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
+const cells = (row: string) =>
+  row
+    .split(/(?<!\\)\|/)
+    .slice(1, -1)
+    .map((c) => c.trim());
 
 /** Runs of consecutive table lines. */
 function tablesOf(all: readonly string[]): string[][] {
@@ -104,13 +123,18 @@ describe('renderReviewMarkdown', () => {
       for (const row of rows) expect(cells(row), row).toHaveLength(cells(header ?? '').length);
     }
     const note = lines.find((l) => l.includes('| note |'));
-    expect(note).toBe('| 2026-03-09 14:12:00 UTC | note | bob | Note by bob (note: rolled back \\| &lt;img src=x onerror=alert(1)&gt;) |');
+    expect(note).toBe(
+      '| 2026-03-09 14:12:00 UTC | note | bob | Note by bob (note: rolled back \\| &lt;img src=x onerror=alert(1)&gt;) |',
+    );
   });
 
   it('renders author prose as Markdown without raw HTML, closing a fence left open', () => {
-    const edited: Review = { ...full, sections: { ...full.sections, rootCause: 'A *bad* deploy <iframe>\n```\nlog line', whatWentWell: '  ' } };
+    const edited: Review = {
+      ...full,
+      sections: { ...full.sections, rootCause: 'A *bad* deploy <iframe>\n```\nlog line', whatWentWell: '  ' },
+    };
     const out = renderReviewMarkdown(edited);
-    expect(out).toContain('A *bad* deploy &lt;iframe>\n```\nlog line\n```\n\n### Why Wasn\'t It Caught Earlier?');
+    expect(out).toContain("A *bad* deploy &lt;iframe>\n```\nlog line\n```\n\n### Why Wasn't It Caught Earlier?");
     expect(out).toContain('## What Went Well\n\n_Not written yet._');
   });
 
@@ -142,8 +166,16 @@ describe('renderReviewMarkdown', () => {
 
 describe('text helpers', () => {
   it.each([
-    [0, '0 s'], [45, '45 s'], [60, '1 min'], [200, '3 min 20 s'], [2460, '41 min'], [3600, '1 h'],
-    [3605, '1 h'], [7500, '2 h 5 min'], [86_400 + 3 * 3600 + 59, '1 d 3 h'], [59.9, '59 s'],
+    [0, '0 s'],
+    [45, '45 s'],
+    [60, '1 min'],
+    [200, '3 min 20 s'],
+    [2460, '41 min'],
+    [3600, '1 h'],
+    [3605, '1 h'],
+    [7500, '2 h 5 min'],
+    [86_400 + 3 * 3600 + 59, '1 d 3 h'],
+    [59.9, '59 s'],
   ])('formatDuration(%s) = %s', (seconds, expected) => {
     expect(formatDuration(seconds)).toBe(expected);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, openIncident, resolve } from '../../workflows/domain/incident';
-import { buildReview, type ReviewSource, ReviewSchema } from '../../workflows/domain/review';
-import { severityTargets } from '../../workflows/domain/severity';
+import { acknowledge, openIncident, resolve } from '../../domain/incident/incident';
+import { buildReview, type ReviewSource, ReviewSchema } from '../../domain/review/review';
+import { severityTargets } from '../../domain/incident/severity';
 
 const BASE = Date.parse('2026-03-09T14:02:00Z');
 /** Minutes after the incident was triggered, as ISO. */
@@ -33,27 +33,62 @@ function incident(events: Ev[], extra: Partial<ReviewSource> = {}): ReviewSource
 describe('buildReview: MTTA, MTTR and time in each state', () => {
   // [name, events, mtta s, mttr s, triggered s, acknowledged s, snoozed s]
   const cases: [string, Ev[], number | undefined, number, number, number, number][] = [
-    ['acknowledged, then resolved', [ev(3, 'acknowledged', 'alice'), ev(41, 'resolved', 'carol')], 180, 2460, 180, 2280, 0],
+    [
+      'acknowledged, then resolved',
+      [ev(3, 'acknowledged', 'alice'), ev(41, 'resolved', 'carol')],
+      180,
+      2460,
+      180,
+      2280,
+      0,
+    ],
     ['never acknowledged', [ev(20, 'resolved', 'carol')], undefined, 1200, 1200, 0, 0],
     [
       're-triggered after the ack timeout, acknowledged again',
       [ev(3, 'acknowledged', 'alice'), ev(33, 'retriggered'), ev(40, 'acknowledged', 'bob'), ev(60, 'resolved', 'bob')],
-      180, 3600, 600, 3000, 0,
+      180,
+      3600,
+      600,
+      3000,
+      0,
     ],
     [
       'snoozed after acknowledgement, re-triggered when the snooze ran out',
-      [ev(2, 'acknowledged', 'alice'), ev(5, 'snoozed', 'alice', { until: at(35) }), ev(35, 'retriggered'), ev(37, 'acknowledged', 'alice'), ev(50, 'resolved', 'alice')],
-      120, 3000, 240, 960, 1800,
+      [
+        ev(2, 'acknowledged', 'alice'),
+        ev(5, 'snoozed', 'alice', { until: at(35) }),
+        ev(35, 'retriggered'),
+        ev(37, 'acknowledged', 'alice'),
+        ev(50, 'resolved', 'alice'),
+      ],
+      120,
+      3000,
+      240,
+      960,
+      1800,
     ],
     [
       'a snooze before any acknowledgement answers the page',
       [ev(4, 'snoozed', 'alice'), ev(34, 'retriggered'), ev(40, 'resolved', 'carol')],
-      240, 2400, 600, 0, 1800,
+      240,
+      2400,
+      600,
+      0,
+      1800,
     ],
     [
       'notes, notifications and unknown types change no state',
-      [ev(1, 'notified', undefined, { userId: 'alice' }), ev(2, 'note', 'bob'), ev(3, 'custom_thing'), ev(10, 'resolved', 'bob')],
-      undefined, 600, 600, 0, 0,
+      [
+        ev(1, 'notified', undefined, { userId: 'alice' }),
+        ev(2, 'note', 'bob'),
+        ev(3, 'custom_thing'),
+        ev(10, 'resolved', 'bob'),
+      ],
+      undefined,
+      600,
+      600,
+      0,
+      0,
     ],
   ];
   it.each(cases)('%s', (_name, events, mtta, mttr, triggered, acknowledged, snoozed) => {
@@ -66,13 +101,20 @@ describe('buildReview: MTTA, MTTR and time in each state', () => {
   });
 
   it('keeps the first acknowledgement, not the latest the state carries after a re-trigger', () => {
-    const events = [ev(3, 'acknowledged', 'alice'), ev(33, 'retriggered'), ev(40, 'acknowledged', 'bob'), ev(60, 'resolved', 'bob')];
+    const events = [
+      ev(3, 'acknowledged', 'alice'),
+      ev(33, 'retriggered'),
+      ev(40, 'acknowledged', 'bob'),
+      ev(60, 'resolved', 'bob'),
+    ];
     const review = buildReview(incident(events, { acknowledgedAt: at(40), acknowledgedBy: 'bob' }));
     expect(review.incident).toMatchObject({ acknowledgedAt: at(3), acknowledgedBy: 'alice', resolvedAt: at(60) });
   });
 
   it('sorts an out-of-order timeline and adds no time for a note after resolution', () => {
-    const review = buildReview(incident([ev(41, 'resolved', 'carol'), ev(50, 'note', 'dave'), ev(3, 'acknowledged', 'alice')]));
+    const review = buildReview(
+      incident([ev(41, 'resolved', 'carol'), ev(50, 'note', 'dave'), ev(3, 'acknowledged', 'alice')]),
+    );
     expect(review.timeline.map((e) => e.type)).toEqual(['triggered', 'acknowledged', 'resolved', 'note']);
     expect(review.metrics.timeInState).toEqual({ triggered: 180, acknowledged: 2280, snoozed: 0 });
   });
@@ -86,8 +128,20 @@ describe('buildReview: MTTA, MTTR and time in each state', () => {
   });
 
   it('reviews an incident built by the real reducer, and the JSON form parses back unchanged', () => {
-    const alert = { source: 'grafana', dedupKey: 'k', service: 'db', summary: 'Disk | full', severity: 'SEV2' as const, details: {}, receivedAt: at(0) };
-    const state = resolve(acknowledge(openIncident('incident-db-1', 'run-1', alert), { by: 'alice' }, at(4)), { by: 'alice', note: 'freed space' }, at(30));
+    const alert = {
+      source: 'grafana',
+      dedupKey: 'k',
+      service: 'db',
+      summary: 'Disk | full',
+      severity: 'SEV2' as const,
+      details: {},
+      receivedAt: at(0),
+    };
+    const state = resolve(
+      acknowledge(openIncident('incident-db-1', 'run-1', alert), { by: 'alice' }, at(4)),
+      { by: 'alice', note: 'freed space' },
+      at(30),
+    );
     const review = buildReview(state, { slaTargets: { ackWithinMinutes: 15, resolveWithinMinutes: 480 } });
     expect(review.metrics).toMatchObject({ mttaSeconds: 240, mttrSeconds: 1800, alertCount: 1 });
     expect(review.actionItems).toEqual([]);
@@ -97,32 +151,81 @@ describe('buildReview: MTTA, MTTR and time in each state', () => {
 
 describe('buildReview: SLA breaches, recorded and computed', () => {
   const targets = { ackWithinMinutes: 5, resolveWithinMinutes: 30 };
-  const breach = (minutes: number, sla: string, dueMinutes: number) => ev(minutes, 'sla_breach', undefined, { sla, dueAt: at(dueMinutes) });
+  const breach = (minutes: number, sla: string, dueMinutes: number) =>
+    ev(minutes, 'sla_breach', undefined, { sla, dueAt: at(dueMinutes) });
   // [name, events, targets, expected [sla, due min, met min, source]]
   const cases: [string, Ev[], typeof targets | undefined, [string, number, number, string][]][] = [
     ['within targets', [ev(3, 'acknowledged', 'a'), ev(20, 'resolved', 'a')], targets, []],
-    ['computed only', [ev(8, 'acknowledged', 'a'), ev(41, 'resolved', 'a')], targets, [['response', 5, 8, 'computed'], ['resolution', 30, 41, 'computed']]],
-    ['recorded only', [breach(5, 'response', 5), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')], undefined, [['response', 5, 8, 'recorded']]],
+    [
+      'computed only',
+      [ev(8, 'acknowledged', 'a'), ev(41, 'resolved', 'a')],
+      targets,
+      [
+        ['response', 5, 8, 'computed'],
+        ['resolution', 30, 41, 'computed'],
+      ],
+    ],
+    [
+      'recorded only',
+      [breach(5, 'response', 5), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')],
+      undefined,
+      [['response', 5, 8, 'recorded']],
+    ],
     [
       'recorded and computed are one breach; the recorded due time wins (service override)',
-      [breach(4, 'response', 4), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')], targets, [['response', 4, 8, 'both']],
+      [breach(4, 'response', 4), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')],
+      targets,
+      [['response', 4, 8, 'both']],
     ],
-    ['the same recorded breach twice (a retried record) is one', [breach(5, 'response', 5), breach(5, 'response', 5), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')], undefined, [['response', 5, 8, 'recorded']]],
-    ['never acknowledged: the response is met by the resolution', [ev(20, 'resolved', 'a')], targets, [['response', 5, 20, 'computed']]],
-    ['malformed breach records are left on the timeline only', [ev(5, 'sla_breach', undefined, { sla: 'bogus' }), ev(3, 'acknowledged', 'a'), ev(20, 'resolved', 'a')], undefined, []],
+    [
+      'the same recorded breach twice (a retried record) is one',
+      [breach(5, 'response', 5), breach(5, 'response', 5), ev(8, 'acknowledged', 'a'), ev(20, 'resolved', 'a')],
+      undefined,
+      [['response', 5, 8, 'recorded']],
+    ],
+    [
+      'never acknowledged: the response is met by the resolution',
+      [ev(20, 'resolved', 'a')],
+      targets,
+      [['response', 5, 20, 'computed']],
+    ],
+    [
+      'malformed breach records are left on the timeline only',
+      [ev(5, 'sla_breach', undefined, { sla: 'bogus' }), ev(3, 'acknowledged', 'a'), ev(20, 'resolved', 'a')],
+      undefined,
+      [],
+    ],
     [
       'a response breach per re-trigger; the computed one joins the earliest',
-      [breach(5, 'response', 5), ev(8, 'acknowledged', 'a'), ev(38, 'retriggered'), breach(43, 'response', 43), ev(45, 'acknowledged', 'b'), ev(50, 'resolved', 'b')],
+      [
+        breach(5, 'response', 5),
+        ev(8, 'acknowledged', 'a'),
+        ev(38, 'retriggered'),
+        breach(43, 'response', 43),
+        ev(45, 'acknowledged', 'b'),
+        ev(50, 'resolved', 'b'),
+      ],
       { ackWithinMinutes: 5, resolveWithinMinutes: 60 },
-      [['response', 5, 8, 'both'], ['response', 43, 45, 'recorded']],
+      [
+        ['response', 5, 8, 'both'],
+        ['response', 43, 45, 'recorded'],
+      ],
     ],
   ];
   it.each(cases)('%s', (_name, events, slaTargets, expected) => {
     const review = buildReview(incident(events), slaTargets ? { slaTargets } : {});
     expect(review.slaBreaches).toEqual(
-      expected.map(([sla, due, met, source]) => ({ sla, dueAt: at(due), metAt: at(met), overBySeconds: (met - due) * 60, source })),
+      expected.map(([sla, due, met, source]) => ({
+        sla,
+        dueAt: at(due),
+        metAt: at(met),
+        overBySeconds: (met - due) * 60,
+        source,
+      })),
     );
-    expect(review.timeline.filter((e) => e.type === 'sla_breach')).toHaveLength(events.filter((e) => e.type === 'sla_breach').length);
+    expect(review.timeline.filter((e) => e.type === 'sla_breach')).toHaveLength(
+      events.filter((e) => e.type === 'sla_breach').length,
+    );
   });
 });
 
@@ -171,9 +274,15 @@ describe('buildReview: escalation path, responders, draft', () => {
 
   it('drafts the other sections as facts plus the blameless prompts', () => {
     expect(review.sections.rootCause).toMatch(/5 Whys.*not who did what/s);
-    expect(review.sections.whyNotCaughtEarlier).toMatch(/^- The first alert reached Vigil at 2026-03-09 14:02 UTC from alertmanager\.\n- The first response came after 22 min\./);
-    const never = buildReview(incident([ev(3, 'notification_failed'), ev(9, 'escalation_exhausted'), ev(10, 'resolved', 'x')]));
-    expect(never.sections.whatToImprove).toContain('- The escalation policy ran out of levels before anyone acknowledged.');
+    expect(review.sections.whyNotCaughtEarlier).toMatch(
+      /^- The first alert reached Vigil at 2026-03-09 14:02 UTC from alertmanager\.\n- The first response came after 22 min\./,
+    );
+    const never = buildReview(
+      incident([ev(3, 'notification_failed'), ev(9, 'escalation_exhausted'), ev(10, 'resolved', 'x')]),
+    );
+    expect(never.sections.whatToImprove).toContain(
+      '- The escalation policy ran out of levels before anyone acknowledged.',
+    );
     expect(never.sections.whatToImprove).toContain('- 1 notification(s) could not be delivered.');
     expect(never.sections.whatToImprove).toContain('- The incident was never acknowledged.');
     expect(never.sections.whatToImprove).toMatch(/action item with an owner and a due date\.$/);
@@ -191,10 +300,17 @@ describe('ReviewSchema', () => {
   });
 
   it('reads a stored document back (Dates, extra keys) and refuses duplicate action item ids', () => {
-    const stored = { ...JSON.parse(JSON.stringify(review)), _id: 'x', incident: { ...review.incident, createdAt: new Date(BASE) } };
+    const stored = {
+      ...JSON.parse(JSON.stringify(review)),
+      _id: 'x',
+      incident: { ...review.incident, createdAt: new Date(BASE) },
+    };
     expect(ReviewSchema.parse(stored)).toEqual(review);
     const item = { id: 'A1', title: 't', owner: 'o', dueDate: '2026-04-01', status: 'open' };
     const dup = ReviewSchema.safeParse({ ...review, actionItems: [item, item] });
-    expect(dup.error?.issues[0]).toMatchObject({ path: ['actionItems', 1, 'id'], message: 'duplicate action item id "A1"' });
+    expect(dup.error?.issues[0]).toMatchObject({
+      path: ['actionItems', 1, 'id'],
+      message: 'duplicate action item id "A1"',
+    });
   });
 });

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, evaluateCondition, ExpressionError, parseExpression } from '../../workflows/domain/runbook-expression';
-import { matchesTrigger, resolveInputs } from '../../workflows/domain/runbook-match';
-import { RunbookSchema, type RunbookSource } from '../../workflows/domain/runbook';
-import { render, renderJson, TemplateError } from '../../workflows/domain/runbook-template';
+import { evaluate, evaluateCondition, ExpressionError, parseExpression } from '../../domain/runbook/expression';
+import { matchesTrigger, resolveInputs } from '../../domain/runbook/match';
+import { RunbookSchema, type RunbookSource } from '../../domain/runbook/runbook';
+import { render, renderJson, TemplateError } from '../../domain/runbook/template';
 
 const scope = {
-  restart_count: '2', cpu_usage: 93.5, tier: 'gold', flag: true, empty: '',
+  restart_count: '2',
+  cpu_usage: 93.5,
+  tier: 'gold',
+  flag: true,
+  empty: '',
   steps: { health: { ok: false, statusCode: 503, status: 'failed', output: 'down' } },
 };
 
@@ -60,8 +64,13 @@ describe('templates', () => {
   it('fills placeholders per context', () => {
     expect(render('deployment/{{ .pod }}', values, 'arg')).toBe('deployment/web-1');
     expect(render('{{.pod}}-{{ .n }}', values)).toBe('web-1-3');
-    expect(render('http://h/p/{{ .evil }}?q={{ .pod }}', values, 'url')).toBe('http://h/p/%3B%20rm%20-rf%20%2F%20%24(id)%20%60id%60%0Ax?q=web-1');
-    expect(renderJson({ a: ['{{ .evil }}', 1], b: { c: '{{ .pod }}' } }, values)).toEqual({ a: [values.evil, 1], b: { c: 'web-1' } });
+    expect(render('http://h/p/{{ .evil }}?q={{ .pod }}', values, 'url')).toBe(
+      'http://h/p/%3B%20rm%20-rf%20%2F%20%24(id)%20%60id%60%0Ax?q=web-1',
+    );
+    expect(renderJson({ a: ['{{ .evil }}', 1], b: { c: '{{ .pod }}' } }, values)).toEqual({
+      a: [values.evil, 1],
+      b: { c: 'web-1' },
+    });
   });
   it('refuses values that would change meaning in their context', () => {
     expect(() => render('{{ .opt }}', values, 'arg')).toThrow(/starts with "-" and would be read as an option/);
@@ -71,9 +80,13 @@ describe('templates', () => {
   });
 });
 
-const runbook = (src: Partial<RunbookSource>) => RunbookSchema.parse({
-  name: 'rb', description: 'd', steps: [{ id: 'w', kind: 'wait', duration: '1s' }], ...src,
-});
+const runbook = (src: Partial<RunbookSource>) =>
+  RunbookSchema.parse({
+    name: 'rb',
+    description: 'd',
+    steps: [{ id: 'w', kind: 'wait', duration: '1s' }],
+    ...src,
+  });
 
 describe('triggers and inputs', () => {
   const rb = runbook({
@@ -84,22 +97,43 @@ describe('triggers and inputs', () => {
       runbook_url: { from: 'annotation', required: false },
     },
   });
-  const details = { labels: { alertname: 'KubePodCrashLooping', namespace: 'prod-eu', pod: 'web-1', restart_count: '4' }, annotations: { runbook_url: 'https://x' } };
+  const details = {
+    labels: { alertname: 'KubePodCrashLooping', namespace: 'prod-eu', pod: 'web-1', restart_count: '4' },
+    annotations: { runbook_url: 'https://x' },
+  };
 
   it('matches on alert name, label patterns and severity', () => {
     expect(matchesTrigger(rb, { service: 's', severity: 'SEV1', details })).toBe(true);
     expect(matchesTrigger(rb, { service: 's', severity: 'SEV3', details })).toBe(false);
-    expect(matchesTrigger(rb, { service: 's', severity: 'SEV1', details: { labels: { ...details.labels, namespace: 'dev' } } })).toBe(false);
+    expect(
+      matchesTrigger(rb, {
+        service: 's',
+        severity: 'SEV1',
+        details: { labels: { ...details.labels, namespace: 'dev' } },
+      }),
+    ).toBe(false);
     expect(matchesTrigger(runbook({}), { service: 's', severity: 'SEV1', details })).toBe(false); // no trigger: by hand only
   });
 
   it('takes typed inputs from labels and annotations, refusing what breaks a pattern', () => {
-    expect(resolveInputs(rb, details)).toEqual({ ok: true, values: { pod: 'web-1', restart_count: 4, runbook_url: 'https://x' } });
-    expect(resolveInputs(rb, { labels: { pod: 'web-1; rm -rf /' } })).toEqual({ ok: false, problems: ['input "pod" does not match its pattern [a-z0-9-]+'] });
+    expect(resolveInputs(rb, details)).toEqual({
+      ok: true,
+      values: { pod: 'web-1', restart_count: 4, runbook_url: 'https://x' },
+    });
+    expect(resolveInputs(rb, { labels: { pod: 'web-1; rm -rf /' } })).toEqual({
+      ok: false,
+      problems: ['input "pod" does not match its pattern [a-z0-9-]+'],
+    });
     expect(resolveInputs(rb, { labels: { pod: 'web-1\nx' } })).toMatchObject({ ok: false });
     expect(resolveInputs(rb, {})).toEqual({ ok: false, problems: ['input "pod" is missing (label "pod")'] });
-    expect(resolveInputs(rb, { labels: { pod: 'a', restart_count: 'many' } })).toEqual({ ok: false, problems: ['input "restart_count" must be a number'] });
-    expect(resolveInputs(rb, details, { pod: 'web-2', nope: 'x' })).toEqual({ ok: false, problems: ['"nope" is not an input of runbook "rb"'] });
+    expect(resolveInputs(rb, { labels: { pod: 'a', restart_count: 'many' } })).toEqual({
+      ok: false,
+      problems: ['input "restart_count" must be a number'],
+    });
+    expect(resolveInputs(rb, details, { pod: 'web-2', nope: 'x' })).toEqual({
+      ok: false,
+      problems: ['"nope" is not an input of runbook "rb"'],
+    });
     expect(resolveInputs(rb, details, { pod: 'web-2' })).toMatchObject({ ok: true, values: { pod: 'web-2' } });
   });
 });

@@ -8,21 +8,27 @@ import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRunbookActivities, programsOf } from '../../activities/runbook';
-import { loadRunbookCatalog } from '../../lib/runbook-catalog';
+import { loadRunbookCatalog } from '../../activities/runbook/catalog';
 
 const runbookDir = path.resolve(__dirname, '../../runbooks');
 const log = pino({ level: 'silent' });
-const plan = (allowlist: Record<string, string>) => createRunbookActivities({ log, runbookDir, allowlist, outputLimit: 4096 });
+const plan = (allowlist: Record<string, string>) =>
+  createRunbookActivities({ log, runbookDir, allowlist, outputLimit: 4096 });
 
 /** Details as api/ingest/alert-group.ts builds them for one Alertmanager group. */
 const alertmanagerGroup = {
-  receiver: 'vigil', groupKey: '{}:{alertname="KubePodCrashLooping"}', externalURL: 'http://am',
+  receiver: 'vigil',
+  groupKey: '{}:{alertname="KubePodCrashLooping"}',
+  externalURL: 'http://am',
   commonLabels: { alertname: 'KubePodCrashLooping', namespace: 'shop' },
-  alerts: [{
-    status: 'firing', fingerprint: 'f1',
-    labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-7d9f', deployment: 'cart' },
-    annotations: { summary: 'cart is crash-looping' },
-  }],
+  alerts: [
+    {
+      status: 'firing',
+      fingerprint: 'f1',
+      labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'cart-7d9f', deployment: 'cart' },
+      annotations: { summary: 'cart is crash-looping' },
+    },
+  ],
 };
 
 describe('planRunbooks', () => {
@@ -43,12 +49,16 @@ describe('planRunbooks', () => {
   });
 
   it('refuses a triggered runbook whose programs are not allowed, naming them', async () => {
-    const result = await plan({}).planRunbooks({ incident: { service: 'cart', severity: 'SEV2', details: alertmanagerGroup } });
+    const result = await plan({}).planRunbooks({
+      incident: { service: 'cart', severity: 'SEV2', details: alertmanagerGroup },
+    });
     expect(result.runs).toEqual([]);
-    expect(result.refused).toEqual([{
-      runbook: 'pod-crashloop-remediation',
-      problems: ['program "kubectl" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)'],
-    }]);
+    expect(result.refused).toEqual([
+      {
+        runbook: 'pod-crashloop-remediation',
+        problems: ['program "kubectl" is not on the command allowlist (VIGIL_RUNBOOK_COMMAND_ALLOWLIST)'],
+      },
+    ]);
   });
 
   it('lists every program of every shipped runbook, parallel groups included', async () => {

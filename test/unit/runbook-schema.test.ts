@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRunbookCatalog, parseRunbookYaml, type RunbookIssue } from '../../lib/runbook-catalog';
+import { loadRunbookCatalog, parseRunbookYaml, type RunbookIssue } from '../../activities/runbook/catalog';
 
 const SHIPPED = path.resolve(__dirname, '../../runbooks');
 
@@ -22,7 +22,12 @@ describe('shipped runbooks', () => {
     const catalog = await loadRunbookCatalog(SHIPPED);
     expect(catalog.errors).toEqual([]);
     expect(catalog.runbooks.map((r) => r.runbook.name).sort()).toEqual([
-      'bgp-hijack-response', 'cache-clear', 'database-failover', 'high-cpu-usage', 'pod-crashloop-remediation', 'service-down',
+      'bgp-hijack-response',
+      'cache-clear',
+      'database-failover',
+      'high-cpu-usage',
+      'pod-crashloop-remediation',
+      'service-down',
     ]);
   });
 });
@@ -131,7 +136,8 @@ steps:
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.runbook).toMatchObject({
-      onSuccess: 'none', onFailure: 'escalate',
+      onSuccess: 'none',
+      onFailure: 'escalate',
       inputs: { pod: { from: 'label', type: 'string', required: true } },
       steps: [{ id: 'restart', continueOnError: false, notify: false, expectExitCodes: [0] }],
     });

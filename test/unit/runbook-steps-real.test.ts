@@ -15,13 +15,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunbookActivities } from '../../activities/runbook';
 import { runCommand } from '../../activities/runbook/command';
 import { createLogger } from '../../lib/logger';
-import { StepSchema } from '../../workflows/domain/runbook';
-import { renderAction, type CommandAction, type HttpAction } from '../../workflows/domain/runbook-run';
+import { StepSchema } from '../../domain/runbook/runbook';
+import { renderAction, type CommandAction, type HttpAction } from '../../domain/runbook/run';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/runbook');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-runbook-'));
-const allowlist = { 'echo-argv': path.join(FIXTURES, 'echo-argv.sh'), sleep: '/bin/sleep', missing: path.join(tmp, 'nope') };
-const activities = createRunbookActivities({ log: createLogger({ level: 'silent', name: 'test' }), runbookDir: tmp, allowlist, outputLimit: 2048 });
+const allowlist = {
+  'echo-argv': path.join(FIXTURES, 'echo-argv.sh'),
+  sleep: '/bin/sleep',
+  missing: path.join(tmp, 'nope'),
+};
+const activities = createRunbookActivities({
+  log: createLogger({ level: 'silent', name: 'test' }),
+  runbookDir: tmp,
+  allowlist,
+  outputLimit: 2048,
+});
 const step = { incidentId: 'inc', runId: 'run', stepId: 's' };
 
 /** The argv the fixture received. */
@@ -39,7 +48,13 @@ function commandFor(args: string[], values: Record<string, string>): CommandActi
 }
 
 const run = <T>(fn: () => Promise<T>): Promise<T> => new MockActivityEnvironment({ attempt: 1 }).run(fn) as Promise<T>;
-const failureOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as ApplicationFailure);
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e as ApplicationFailure,
+  );
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -70,10 +85,24 @@ describe('command steps: alert data is never interpreted', () => {
   });
 
   it('runs only programs on the allowlist, and says so without retrying', async () => {
-    const err = await failureOf(run(() => activities.runRunbookCommand({ ...step, action: { kind: 'command', program: 'sh', args: ['-c', 'id'], expectExitCodes: [0] } })));
+    const err = await failureOf(
+      run(() =>
+        activities.runRunbookCommand({
+          ...step,
+          action: { kind: 'command', program: 'sh', args: ['-c', 'id'], expectExitCodes: [0] },
+        }),
+      ),
+    );
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'RunbookCommandNotAllowed', nonRetryable: true });
-    const missing = await failureOf(run(() => activities.runRunbookCommand({ ...step, action: { kind: 'command', program: 'missing', args: [], expectExitCodes: [0] } })));
+    const missing = await failureOf(
+      run(() =>
+        activities.runRunbookCommand({
+          ...step,
+          action: { kind: 'command', program: 'missing', args: [], expectExitCodes: [0] },
+        }),
+      ),
+    );
     expect(missing).toMatchObject({ type: 'RunbookCommandUnavailable', nonRetryable: true });
   });
 
@@ -82,16 +111,28 @@ describe('command steps: alert data is never interpreted', () => {
     const ok = await run(() => activities.runRunbookCommand({ ...step, action }));
     expect(ok.output).toMatch(/\n…\[output truncated: \d+ more bytes\]$/);
     expect(ok.output.length).toBeLessThan(2200);
-    const err = await failureOf(run(() => activities.runRunbookCommand({ ...step, action: { ...action, expectExitCodes: [3] } })));
-    expect(err).toMatchObject({ type: 'RunbookCommandFailed', nonRetryable: false, message: 'echo-argv exited with code 0' });
+    const err = await failureOf(
+      run(() => activities.runRunbookCommand({ ...step, action: { ...action, expectExitCodes: [3] } })),
+    );
+    expect(err).toMatchObject({
+      type: 'RunbookCommandFailed',
+      nonRetryable: false,
+      message: 'echo-argv exited with code 0',
+    });
     expect((err.details?.[0] as { exitCode: number }).exitCode).toBe(0);
   });
 
   it('heartbeats while a long command runs', async () => {
     const beats: unknown[] = [];
-    await runCommand({ kind: 'command', program: 'sleep', args: ['0.5'], expectExitCodes: [0] }, {
-      allowlist, outputLimit: 100, heartbeat: (p) => beats.push(p), heartbeatMs: 50,
-    });
+    await runCommand(
+      { kind: 'command', program: 'sleep', args: ['0.5'], expectExitCodes: [0] },
+      {
+        allowlist,
+        outputLimit: 100,
+        heartbeat: (p) => beats.push(p),
+        heartbeatMs: 50,
+      },
+    );
     expect(beats.length).toBeGreaterThanOrEqual(3);
   });
 });
@@ -123,10 +164,16 @@ describe('http steps against a local service', () => {
 
   it('restarts the service: path values percent-encoded, JSON body values stay strings', async () => {
     const svc = '../../etc?x=1#frag "$(id)"';
-    const action = httpFor({
-      method: 'POST', url: `${base}/admin/restart/{{ .svc }}`, headers: { 'x-requested-by': 'vigil' },
-      body: { container: '{{ .svc }}' }, expectStatus: [202],
-    }, { svc });
+    const action = httpFor(
+      {
+        method: 'POST',
+        url: `${base}/admin/restart/{{ .svc }}`,
+        headers: { 'x-requested-by': 'vigil' },
+        body: { container: '{{ .svc }}' },
+        expectStatus: [202],
+      },
+      { svc },
+    );
     const result = await run(() => activities.runRunbookHttp({ ...step, action }));
     expect(result).toMatchObject({ statusCode: 202, output: 'restarting', attempts: 1 });
     const req = seen.at(-1);
@@ -136,14 +183,24 @@ describe('http steps against a local service', () => {
   });
 
   it('fails retryably on an unexpected status, and never follows a redirect', async () => {
-    const broken = await failureOf(run(() => activities.runRunbookHttp({ ...step, action: httpFor({ url: `${base}/broken` }, {}) })));
-    expect(broken).toMatchObject({ type: 'RunbookHttpFailed', nonRetryable: false, message: `GET ${base}/broken answered 503, expected 2xx` });
+    const broken = await failureOf(
+      run(() => activities.runRunbookHttp({ ...step, action: httpFor({ url: `${base}/broken` }, {}) })),
+    );
+    expect(broken).toMatchObject({
+      type: 'RunbookHttpFailed',
+      nonRetryable: false,
+      message: `GET ${base}/broken answered 503, expected 2xx`,
+    });
     expect(broken.details?.[0]).toMatchObject({ statusCode: 503, output: 'down' });
-    const redirect = await failureOf(run(() => activities.runRunbookHttp({ ...step, action: httpFor({ url: `${base}/elsewhere` }, {}) })));
+    const redirect = await failureOf(
+      run(() => activities.runRunbookHttp({ ...step, action: httpFor({ url: `${base}/elsewhere` }, {}) })),
+    );
     expect(redirect.message).toMatch(/answered 302/);
   });
 
   it('refuses a header value with a line break', () => {
-    expect(() => httpFor({ url: `${base}/x`, headers: { authorization: 'Bearer {{ .t }}' } }, { t: 'a\r\nX-Evil: 1' })).toThrow(/line break/);
+    expect(() =>
+      httpFor({ url: `${base}/x`, headers: { authorization: 'Bearer {{ .t }}' } }, { t: 'a\r\nX-Evil: 1' }),
+    ).toThrow(/line break/);
   });
 });

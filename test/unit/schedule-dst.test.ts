@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { onCallAt, shifts } from '../../workflows/domain/oncall';
-import { ScheduleSchema, type Schedule } from '../../workflows/domain/schedule';
+import { onCallAt, shifts } from '../../domain/oncall/oncall';
+import { ScheduleSchema, type Schedule } from '../../domain/oncall/schedule';
 
-type LayerInput = { start: string; rotation: { type: string; every?: number }; handoffTime?: string; participants?: string[] };
+type LayerInput = {
+  start: string;
+  rotation: { type: string; every?: number };
+  handoffTime?: string;
+  participants?: string[];
+};
 
 function single(timeZone: string, layer: LayerInput): Schedule {
   return ScheduleSchema.parse({
@@ -37,7 +42,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'New York daily 02:30, handoff in the spring-forward gap moves to 03:00 EDT',
-    schedule: single('America/New_York', { start: '2026-03-01T02:30', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('America/New_York', {
+      start: '2026-03-01T02:30',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-08T06:59:59Z', 'a'], // 01:59:59 EST
       ['2026-03-08T07:00:00Z', 'b'], // 03:00 EDT, first valid instant after 02:30
@@ -47,7 +56,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'New York daily 01:30, ambiguous handoff takes the first occurrence',
-    schedule: single('America/New_York', { start: '2026-10-25T01:30', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('America/New_York', {
+      start: '2026-10-25T01:30',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-11-01T05:29:59Z', 'a'], // 01:29:59 EDT
       ['2026-11-01T05:30:00Z', 'b'], // 01:30 EDT (first occurrence)
@@ -58,7 +71,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'New York 12-hour rotation counts real hours across spring forward',
-    schedule: single('America/New_York', { start: '2026-03-07T20:00', rotation: { type: 'hourly', every: 12 }, participants: ['a', 'b'] }),
+    schedule: single('America/New_York', {
+      start: '2026-03-07T20:00',
+      rotation: { type: 'hourly', every: 12 },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-08T00:59:59Z', null],
       ['2026-03-08T01:00:00Z', 'a'], // 20:00 EST
@@ -70,7 +87,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'New York 12-hour rotation across fall back',
-    schedule: single('America/New_York', { start: '2026-10-31T20:00', rotation: { type: 'hourly', every: 12 }, participants: ['a', 'b'] }),
+    schedule: single('America/New_York', {
+      start: '2026-10-31T20:00',
+      rotation: { type: 'hourly', every: 12 },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-11-01T11:59:59Z', 'a'], // 06:59:59 EST
       ['2026-11-01T12:00:00Z', 'b'], // 07:00 EST
@@ -79,7 +100,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'London daily 01:30: gap on Mar 29, overlap on Oct 25',
-    schedule: single('Europe/London', { start: '2026-03-22T01:30', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('Europe/London', {
+      start: '2026-03-22T01:30',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-29T00:59:59Z', 'a'], // 00:59:59 GMT
       ['2026-03-29T01:00:00Z', 'b'], // 02:00 BST, first valid instant after 01:30
@@ -95,7 +120,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Berlin weekly 09:00 (167 h across spring forward) and daily 02:30 gap',
-    schedule: single('Europe/Berlin', { start: '2026-03-23T09:00', rotation: { type: 'weekly' }, participants: ['a', 'b'] }),
+    schedule: single('Europe/Berlin', {
+      start: '2026-03-23T09:00',
+      rotation: { type: 'weekly' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-23T07:59:59Z', null],
       ['2026-03-23T08:00:00Z', 'a'], // 09:00 CET
@@ -107,7 +136,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Berlin daily 02:30 in the gap and in the overlap',
-    schedule: single('Europe/Berlin', { start: '2026-03-22T02:30', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('Europe/Berlin', {
+      start: '2026-03-22T02:30',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-29T00:59:59Z', 'a'], // 01:59:59 CET
       ['2026-03-29T01:00:00Z', 'b'], // 03:00 CEST
@@ -118,7 +151,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Sydney weekly 09:00: 169 h across April fall back, 167 h across October spring forward',
-    schedule: single('Australia/Sydney', { start: '2026-03-30T09:00', rotation: { type: 'weekly' }, participants: ['a', 'b'] }),
+    schedule: single('Australia/Sydney', {
+      start: '2026-03-30T09:00',
+      rotation: { type: 'weekly' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-29T21:59:59Z', null],
       ['2026-03-29T22:00:00Z', 'a'], // Mon 09:00 AEDT
@@ -132,7 +169,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Sydney daily 02:30: first occurrence in April, gap in October',
-    schedule: single('Australia/Sydney', { start: '2026-03-29T02:30', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('Australia/Sydney', {
+      start: '2026-03-29T02:30',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-04-04T15:29:59Z', 'a'],
       ['2026-04-04T15:30:00Z', 'b'], // 02:30 AEDT
@@ -144,7 +185,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Kolkata daily 09:00 has no DST: always 03:30Z',
-    schedule: single('Asia/Kolkata', { start: '2026-03-01T09:00', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('Asia/Kolkata', {
+      start: '2026-03-01T09:00',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-03-08T03:29:59Z', 'a'],
       ['2026-03-08T03:30:00Z', 'b'],
@@ -154,7 +199,11 @@ const cases: Array<{ name: string; schedule: Schedule; at: Array<[string, string
   },
   {
     name: 'Chatham (+12:45/+13:45) daily 03:00: overlap in April, gap in September',
-    schedule: single('Pacific/Chatham', { start: '2026-03-29T03:00', rotation: { type: 'daily' }, participants: ['a', 'b'] }),
+    schedule: single('Pacific/Chatham', {
+      start: '2026-03-29T03:00',
+      rotation: { type: 'daily' },
+      participants: ['a', 'b'],
+    }),
     at: [
       ['2026-04-04T13:14:59Z', 'a'],
       ['2026-04-04T13:15:00Z', 'b'], // 03:00 +13:45 (first occurrence)

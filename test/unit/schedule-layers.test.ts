@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { onCallAt, shifts } from '../../workflows/domain/oncall';
-import { ScheduleSchema } from '../../workflows/domain/schedule';
+import { onCallAt, shifts } from '../../domain/oncall/oncall';
+import { ScheduleSchema } from '../../domain/oncall/schedule';
 
 // Business hours on top of a 24/7 weekly rotation, a weekend layer above both.
 const layered = ScheduleSchema.parse({
@@ -15,7 +15,14 @@ const layered = ScheduleSchema.parse({
       start: '2026-01-05T09:00',
       rotation: { type: 'daily' },
       participants: ['day1', 'day2'],
-      restrictions: [{ type: 'daily', from: { time: '09:00' }, to: { time: '17:00' }, weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
+      restrictions: [
+        {
+          type: 'daily',
+          from: { time: '09:00' },
+          to: { time: '17:00' },
+          weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+        },
+      ],
     },
     {
       id: 'weekend',
@@ -52,21 +59,40 @@ describe('restrictions let a lower layer show through', () => {
     const onlyBusiness = { ...layered, layers: layered.layers.filter((l) => l.id === 'business') };
     expect(onCallAt(onlyBusiness, '2026-03-07T15:00:00Z').userIds).toEqual([]); // Saturday
     expect(shifts(onlyBusiness, '2026-03-09T00:00:00Z', '2026-03-10T00:00:00Z')).toEqual([
-      { userId: 'day2', start: '2026-03-09T13:00:00.000Z', end: '2026-03-09T21:00:00.000Z', layerId: 'business', override: false },
+      {
+        userId: 'day2',
+        start: '2026-03-09T13:00:00.000Z',
+        end: '2026-03-09T21:00:00.000Z',
+        layerId: 'business',
+        override: false,
+      },
     ]);
   });
 
   it('a window running past midnight covers the night, DST included', () => {
     const nights = ScheduleSchema.parse({
-      id: 'n', name: 'N', timeZone: 'Europe/Berlin',
-      layers: [{
-        id: 'night', start: '2026-01-01T00:00', rotation: { type: 'weekly' }, participants: ['owl'],
-        restrictions: [{ type: 'daily', from: { time: '22:00' }, to: { time: '06:00' } }],
-      }],
+      id: 'n',
+      name: 'N',
+      timeZone: 'Europe/Berlin',
+      layers: [
+        {
+          id: 'night',
+          start: '2026-01-01T00:00',
+          rotation: { type: 'weekly' },
+          participants: ['owl'],
+          restrictions: [{ type: 'daily', from: { time: '22:00' }, to: { time: '06:00' } }],
+        },
+      ],
     });
     expect(shifts(nights, '2026-03-28T12:00:00Z', '2026-03-29T12:00:00Z')).toEqual([
       // Sat 22:00 CET .. Sun 06:00 CEST: 7 real hours on the spring-forward night
-      { userId: 'owl', start: '2026-03-28T21:00:00.000Z', end: '2026-03-29T04:00:00.000Z', layerId: 'night', override: false },
+      {
+        userId: 'owl',
+        start: '2026-03-28T21:00:00.000Z',
+        end: '2026-03-29T04:00:00.000Z',
+        layerId: 'night',
+        override: false,
+      },
     ]);
   });
 });
@@ -75,7 +101,9 @@ const primary = ScheduleSchema.parse({
   id: 'primary',
   name: 'Primary',
   timeZone: 'America/New_York',
-  layers: [{ id: 'weekly', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, participants: ['alice', 'bob', 'carol'] }],
+  layers: [
+    { id: 'weekly', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, participants: ['alice', 'bob', 'carol'] },
+  ],
 });
 
 describe('overrides win over layers', () => {
@@ -87,29 +115,76 @@ describe('overrides win over layers', () => {
       { start: '2026-01-11T00:00:00Z', end: '2026-01-13T00:00:00Z', userId: 'dave', replacesUserId: 'alice' },
     ]);
     expect(onCallAt(s, '2026-01-11T12:00:00Z')).toEqual({
-      userIds: ['dave'], layerId: 'weekly', scheduledUserId: 'alice', overrideApplied: true, overrideIndex: 0,
+      userIds: ['dave'],
+      layerId: 'weekly',
+      scheduledUserId: 'alice',
+      overrideApplied: true,
+      overrideIndex: 0,
     });
     expect(onCallAt(s, '2026-01-12T15:00:00Z')).toEqual({
-      userIds: ['bob'], layerId: 'weekly', scheduledUserId: 'bob', overrideApplied: false,
+      userIds: ['bob'],
+      layerId: 'weekly',
+      scheduledUserId: 'bob',
+      overrideApplied: false,
     });
     expect(shifts(s, '2026-01-10T00:00:00Z', '2026-01-14T00:00:00Z')).toEqual([
-      { userId: 'alice', start: '2026-01-10T00:00:00.000Z', end: '2026-01-11T00:00:00.000Z', layerId: 'weekly', override: false },
-      { userId: 'dave', start: '2026-01-11T00:00:00.000Z', end: '2026-01-12T14:00:00.000Z', layerId: 'weekly', override: true },
-      { userId: 'bob', start: '2026-01-12T14:00:00.000Z', end: '2026-01-14T00:00:00.000Z', layerId: 'weekly', override: false },
+      {
+        userId: 'alice',
+        start: '2026-01-10T00:00:00.000Z',
+        end: '2026-01-11T00:00:00.000Z',
+        layerId: 'weekly',
+        override: false,
+      },
+      {
+        userId: 'dave',
+        start: '2026-01-11T00:00:00.000Z',
+        end: '2026-01-12T14:00:00.000Z',
+        layerId: 'weekly',
+        override: true,
+      },
+      {
+        userId: 'bob',
+        start: '2026-01-12T14:00:00.000Z',
+        end: '2026-01-14T00:00:00.000Z',
+        layerId: 'weekly',
+        override: false,
+      },
     ]);
   });
 
   it('without replacesUserId replaces whoever is on call, across a handoff', () => {
-    const s = withOverrides(primary, [{ start: '2026-01-12T08:00:00-05:00', end: '2026-01-12T20:00:00Z', userId: 'dave' }]);
+    const s = withOverrides(primary, [
+      { start: '2026-01-12T08:00:00-05:00', end: '2026-01-12T20:00:00Z', userId: 'dave' },
+    ]);
     expect(shifts(s, '2026-01-12T00:00:00Z', '2026-01-13T00:00:00Z')).toEqual([
-      { userId: 'alice', start: '2026-01-12T00:00:00.000Z', end: '2026-01-12T13:00:00.000Z', layerId: 'weekly', override: false },
-      { userId: 'dave', start: '2026-01-12T13:00:00.000Z', end: '2026-01-12T20:00:00.000Z', layerId: 'weekly', override: true },
-      { userId: 'bob', start: '2026-01-12T20:00:00.000Z', end: '2026-01-13T00:00:00.000Z', layerId: 'weekly', override: false },
+      {
+        userId: 'alice',
+        start: '2026-01-12T00:00:00.000Z',
+        end: '2026-01-12T13:00:00.000Z',
+        layerId: 'weekly',
+        override: false,
+      },
+      {
+        userId: 'dave',
+        start: '2026-01-12T13:00:00.000Z',
+        end: '2026-01-12T20:00:00.000Z',
+        layerId: 'weekly',
+        override: true,
+      },
+      {
+        userId: 'bob',
+        start: '2026-01-12T20:00:00.000Z',
+        end: '2026-01-13T00:00:00.000Z',
+        layerId: 'weekly',
+        override: false,
+      },
     ]);
   });
 
   it('ignores an override for someone who is not on call', () => {
-    const s = withOverrides(primary, [{ start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z', userId: 'dave', replacesUserId: 'carol' }]);
+    const s = withOverrides(primary, [
+      { start: '2026-01-06T00:00:00Z', end: '2026-01-07T00:00:00Z', userId: 'dave', replacesUserId: 'carol' },
+    ]);
     expect(onCallAt(s, '2026-01-06T12:00:00Z')).toMatchObject({ userIds: ['alice'], overrideApplied: false });
   });
 
@@ -146,7 +221,14 @@ describe('secondary rotation starting 7 days after primary', () => {
   const secondary = ScheduleSchema.parse({
     ...primary,
     id: 'secondary',
-    layers: [{ id: 'weekly', start: '2026-01-12T09:00', rotation: { type: 'weekly' }, participants: ['alice', 'bob', 'carol'] }],
+    layers: [
+      {
+        id: 'weekly',
+        start: '2026-01-12T09:00',
+        rotation: { type: 'weekly' },
+        participants: ['alice', 'bob', 'carol'],
+      },
+    ],
   });
 
   it.each([
@@ -171,11 +253,19 @@ describe('secondary rotation starting 7 days after primary', () => {
 describe('shifts', () => {
   it('merges adjacent shifts of the same person and clips to the range', () => {
     const solo = ScheduleSchema.parse({
-      id: 'solo', name: 'Solo', timeZone: 'Asia/Kolkata',
+      id: 'solo',
+      name: 'Solo',
+      timeZone: 'Asia/Kolkata',
       layers: [{ id: 'daily', start: '2026-01-01T09:00', rotation: { type: 'daily' }, participants: ['only'] }],
     });
     expect(shifts(solo, '2026-02-01T00:00:00+05:30', '2026-03-01T00:00:00+05:30')).toEqual([
-      { userId: 'only', start: '2026-01-31T18:30:00.000Z', end: '2026-02-28T18:30:00.000Z', layerId: 'daily', override: false },
+      {
+        userId: 'only',
+        start: '2026-01-31T18:30:00.000Z',
+        end: '2026-02-28T18:30:00.000Z',
+        layerId: 'daily',
+        override: false,
+      },
     ]);
   });
 

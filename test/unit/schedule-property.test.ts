@@ -7,8 +7,8 @@
  * 15 minutes and change on the hour UTC, and every configured local time is on a quarter hour.
  */
 import { describe, expect, it } from 'vitest';
-import { type OnCall, type Shift, onCallAt, shifts } from '../../workflows/domain/oncall';
-import { ScheduleSchema } from '../../workflows/domain/schedule';
+import { type OnCall, type Shift, onCallAt, shifts } from '../../domain/oncall/oncall';
+import { ScheduleSchema } from '../../domain/oncall/schedule';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -33,7 +33,13 @@ class WallClock {
   readonly readings: number[] = [];
   constructor(timeZone: string) {
     const fmt = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
     });
     const read = (t: number): number => {
       const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]));
@@ -66,26 +72,46 @@ type RawRestriction =
   | { type: 'daily'; from: { time: string }; to: { time: string }; weekdays?: number[] }
   | { type: 'weekly'; from: { weekday: number; time: string }; to: { weekday: number; time: string } };
 interface RawLayer {
-  id: string; start: string; rotation: { type: 'hourly' | 'daily' | 'weekly'; every: number };
-  handoffTime?: string; participants: string[]; restrictions?: RawRestriction[];
+  id: string;
+  start: string;
+  rotation: { type: 'hourly' | 'daily' | 'weekly'; every: number };
+  handoffTime?: string;
+  participants: string[];
+  restrictions?: RawRestriction[];
 }
-interface RawOverride { start: string; end: string; userId: string; replacesUserId?: string }
+interface RawOverride {
+  start: string;
+  end: string;
+  userId: string;
+  replacesUserId?: string;
+}
 
 const LAYERS: RawLayer[] = [
   { id: 'weekly', start: '2026-01-05T09:00', rotation: { type: 'weekly', every: 1 }, participants: ['w1', 'w2', 'w3'] },
   {
-    id: 'daily', start: '2026-01-10T02:30', rotation: { type: 'daily', every: 2 }, handoffTime: '01:30', participants: ['d1', 'd2'],
+    id: 'daily',
+    start: '2026-01-10T02:30',
+    rotation: { type: 'daily', every: 2 },
+    handoffTime: '01:30',
+    participants: ['d1', 'd2'],
     restrictions: [
       { type: 'daily', from: { time: '22:00' }, to: { time: '06:00' } },
       { type: 'weekly', from: { weekday: 6, time: '10:00' }, to: { weekday: 7, time: '02:30' } },
     ],
   },
   {
-    id: 'hourly', start: '2026-02-01T08:15', rotation: { type: 'hourly', every: 12 }, participants: ['h1', 'h2', 'h3'],
+    id: 'hourly',
+    start: '2026-02-01T08:15',
+    rotation: { type: 'hourly', every: 12 },
+    participants: ['h1', 'h2', 'h3'],
     restrictions: [{ type: 'daily', from: { time: '09:00' }, to: { time: '17:00' }, weekdays: [1, 2, 3, 4, 5] }],
   },
   {
-    id: 'late', start: '2027-03-01T00:00', rotation: { type: 'weekly', every: 2 }, handoffTime: '02:45', participants: ['l1', 'l2'],
+    id: 'late',
+    start: '2027-03-01T00:00',
+    rotation: { type: 'weekly', every: 2 },
+    handoffTime: '02:45',
+    participants: ['l1', 'l2'],
     restrictions: [{ type: 'daily', from: { time: '01:30' }, to: { time: '03:15' } }],
   },
 ];
@@ -93,7 +119,12 @@ const LAYERS: RawLayer[] = [
 const hm = (text: string): number => Number(text.slice(0, 2)) * HOUR + Number(text.slice(3, 5)) * MIN;
 const isoWeekday = (localDay: number): number => ((new Date(localDay).getUTCDay() + 6) % 7) + 1;
 
-interface BruteLayer { id: string; participants: string[]; handoffs: number[]; windows?: Array<[number, number]> }
+interface BruteLayer {
+  id: string;
+  participants: string[];
+  handoffs: number[];
+  windows?: Array<[number, number]>;
+}
 
 function bruteLayer(layer: RawLayer, clock: WallClock): BruteLayer {
   const [y = 0, mo = 1, d = 1] = layer.start.slice(0, 10).split('-').map(Number);
@@ -101,9 +132,11 @@ function bruteLayer(layer: RawLayer, clock: WallClock): BruteLayer {
   const handoffs = [clock.resolve(Date.UTC(y, mo - 1, d) + hm(layer.start.slice(11)))];
   const days = layer.rotation.type === 'weekly' ? 7 * layer.rotation.every : layer.rotation.every;
   for (let k = 1; (handoffs[handoffs.length - 1] ?? 0) <= TO + 30 * DAY; k += 1) {
-    handoffs.push(layer.rotation.type === 'hourly'
-      ? (handoffs[0] ?? 0) + k * layer.rotation.every * HOUR
-      : clock.resolve(Date.UTC(y, mo - 1, d + k * days) + time));
+    handoffs.push(
+      layer.rotation.type === 'hourly'
+        ? (handoffs[0] ?? 0) + k * layer.rotation.every * HOUR
+        : clock.resolve(Date.UTC(y, mo - 1, d + k * days) + time),
+    );
   }
   if (layer.restrictions === undefined) return { id: layer.id, participants: layer.participants, handoffs };
   const windows: Array<[number, number]> = [];
@@ -169,7 +202,14 @@ function segmentAt(list: Shift[], t: number): Shift | undefined {
   return undefined;
 }
 
-const ZONES = ['America/New_York', 'Europe/London', 'Europe/Berlin', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Chatham'];
+const ZONES = [
+  'America/New_York',
+  'Europe/London',
+  'Europe/Berlin',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'Pacific/Chatham',
+];
 
 describe.each(ZONES.map((zone, i) => [zone, i] as const))('brute force agrees in %s', (zone, zoneIndex) => {
   const rand = mulberry32(20260101 + zoneIndex);
@@ -189,24 +229,36 @@ describe.each(ZONES.map((zone, i) => [zone, i] as const))('brute force agrees in
     samples.push(edge - 1, edge);
   }
 
-  it('onCallAt matches the brute force at random instants, around transitions and at boundaries; shifts agrees', { timeout: 60_000 }, () => {
-    const timeline = shifts(schedule, FROM, TO);
-    const seen = new Set<string>();
-    for (const t of samples) {
-      const at = new Date(t).toISOString();
-      const expected = bruteOnCall(brute, overrides, t);
-      const { userIds, overrideApplied, layerId } = onCallAt(schedule, t);
-      expect({ at, userIds, overrideApplied, layerId }).toEqual({ at, layerId: undefined, ...expected });
-      const seg = segmentAt(timeline, t);
-      expect({ at, userIds: seg ? [seg.userId] : [], override: seg?.override ?? false, layerId: seg?.layerId }).toEqual({
-        at, userIds, override: overrideApplied, layerId: userIds.length > 0 ? layerId : undefined,
-      });
-      seen.add(expected.overrideApplied ? 'override' : (expected.layerId ?? 'nobody'));
-    }
-    // The samples exercise every layer, overrides and empty stretches, or the test proves little.
-    expect([...seen].sort()).toEqual(['daily', 'hourly', 'late', 'nobody', 'override', 'weekly']);
-    expect(transitions).toHaveLength(zone === 'Asia/Kolkata' ? 0 : 4);
-  });
+  it(
+    'onCallAt matches the brute force at random instants, around transitions and at boundaries; shifts agrees',
+    { timeout: 60_000 },
+    () => {
+      const timeline = shifts(schedule, FROM, TO);
+      const seen = new Set<string>();
+      for (const t of samples) {
+        const at = new Date(t).toISOString();
+        const expected = bruteOnCall(brute, overrides, t);
+        const { userIds, overrideApplied, layerId } = onCallAt(schedule, t);
+        expect({ at, userIds, overrideApplied, layerId }).toEqual({ at, layerId: undefined, ...expected });
+        const seg = segmentAt(timeline, t);
+        expect({
+          at,
+          userIds: seg ? [seg.userId] : [],
+          override: seg?.override ?? false,
+          layerId: seg?.layerId,
+        }).toEqual({
+          at,
+          userIds,
+          override: overrideApplied,
+          layerId: userIds.length > 0 ? layerId : undefined,
+        });
+        seen.add(expected.overrideApplied ? 'override' : (expected.layerId ?? 'nobody'));
+      }
+      // The samples exercise every layer, overrides and empty stretches, or the test proves little.
+      expect([...seen].sort()).toEqual(['daily', 'hourly', 'late', 'nobody', 'override', 'weekly']);
+      expect(transitions).toHaveLength(zone === 'Asia/Kolkata' ? 0 : 4);
+    },
+  );
 
   it('shifts is sorted, disjoint, merged, and clipping a range equals clipping the whole', { timeout: 60_000 }, () => {
     const timeline = shifts(schedule, FROM, TO);
@@ -215,7 +267,8 @@ describe.each(ZONES.map((zone, i) => [zone, i] as const))('brute force agrees in
       const next = timeline[i + 1];
       if (next === undefined) return;
       expect(Date.parse(s.end)).toBeLessThanOrEqual(Date.parse(next.start));
-      if (s.end === next.start) expect([s.userId, s.layerId, s.override]).not.toEqual([next.userId, next.layerId, next.override]);
+      if (s.end === next.start)
+        expect([s.userId, s.layerId, s.override]).not.toEqual([next.userId, next.layerId, next.override]);
     });
     const from = FROM + Math.floor(rand() * (TO - FROM - 31 * DAY));
     const to = from + 31 * DAY;

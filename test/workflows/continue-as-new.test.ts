@@ -44,12 +44,19 @@ describe('continue-as-new under an alert storm', () => {
       }
       await inc.eventually(async () => expect((await inc.state()).alertCount).toBe(151));
       const during = await inc.state();
-      expect(during).toMatchObject({ runKey: first.runKey, number: 42, status: 'triggered', escalation: { level: 0, loop: 0 } });
+      expect(during).toMatchObject({
+        runKey: first.runKey,
+        number: 42,
+        status: 'triggered',
+        escalation: { level: 0, loop: 0 },
+      });
       expect((await runsOf(id, first.runKey)).length).toBeGreaterThanOrEqual(2);
 
       // Level 2 still fires at 5 minutes from the first page, once, on the carried timer.
       await inc.sleepTo(p1 + 5 * MIN + 1_000);
-      await inc.eventually(() => expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '5m a/a-sms L1R1', '5m b/b-hook L2R1']));
+      await inc.eventually(() =>
+        expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '5m a/a-sms L1R1', '5m b/b-hook L2R1']),
+      );
 
       // An acknowledgement in the middle of more repeats holds across the hand-overs.
       for (let i = 0; i < 100; i++) {
@@ -59,7 +66,13 @@ describe('continue-as-new under an alert storm', () => {
       await inc.eventually(async () => expect((await inc.state()).alertCount).toBe(251));
       await inc.sleepTo(p1 + 25 * MIN); // past the second pass: nobody is paged while acknowledged
       const s = await inc.state();
-      expect(s).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'b', runKey: first.runKey, number: 42, createdAt: first.createdAt });
+      expect(s).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'b',
+        runKey: first.runKey,
+        number: 42,
+        createdAt: first.createdAt,
+      });
       expect(eventsOf(s, 'acknowledged')).toHaveLength(1);
       expect(keyTails(mocks.sent, s)).toEqual(['L1:R1:a:a-hook', 'L1:R1:a:a-sms', 'L2:R1:b:b-hook']);
       expect(new Set(mocks.sent.map((n) => n.key)).size).toBe(mocks.sent.length);

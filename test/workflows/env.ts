@@ -10,7 +10,8 @@ import { SEARCH_ATTRIBUTES } from '../../workflows/contract';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const server = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (!server) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the suite with `npm test`, which provisions it');
+  if (!server)
+    throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the suite with `npm test`, which provisions it');
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {

@@ -7,11 +7,28 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  acknowledgeUpdate, alertFiredSignal, changeSeverityUpdate, escalateUpdate, reassignUpdate, resolveUpdate, snoozeUpdate,
+  acknowledgeUpdate,
+  alertFiredSignal,
+  changeSeverityUpdate,
+  escalateUpdate,
+  reassignUpdate,
+  resolveUpdate,
+  snoozeUpdate,
 } from '../../workflows/contract';
 import { createTimeSkippingEnv } from './env';
 import {
-  alertOf, createMocks, eventsOf, firstPage, keyTails, MIN, pages, recordHistory, servicePlan, withIncident, within, type Mocks,
+  alertOf,
+  createMocks,
+  eventsOf,
+  firstPage,
+  keyTails,
+  MIN,
+  pages,
+  recordHistory,
+  servicePlan,
+  withIncident,
+  within,
+  type Mocks,
 } from './fixtures';
 
 let env: TestWorkflowEnvironment;
@@ -112,24 +129,37 @@ describe('commands', () => {
       await inc.eventually(() => expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '1m b/b-hook L2R1']));
       // Level 2 keeps its own 15 minutes from its page: the second pass starts at 16, not 20.
       await inc.sleepTo(p1 + 16 * MIN + 1_000);
-      await inc.eventually(() => expect(pages(mocks.sent, p1)).toEqual([
-        '0m a/a-hook L1R1', '1m b/b-hook L2R1', '5m a/a-sms L1R1', '16m a/a-hook L1R2',
-      ]));
+      await inc.eventually(() =>
+        expect(pages(mocks.sent, p1)).toEqual([
+          '0m a/a-hook L1R1',
+          '1m b/b-hook L2R1',
+          '5m a/a-sms L1R1',
+          '16m a/a-hook L1R2',
+        ]),
+      );
 
       const reassigned = await inc.handle.executeUpdate(reassignUpdate, { args: [{ by: 'lead', toUserIds: ['c'] }] });
       expect(reassigned).toMatchObject({ assignedUserIds: ['c'], escalation: { epoch: 1 } });
       await inc.eventually(() => expect(mocks.sent.filter((n) => n.userId === 'c')).toHaveLength(1));
-      expect(keyTails(mocks.sent.filter((n) => n.userId === 'c'), reassigned)).toEqual(['E2:L1:R1:c:c-hook']);
+      expect(
+        keyTails(
+          mocks.sent.filter((n) => n.userId === 'c'),
+          reassigned,
+        ),
+      ).toEqual(['E2:L1:R1:c:c-hook']);
 
       const refused = (cause: string) => ({ cause: { message: cause } });
-      await expect(inc.handle.executeUpdate(reassignUpdate, { args: [{ by: 'lead', toUserIds: ['zed'] }] }))
-        .rejects.toMatchObject(refused('unknown user "zed"'));
-      await expect(inc.handle.executeUpdate(snoozeUpdate, { args: [{ by: 'lead', minutes: 0 }] }))
-        .rejects.toMatchObject(refused('minutes must be a whole number from 1 to 1440'));
+      await expect(
+        inc.handle.executeUpdate(reassignUpdate, { args: [{ by: 'lead', toUserIds: ['zed'] }] }),
+      ).rejects.toMatchObject(refused('unknown user "zed"'));
+      await expect(
+        inc.handle.executeUpdate(snoozeUpdate, { args: [{ by: 'lead', minutes: 0 }] }),
+      ).rejects.toMatchObject(refused('minutes must be a whole number from 1 to 1440'));
       mocks.storeDown = true; // keeps the resolved workflow open for the second resolve
       await inc.handle.executeUpdate(resolveUpdate, { args: [{ by: 'lead' }] });
-      await expect(inc.handle.executeUpdate(resolveUpdate, { args: [{ by: 'b' }] }))
-        .rejects.toMatchObject(refused('incident is already resolved (by lead)'));
+      await expect(inc.handle.executeUpdate(resolveUpdate, { args: [{ by: 'b' }] })).rejects.toMatchObject(
+        refused('incident is already resolved (by lead)'),
+      );
       mocks.storeDown = false;
       expect((await inc.closed()).resolvedBy).toBe('lead');
       await recordHistory(inc.handle, 'commands');
@@ -163,13 +193,20 @@ describe('review and maintenance', () => {
       await inc.sleepTo(inc.t0 + 41 * MIN);
       const final = await inc.finish('a');
       expect(mocks.reviews).toHaveLength(1);
-      const [{ review, incidentId, runKey }] = mocks.reviews as [typeof mocks.reviews[number]];
+      const [{ review, incidentId, runKey }] = mocks.reviews as [(typeof mocks.reviews)[number]];
       expect({ incidentId, runKey }).toEqual({ incidentId: 'inc-review', runKey: final.runKey });
       // The ack timed out at 33 min: 3 + 8 min triggered, 30 acknowledged.
       expect(review.metrics).toMatchObject({
-        mttaSeconds: 180, mttrSeconds: 2460, timeInState: { triggered: 660, acknowledged: 1800, snoozed: 0 },
+        mttaSeconds: 180,
+        mttrSeconds: 2460,
+        timeInState: { triggered: 660, acknowledged: 1800, snoozed: 0 },
       });
-      expect(review.incident).toMatchObject({ acknowledgedBy: 'a', resolvedBy: 'a', createdAt: iso(inc.t0), number: 42 });
+      expect(review.incident).toMatchObject({
+        acknowledgedBy: 'a',
+        resolvedBy: 'a',
+        createdAt: iso(inc.t0),
+        number: 42,
+      });
       expect(review.slaTargets).toEqual({ ackWithinMinutes: 60, resolveWithinMinutes: 1440 });
       expect(review.slaBreaches).toEqual([]);
       await recordHistory(inc.handle, 'review-metrics');
@@ -182,7 +219,9 @@ describe('review and maintenance', () => {
       await inc.sleepTo(inc.t0 + 30 * MIN);
       const s = await inc.state();
       expect(s).toMatchObject({ status: 'triggered', inMaintenance: true });
-      expect(eventsOf(s, 'maintenance').map((e) => e.message)).toEqual(['Service is in a maintenance window: recorded, not paged']);
+      expect(eventsOf(s, 'maintenance').map((e) => e.message)).toEqual([
+        'Service is in a maintenance window: recorded, not paged',
+      ]);
       expect(eventsOf(s, 'escalated')).toEqual([]);
       expect(mocks.sent).toEqual([]);
       expect(mocks.recipientCalls).toBe(0);

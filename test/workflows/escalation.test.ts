@@ -8,7 +8,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate, snoozeUpdate } from '../../workflows/contract';
 import { createTimeSkippingEnv } from './env';
-import { createMocks, eventsOf, firstPage, keyTails, MIN, pages, recordHistory, withIncident, within } from './fixtures';
+import {
+  createMocks,
+  eventsOf,
+  firstPage,
+  keyTails,
+  MIN,
+  pages,
+  recordHistory,
+  withIncident,
+  within,
+} from './fixtures';
 
 let env: TestWorkflowEnvironment;
 // One server per file: withIncident finishes or terminates every workflow a test starts,
@@ -30,7 +40,9 @@ describe('escalation', () => {
       expect((await inc.state()).escalation).toMatchObject({ loop: 0, level: 0, userIds: ['a'] });
 
       await inc.sleepTo(p1 + 5 * MIN + 1_000);
-      await inc.eventually(() => expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '5m a/a-sms L1R1', '5m b/b-hook L2R1']));
+      await inc.eventually(() =>
+        expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '5m a/a-sms L1R1', '5m b/b-hook L2R1']),
+      );
       const s = await inc.state();
       expect(s.escalation).toMatchObject({ epoch: 0, loop: 0, level: 1, userIds: ['b'] });
       const paged2 = Date.parse(s.escalation?.pagedAt ?? '') - p1;
@@ -52,7 +64,11 @@ describe('escalation', () => {
       expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1']); // no level 2, no SMS at 5 min
       expect(mocks.sent).toHaveLength(1);
       const s = await inc.state();
-      expect(s).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'a', escalation: { epoch: 0, loop: 0, level: 0 } });
+      expect(s).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: 'a',
+        escalation: { epoch: 0, loop: 0, level: 0 },
+      });
       expect(eventsOf(s, 'escalated')).toHaveLength(1);
       await inc.finish();
       await recordHistory(inc.handle, 'ack-stops-escalation');
@@ -74,8 +90,12 @@ describe('escalation', () => {
         return sent;
       });
       expect(pages(mocks.sent, p1)).toEqual([
-        '0m a/a-hook L1R1', '5m a/a-sms L1R1', '5m b/b-hook L2R1',
-        '20m a/a-hook L1R2', '25m a/a-sms L1R2', '25m b/b-hook L2R2',
+        '0m a/a-hook L1R1',
+        '5m a/a-sms L1R1',
+        '5m b/b-hook L2R1',
+        '20m a/a-hook L1R2',
+        '25m a/a-sms L1R2',
+        '25m b/b-hook L2R2',
       ]);
       expect(exhausted.map((n) => Math.floor((n.atMs - p1) / MIN))).toEqual([40, 40]);
       expect(exhausted[0]?.message).toBe('Escalation exhausted: nobody acknowledged');
@@ -92,7 +112,9 @@ describe('escalation', () => {
     await withIncident(env, mocks, { id: 'inc-ack-timeout' }, async (inc) => {
       await firstPage(inc, mocks);
       await inc.sleepTo(inc.t0 + MIN);
-      const ackAt = Date.parse((await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] })).acknowledgedAt ?? '');
+      const ackAt = Date.parse(
+        (await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] })).acknowledgedAt ?? '',
+      );
 
       await inc.sleepTo(ackAt + 30 * MIN - 1_000);
       expect((await inc.state()).status).toBe('acknowledged');

@@ -17,10 +17,10 @@ import type { ReviewActivities, StoreReviewInput } from '../../activities/review
 import type { RunbookActivities } from '../../activities/runbook';
 import type { createStoreActivities } from '../../activities/store';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
-import type { EscalationPolicy } from '../../workflows/domain/policy';
-import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
-import { NOTIFICATION_REJECTED, type NotificationKind } from '../../workflows/domain/notification';
-import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../workflows/domain/severity';
+import type { EscalationPolicy } from '../../domain/oncall/policy';
+import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
+import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
+import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../domain/incident/severity';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowsPath } from './env';
 
@@ -39,26 +39,46 @@ export const POLICY: EscalationPolicy = {
   ackTimeoutMinutes: 30,
 };
 
-const hook = (userId: string) => ({ id: `${userId}-hook`, type: 'webhook' as const, address: `https://hooks.example.com/${userId}` });
+const hook = (userId: string) => ({
+  id: `${userId}-hook`,
+  type: 'webhook' as const,
+  address: `https://hooks.example.com/${userId}`,
+});
 
 /** a: webhook at once, SMS after 5 min; b and c: webhook at once. */
 export const PEOPLE: Record<string, Recipient> = {
-  a: { userId: 'a', name: 'Ada', rules: [
-    { delayMinutes: 0, contactMethod: hook('a') },
-    { delayMinutes: 5, contactMethod: { id: 'a-sms', type: 'sms', address: '+15550000001' } },
-  ] },
+  a: {
+    userId: 'a',
+    name: 'Ada',
+    rules: [
+      { delayMinutes: 0, contactMethod: hook('a') },
+      { delayMinutes: 5, contactMethod: { id: 'a-sms', type: 'sms', address: '+15550000001' } },
+    ],
+  },
   b: { userId: 'b', name: 'Bo', rules: [{ delayMinutes: 0, contactMethod: hook('b') }] },
   c: { userId: 'c', name: 'Cy', rules: [{ delayMinutes: 0, contactMethod: hook('c') }] },
   /** Slack by the bot: the mock answers with a message ref, so the message is updated in place. */
-  d: { userId: 'd', name: 'Di', rules: [{ delayMinutes: 0, contactMethod: { id: 'd-slack', type: 'slack', address: 'U0DI00001' } }] },
+  d: {
+    userId: 'd',
+    name: 'Di',
+    rules: [{ delayMinutes: 0, contactMethod: { id: 'd-slack', type: 'slack', address: 'U0DI00001' } }],
+  },
 };
 const TEAMS: Record<string, string[]> = { t: ['a', 'b'] };
 
 export function servicePlan(over: Partial<ServicePlan> = {}): ServicePlan {
   return {
-    found: true, serviceName: 'Checkout', teamId: 't', policy: POLICY, targets: { ...DEFAULT_SEVERITY_TARGETS },
-    inMaintenance: false, autoResolve: { mode: 'never' }, knownUserIds: Object.keys(PEOPLE),
-    knownPolicyIds: [POLICY.id], minuteMs: MIN, ...over,
+    found: true,
+    serviceName: 'Checkout',
+    teamId: 't',
+    policy: POLICY,
+    targets: { ...DEFAULT_SEVERITY_TARGETS },
+    inMaintenance: false,
+    autoResolve: { mode: 'never' },
+    knownUserIds: Object.keys(PEOPLE),
+    knownPolicyIds: [POLICY.id],
+    minuteMs: MIN,
+    ...over,
   };
 }
 
@@ -76,8 +96,11 @@ export interface Sent {
   approval?: { runId: string; step: string };
 }
 
-type AllActivities = ReturnType<typeof createStoreActivities> & OnCallActivities & NotifyActivities & ReviewActivities
-  & Pick<RunbookActivities, 'planRunbooks'>;
+type AllActivities = ReturnType<typeof createStoreActivities> &
+  OnCallActivities &
+  NotifyActivities &
+  ReviewActivities &
+  Pick<RunbookActivities, 'planRunbooks'>;
 
 /** One updateNotification call: a posted message rewritten with the incident's state. */
 export interface Updated {
@@ -111,56 +134,90 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     recipients: ids.flatMap((id) => (PEOPLE[id] ? [PEOPLE[id]] : [])),
     problems: ids.filter((id) => !PEOPLE[id]).map((id) => `user "${id}" does not exist`),
   });
-  const mocks: Mocks = { sent: [], updated: [], updatesRefused: false, updateDelayMs: 0, reviews: [], recipientCalls: 0, numbersAllocated: 0, storeDown: false, activities: {
-    async upsertIncidentRecord() {
-      if (mocks.storeDown) throw new Error('mongodb unavailable');
-      return { written: true };
+  const mocks: Mocks = {
+    sent: [],
+    updated: [],
+    updatesRefused: false,
+    updateDelayMs: 0,
+    reviews: [],
+    recipientCalls: 0,
+    numbersAllocated: 0,
+    storeDown: false,
+    activities: {
+      async upsertIncidentRecord() {
+        if (mocks.storeDown) throw new Error('mongodb unavailable');
+        return { written: true };
+      },
+      async loadServicePlan() {
+        return plan;
+      },
+      async resolveRecipients(input) {
+        mocks.recipientCalls += 1;
+        if (input.userIds) return people(input.userIds);
+        if (input.teamId) return people(TEAMS[input.teamId] ?? []);
+        const level = plan.policy?.levels[input.level ?? -1];
+        return people(level?.targets.map((t) => t.id) ?? []);
+      },
+      async allocateIncidentNumber() {
+        mocks.numbersAllocated += 1;
+        return 42;
+      },
+      // No runbook matches: these tests are about escalation (runbook tests have their own).
+      async planRunbooks() {
+        return { runs: [], refused: [] };
+      },
+      async storeReview(input) {
+        mocks.reviews.push(input);
+        return { reviewId: `${input.incidentId}:${input.runKey}`, created: true };
+      },
+      async sendNotification({ notification: n }) {
+        mocks.sent.push({
+          kind: n.kind,
+          userId: n.recipient.userId,
+          methodId: n.recipient.contactMethod.id,
+          level: n.level,
+          loop: n.loop,
+          key: n.idempotencyKey,
+          atMs: Date.parse(n.occurredAt),
+          message: n.message,
+          ...(n.approval ? { approval: n.approval } : {}),
+        });
+        const slack = n.recipient.contactMethod.type === 'slack';
+        return {
+          channel: n.recipient.contactMethod.type,
+          idempotencyKey: n.idempotencyKey,
+          deliveredAt: n.occurredAt,
+          ...(slack ? { messageRef: { channel: `D-${n.recipient.userId}`, ts: String(mocks.sent.length) } } : {}),
+        };
+      },
+      async updateNotification({ notification: n, messageRef }) {
+        if (mocks.updateDelayMs > 0) await new Promise((r) => setTimeout(r, mocks.updateDelayMs));
+        if (mocks.updatesRefused) {
+          throw ApplicationFailure.create({
+            type: NOTIFICATION_REJECTED,
+            message: 'message_not_found',
+            nonRetryable: true,
+          });
+        }
+        mocks.updated.push({
+          key: n.idempotencyKey,
+          ref: messageRef,
+          status: n.status,
+          severity: n.severity,
+          acknowledgedBy: n.acknowledgedBy,
+          resolvedBy: n.resolvedBy,
+          kind: n.kind,
+          atMs: Date.parse(n.occurredAt),
+        });
+        return {
+          channel: n.recipient.contactMethod.type,
+          idempotencyKey: n.idempotencyKey,
+          deliveredAt: n.occurredAt,
+          messageRef,
+        };
+      },
     },
-    async loadServicePlan() {
-      return plan;
-    },
-    async resolveRecipients(input) {
-      mocks.recipientCalls += 1;
-      if (input.userIds) return people(input.userIds);
-      if (input.teamId) return people(TEAMS[input.teamId] ?? []);
-      const level = plan.policy?.levels[input.level ?? -1];
-      return people(level?.targets.map((t) => t.id) ?? []);
-    },
-    async allocateIncidentNumber() {
-      mocks.numbersAllocated += 1;
-      return 42;
-    },
-    // No runbook matches: these tests are about escalation (runbook tests have their own).
-    async planRunbooks() {
-      return { runs: [], refused: [] };
-    },
-    async storeReview(input) {
-      mocks.reviews.push(input);
-      return { reviewId: `${input.incidentId}:${input.runKey}`, created: true };
-    },
-    async sendNotification({ notification: n }) {
-      mocks.sent.push({
-        kind: n.kind, userId: n.recipient.userId, methodId: n.recipient.contactMethod.id, level: n.level, loop: n.loop,
-        key: n.idempotencyKey, atMs: Date.parse(n.occurredAt), message: n.message, ...(n.approval ? { approval: n.approval } : {}),
-      });
-      const slack = n.recipient.contactMethod.type === 'slack';
-      return {
-        channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt,
-        ...(slack ? { messageRef: { channel: `D-${n.recipient.userId}`, ts: String(mocks.sent.length) } } : {}),
-      };
-    },
-    async updateNotification({ notification: n, messageRef }) {
-      if (mocks.updateDelayMs > 0) await new Promise((r) => setTimeout(r, mocks.updateDelayMs));
-      if (mocks.updatesRefused) {
-        throw ApplicationFailure.create({ type: NOTIFICATION_REJECTED, message: 'message_not_found', nonRetryable: true });
-      }
-      mocks.updated.push({
-        key: n.idempotencyKey, ref: messageRef, status: n.status, severity: n.severity, acknowledgedBy: n.acknowledgedBy,
-        resolvedBy: n.resolvedBy, kind: n.kind, atMs: Date.parse(n.occurredAt),
-      });
-      return { channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt, messageRef };
-    },
-  } };
+  };
   return mocks;
 }
 
@@ -186,7 +243,13 @@ export interface Incident {
 
 /** The alert of incident `id` (its dedup key), received at `atMs`. */
 export const alertOf = (id: string, severity: Severity, atMs: number): AlertEvent => ({
-  source: 'test', dedupKey: id, service: 'checkout', summary: 'Checkout 5xx', severity, details: {}, receivedAt: new Date(atMs).toISOString(),
+  source: 'test',
+  dedupKey: id,
+  service: 'checkout',
+  summary: 'Checkout 5xx',
+  severity,
+  details: {},
+  receivedAt: new Date(atMs).toISOString(),
 });
 
 /**
@@ -196,24 +259,34 @@ export const alertOf = (id: string, severity: Severity, atMs: number): AlertEven
  * skipping for the next test on the same server.
  */
 export async function withIncident(
-  env: TestWorkflowEnvironment, mocks: Mocks, opts: { id: string; severity?: Severity; maxHistoryEvents?: number },
+  env: TestWorkflowEnvironment,
+  mocks: Mocks,
+  opts: { id: string; severity?: Severity; maxHistoryEvents?: number },
   body: (inc: Incident) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `tq-${opts.id}`;
   const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: mocks.activities,
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: mocks.activities,
   });
   await worker.runUntil(async () => {
     const t0 = await env.currentTimeMs();
     const handle = await env.client.workflow.signalWithStart(incidentWorkflow, {
-      workflowId: opts.id, taskQueue, args: [{ incidentId: opts.id, service: 'checkout', dedupKey: opts.id, maxHistoryEvents: opts.maxHistoryEvents }],
-      signal: alertFiredSignal, signalArgs: [alertOf(opts.id, opts.severity ?? 'SEV3', t0)],
+      workflowId: opts.id,
+      taskQueue,
+      args: [{ incidentId: opts.id, service: 'checkout', dedupKey: opts.id, maxHistoryEvents: opts.maxHistoryEvents }],
+      signal: alertFiredSignal,
+      signalArgs: [alertOf(opts.id, opts.severity ?? 'SEV3', t0)],
     });
     // The first run's id is the incident's runKey, which names its review child.
     const review = env.client.workflow.getHandle(reviewWorkflowId(opts.id, handle.signaledRunId));
     const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 25 });
     const inc: Incident = {
-      handle, t0, eventually,
+      handle,
+      t0,
+      eventually,
       state: () => handle.query(incidentStateQuery),
       async sleepTo(atMs) {
         const ms = atMs - (await env.currentTimeMs());
@@ -225,8 +298,11 @@ export async function withIncident(
         // cancellation of an activity that has just completed; the real server takes that
         // in its stride, the Java test server answers ACTIVITY_UNKNOWN and stops skipping time.
         await eventually(async () => {
-          const recorded = (await inc.state()).timeline.filter((e) => e.type === 'notified' || e.type === 'notification_failed').length;
-          if (recorded < mocks.sent.length) throw new Error(`${mocks.sent.length - recorded} sends not yet on the timeline`);
+          const recorded = (await inc.state()).timeline.filter(
+            (e) => e.type === 'notified' || e.type === 'notification_failed',
+          ).length;
+          if (recorded < mocks.sent.length)
+            throw new Error(`${mocks.sent.length - recorded} sends not yet on the timeline`);
         });
         await handle.executeUpdate(resolveUpdate, { args: [{ by }] });
         return inc.closed();
@@ -251,7 +327,10 @@ export async function withIncident(
 }
 
 async function terminateIfRunning(handle: WorkflowHandle): Promise<void> {
-  const status = await handle.describe().then((d) => d.status.name, () => 'NOT_FOUND');
+  const status = await handle.describe().then(
+    (d) => d.status.name,
+    () => 'NOT_FOUND',
+  );
   if (status === 'RUNNING') await handle.terminate('test over');
 }
 
@@ -267,10 +346,14 @@ export function pages(sent: readonly Sent[], fromMs: number): string[] {
   return sent
     .filter((n) => n.kind === 'page')
     .sort((x, y) => x.atMs - y.atMs || x.key.localeCompare(y.key))
-    .map((n) => `${Math.floor((n.atMs - fromMs) / MIN)}m ${n.userId}/${n.methodId} L${(n.level ?? 0) + 1}R${(n.loop ?? 0) + 1}`);
+    .map(
+      (n) =>
+        `${Math.floor((n.atMs - fromMs) / MIN)}m ${n.userId}/${n.methodId} L${(n.level ?? 0) + 1}R${(n.loop ?? 0) + 1}`,
+    );
 }
 
-export const eventsOf = (s: IncidentState, type: IncidentState['timeline'][number]['type']) => s.timeline.filter((e) => e.type === type);
+export const eventsOf = (s: IncidentState, type: IncidentState['timeline'][number]['type']) =>
+  s.timeline.filter((e) => e.type === type);
 
 /** When level 1 was first paged (ms), once its first delivery has gone out. */
 export async function firstPage(inc: Incident, mocks: Mocks): Promise<number> {
@@ -289,4 +372,7 @@ export const keyTails = (sent: readonly Sent[], s: IncidentState): string[] =>
  * At `ms` or up to 2 s after: the server starts a timer when the workflow task completes,
  * and an activity (recipients) may come between a timer and the page it leads to.
  */
-export const within = (ms: number) => (actual: number): boolean => actual >= ms && actual < ms + 2_000;
+export const within =
+  (ms: number) =>
+  (actual: number): boolean =>
+    actual >= ms && actual < ms + 2_000;

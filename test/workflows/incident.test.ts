@@ -9,7 +9,7 @@ import {
   resolveUpdate,
   reviewWorkflowId,
 } from '../../workflows/contract';
-import type { AlertEvent, IncidentState } from '../../workflows/domain/incident';
+import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { incidentWorkflow } from '../../workflows/incident';
 import { createTimeSkippingEnv, workflowsPath } from './env';
 import type { OnCallActivities } from '../../activities/oncall';
@@ -132,7 +132,8 @@ describe('incidentWorkflow', () => {
       expect(projected).toHaveLength(0); // nothing written, nothing blocked
       storeDown = false;
       // Retries back off from 1 s: within seconds the read model holds the final state.
-      for (let i = 0; i < 100 && projected.at(-1)?.status !== 'resolved'; i++) await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 100 && projected.at(-1)?.status !== 'resolved'; i++)
+        await new Promise((r) => setTimeout(r, 300));
       expect(projected.at(-1)?.status).toBe('resolved');
       expect(projected.at(-1)?.seq).toBe((await h.query(incidentStateQuery)).seq);
     });
@@ -142,7 +143,9 @@ describe('incidentWorkflow', () => {
     const tq = 'wf-no-alert';
     await withWorker(tq, async () => {
       const h = await env.client.workflow.start(incidentWorkflow, {
-        workflowId: 'inc-3', taskQueue: tq, args: [{ incidentId: 'inc-3', service: 's', dedupKey: 'k' }],
+        workflowId: 'inc-3',
+        taskQueue: tq,
+        args: [{ incidentId: 'inc-3', service: 's', dedupKey: 'k' }],
       });
       await expect(h.executeUpdate(resolveUpdate, { args: [{ by: 'alice' }] })).rejects.toMatchObject({
         cause: { message: 'incident has not been opened yet' },

@@ -8,7 +8,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate, changeSeverityUpdate, escalateUpdate } from '../../workflows/contract';
-import type { EscalationPolicy } from '../../workflows/domain/policy';
+import type { EscalationPolicy } from '../../domain/oncall/policy';
 import { createTimeSkippingEnv } from './env';
 import { createMocks, MIN, recordHistory, servicePlan, withIncident, within } from './fixtures';
 
@@ -22,7 +22,9 @@ afterEach(async () => {
 
 /** Level 1 pages d (Slack) and waits 5 min; level 2 pages b (webhook). */
 const SLACK_FIRST: EscalationPolicy = {
-  id: 'slack-first', name: 'Slack first', loops: 0,
+  id: 'slack-first',
+  name: 'Slack first',
+  loops: 0,
   levels: [
     { delayMinutes: 5, targets: [{ type: 'user', id: 'd' }] },
     { delayMinutes: 15, targets: [{ type: 'user', id: 'b' }] },
@@ -52,7 +54,9 @@ describe('messages updated in place', () => {
       expect((mocks.updated[0]?.atMs ?? 0) - inc.t0).toSatisfy(within(2 * MIN));
 
       await inc.handle.executeUpdate(changeSeverityUpdate, { args: [{ by: 'd', severity: 'SEV2' }] });
-      await inc.eventually(() => expect(mocks.updated.map(view)).toEqual(['acknowledged SEV3 d -', 'acknowledged SEV2 d -']));
+      await inc.eventually(() =>
+        expect(mocks.updated.map(view)).toEqual(['acknowledged SEV3 d -', 'acknowledged SEV2 d -']),
+      );
 
       // Escalating un-acknowledges and pages b by webhook: d's message goes back to triggered, b's has no ref.
       await inc.handle.executeUpdate(escalateUpdate, { args: [{ by: 'd' }] });

@@ -16,12 +16,22 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { HISTORIES_DIR, workflowBundle } from './fixtures';
 
-const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** The scenarios the issue names; each must have a checked-in history. */
 const REQUIRED = [
-  'ack-stops-escalation', 'ack-timeout-retriggers', 'commands', 'escalates-to-level-2', 'loops-then-exhausts',
-  'post-incident-review', 'review-metrics', 'sla-breach', 'sla-replanned-by-repeat-alert', 'snooze-retriggers',
+  'ack-stops-escalation',
+  'ack-timeout-retriggers',
+  'commands',
+  'escalates-to-level-2',
+  'loops-then-exhausts',
+  'post-incident-review',
+  'review-metrics',
+  'sla-breach',
+  'sla-replanned-by-repeat-alert',
+  'snooze-retriggers',
   'slack-message-updated',
 ];
 
@@ -31,7 +41,9 @@ describe('recorded histories', () => {
   });
 
   it.each(files)('replays %s', async (file) => {
-    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
+    );
     expect(history.events?.length).toBeGreaterThan(0);
     await expect(
       Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file }, history),

@@ -7,8 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ReviewActivities, StoreReviewInput } from '../../activities/review';
-import { acknowledge, openIncident, resolve, type IncidentState } from '../../workflows/domain/incident';
-import type { Severity } from '../../workflows/domain/severity';
+import { acknowledge, openIncident, resolve, type IncidentState } from '../../domain/incident/incident';
+import type { Severity } from '../../domain/incident/severity';
 import { postIncidentReviewWorkflow } from '../../workflows/review';
 import { createTimeSkippingEnv, workflowsPath } from './env';
 
@@ -35,8 +35,13 @@ const at = (minutes: number) => new Date(T + minutes * 60_000).toISOString();
 /** An incident triggered at T, acknowledged by alice at `ackAt` minutes, resolved by bob at `resolveAt`. */
 function incident(opts: { ackAt?: number; resolveAt?: number; severity?: Severity } = {}): IncidentState {
   let s = openIncident('incident-checkout-0123456789abcdef01234567', 'run-1', {
-    source: 'alertmanager', dedupKey: 'k', service: 'checkout', summary: 'Checkout 5xx', severity: opts.severity ?? 'SEV2',
-    details: {}, receivedAt: at(0),
+    source: 'alertmanager',
+    dedupKey: 'k',
+    service: 'checkout',
+    summary: 'Checkout 5xx',
+    severity: opts.severity ?? 'SEV2',
+    details: {},
+    receivedAt: at(0),
   });
   if (opts.ackAt !== undefined) s = acknowledge(s, { by: 'alice' }, at(opts.ackAt));
   if (opts.resolveAt !== undefined) s = resolve(s, { by: 'bob', note: 'rolled back' }, at(opts.resolveAt));
@@ -65,23 +70,38 @@ const HISTORY = path.resolve(__dirname, 'histories/post-incident-review.json');
 async function run(taskQueue: string, input: Parameters<typeof postIncidentReviewWorkflow>[0]) {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
   return worker.runUntil(
-    env.client.workflow.execute(postIncidentReviewWorkflow, { workflowId: `review-${taskQueue}`, taskQueue, args: [input] }),
+    env.client.workflow.execute(postIncidentReviewWorkflow, {
+      workflowId: `review-${taskQueue}`,
+      taskQueue,
+      args: [input],
+    }),
   );
 }
 
 describe('postIncidentReviewWorkflow', () => {
   it('stores a review with MTTA 180 s and MTTR 2460 s for an ack at 3 min and a resolution at 41 min', async () => {
     const state = incident({ ackAt: 3, resolveAt: 41 });
-    const result = await run('review-metrics', { incident: state, slaTargets: { ackWithinMinutes: 15, resolveWithinMinutes: 480 } });
+    const result = await run('review-metrics', {
+      incident: state,
+      slaTargets: { ackWithinMinutes: 15, resolveWithinMinutes: 480 },
+    });
 
     expect(result).toEqual({ reviewId: `${state.incidentId}:run-1` });
     expect(stored).toHaveLength(1);
     const [{ review, incidentId, runKey }] = stored as [StoreReviewInput];
     expect({ incidentId, runKey }).toEqual({ incidentId: state.incidentId, runKey: 'run-1' });
     expect(review.metrics).toMatchObject({
-      mttaSeconds: 180, mttrSeconds: 2460, durationSeconds: 2460, timeInState: { triggered: 180, acknowledged: 2280, snoozed: 0 },
+      mttaSeconds: 180,
+      mttrSeconds: 2460,
+      durationSeconds: 2460,
+      timeInState: { triggered: 180, acknowledged: 2280, snoozed: 0 },
     });
-    expect(review.incident).toMatchObject({ acknowledgedBy: 'alice', resolvedBy: 'bob', createdAt: at(0), resolvedAt: at(41) });
+    expect(review.incident).toMatchObject({
+      acknowledgedBy: 'alice',
+      resolvedBy: 'bob',
+      createdAt: at(0),
+      resolvedAt: at(41),
+    });
     expect(review.slaTargets).toEqual({ ackWithinMinutes: 15, resolveWithinMinutes: 480 });
     expect(review.slaBreaches).toEqual([]);
     expect(review.actionItems).toEqual([]);
@@ -89,13 +109,18 @@ describe('postIncidentReviewWorkflow', () => {
 
     if (process.env.VIGIL_RECORD_HISTORIES) {
       mkdirSync(path.dirname(HISTORY), { recursive: true });
-      writeFileSync(HISTORY, `${JSON.stringify(await env.client.workflow.getHandle('review-review-metrics').fetchHistory(), null, 1)}\n`);
+      writeFileSync(
+        HISTORY,
+        `${JSON.stringify(await env.client.workflow.getHandle('review-review-metrics').fetchHistory(), null, 1)}\n`,
+      );
     }
   });
 
   it('replays its recorded history (a determinism break fails here)', async () => {
     const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(HISTORY, 'utf8')));
-    await expect(Worker.runReplayHistory({ workflowsPath, replayName: 'post-incident-review' }, history)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowsPath, replayName: 'post-incident-review' }, history),
+    ).resolves.toBeUndefined();
   });
 
   it("falls back to the severity's default targets and computes the breach they imply", async () => {

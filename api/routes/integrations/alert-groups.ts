@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { resolveMapping } from '../../../workflows/domain/integration-mapping';
+import { resolveMapping } from '../../../domain/config/integration-mapping';
 import { HttpError, parseOr400 } from '../../errors';
 import type { IncidentGateway } from '../../incident-gateway';
 import { alertGroupSchema, mapAlertGroup, type AlertGroupFormat } from '../../ingest/alert-group';
@@ -12,7 +12,11 @@ import type { IntegrationDirectory } from '../../ingest/integrations';
  * Answers 202 only once every incident it touches has recorded the notification; a 503 is
  * retried by Alertmanager, and a re-sent group changes nothing (fingerprints).
  */
-export function alertGroupRoutes(format: AlertGroupFormat, incidents: IncidentGateway, integrations: IntegrationDirectory): Router {
+export function alertGroupRoutes(
+  format: AlertGroupFormat,
+  incidents: IncidentGateway,
+  integrations: IntegrationDirectory,
+): Router {
   const router = Router();
   router.post(['/', '/:key'], async (req, res) => {
     const group = parseOr400(alertGroupSchema, req.body);
@@ -28,7 +32,10 @@ export function alertGroupRoutes(format: AlertGroupFormat, incidents: IncidentGa
       throw new HttpError(400, 'validation_failed', `invalid ${format} notification: ${summary}`, mapped.issues);
     }
     const outcomes = await deliverAll(incidents, mapped.deliveries, new Date().toISOString());
-    req.log.info({ format, incidents: outcomes.map((o) => o.incidentId), alerts: group.alerts.length }, 'alert group accepted');
+    req.log.info(
+      { format, incidents: outcomes.map((o) => o.incidentId), alerts: group.alerts.length },
+      'alert group accepted',
+    );
     res.status(202).json({ status: 'accepted', incidents: outcomes });
   });
   return router;

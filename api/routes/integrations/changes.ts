@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ChangeEventStore } from '../../../lib/models/change-event';
-import { IdSchema } from '../../../workflows/domain/common';
+import { IdSchema } from '../../../domain/common/fields';
 import { parseOr400 } from '../../errors';
 
 export const idParam = z.object({ id: IdSchema });

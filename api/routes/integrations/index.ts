@@ -5,7 +5,11 @@ import type { IntegrationDirectory } from '../../ingest/integrations';
 import { alertGroupRoutes } from './alert-groups';
 
 /** `/api/v1/integrations/{alertmanager,grafana}[/<key>]`, for ingest keys sent as Bearer or basic auth. */
-export function integrationRoutes(ingestGuard: RequestHandler, incidents: IncidentGateway, integrations: IntegrationDirectory): Router {
+export function integrationRoutes(
+  ingestGuard: RequestHandler,
+  incidents: IncidentGateway,
+  integrations: IntegrationDirectory,
+): Router {
   const router = Router();
   const guard = bearerOrBasic(ingestGuard);
   router.use('/alertmanager', guard, alertGroupRoutes('alertmanager', incidents, integrations));

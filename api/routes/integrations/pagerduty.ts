@@ -1,7 +1,7 @@
 import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { ChangeEventStore } from '../../../lib/models/change-event';
 import { specHash } from '../../../lib/models/config';
-import { resolveMapping } from '../../../workflows/domain/integration-mapping';
+import { resolveMapping } from '../../../domain/config/integration-mapping';
 import { HttpError, knownHttpError } from '../../errors';
 import type { IncidentGateway, IncidentCommands } from '../../incident-gateway';
 import { incidentWorkflowId } from '../../incident-id';
@@ -19,7 +19,13 @@ export interface PagerDutyDeps {
 }
 
 const INVALID = 'Event object is invalid';
-const invalid = (errors: string[]) => new HttpError(400, 'invalid event', INVALID, errors.map((message) => ({ path: '', message })));
+const invalid = (errors: string[]) =>
+  new HttpError(
+    400,
+    'invalid event',
+    INVALID,
+    errors.map((message) => ({ path: '', message })),
+  );
 
 /**
  * PagerDuty Events API v2 (`/v2/enqueue`, `/v2/change/enqueue`), answering as PagerDuty
@@ -37,14 +43,23 @@ export function pagerDutyRoutes(deps: PagerDutyDeps): Router {
     if (event.event_action === 'trigger' && event.payload) {
       const dedupKey = event.dedup_key ?? generatedDedupKey(event.routing_key, event.payload);
       const mapping = resolveMapping('pagerduty', integration.mapping);
-      const outcome = await deliver(deps.incidents, mapTrigger(event, dedupKey, integration.serviceId, mapping), new Date().toISOString());
+      const outcome = await deliver(
+        deps.incidents,
+        mapTrigger(event, dedupKey, integration.serviceId, mapping),
+        new Date().toISOString(),
+      );
       req.log.info({ incidentId: outcome.incidentId, service: outcome.service }, 'pagerduty trigger accepted');
       res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
       return;
     }
     const dedupKey = event.dedup_key as string;
     const name: keyof IncidentCommands = event.event_action === 'acknowledge' ? 'acknowledge' : 'resolve';
-    const applied = await commandIfOpen(deps.incidents, incidentWorkflowId(integration.serviceId, dedupKey), name, event.client);
+    const applied = await commandIfOpen(
+      deps.incidents,
+      incidentWorkflowId(integration.serviceId, dedupKey),
+      name,
+      event.client,
+    );
     req.log.info({ action: name, applied, service: integration.serviceId }, 'pagerduty event processed');
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
   });
@@ -79,7 +94,11 @@ function admit<T>(limiter: RateLimiter, req: Request, parsed: Parsed<T>): T {
   if (typeof key === 'string' && key.length > 0) {
     const verdict = limiter.take(key.slice(0, 64));
     if (!verdict.allowed) {
-      const err = new HttpError(429, 'throttle event', 'Requests for this routing key are arriving too quickly; retry later');
+      const err = new HttpError(
+        429,
+        'throttle event',
+        'Requests for this routing key are arriving too quickly; retry later',
+      );
       (err as { retryAfterMs?: number }).retryAfterMs = verdict.retryAfterMs;
       throw err;
     }
@@ -98,9 +117,17 @@ async function integrationFor(deps: PagerDutyDeps, routingKey: string): Promise<
 }
 
 /** Acknowledge / resolve as PagerDuty does: dropped when nothing open matches, or it already holds. */
-async function commandIfOpen(incidents: IncidentGateway, incidentId: string, name: 'acknowledge' | 'resolve', client?: string): Promise<boolean> {
+async function commandIfOpen(
+  incidents: IncidentGateway,
+  incidentId: string,
+  name: 'acknowledge' | 'resolve',
+  client?: string,
+): Promise<boolean> {
   try {
-    await incidents.command(incidentId, name, { by: client?.trim() || 'events-api', note: `${name} event (PagerDuty Events API v2)` });
+    await incidents.command(incidentId, name, {
+      by: client?.trim() || 'events-api',
+      note: `${name} event (PagerDuty Events API v2)`,
+    });
     return true;
   } catch (err) {
     if (err instanceof HttpError && (err.status === 404 || err.status === 409)) return false;
@@ -119,7 +146,9 @@ const pagerDutyErrors: ErrorRequestHandler = (err, req, res, _next) => {
   if (known.status === 429) {
     const retryAfterMs = (known as { retryAfterMs?: number }).retryAfterMs ?? 1000;
     res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
-    res.status(429).json({ status: 'throttle event', message: known.message, errors: ['rate limit exceeded for this routing key'] });
+    res
+      .status(429)
+      .json({ status: 'throttle event', message: known.message, errors: ['rate limit exceeded for this routing key'] });
     return;
   }
   if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);

@@ -1,0 +1,8 @@
+// The incident subject of the pure domain model (no I/O).
+export * from './commands';
+export * from './escalation';
+export * from './incident';
+export * from './notification';
+export * from './posted-message';
+export * from './severity';
+export * from './source-alerts';

@@ -1,0 +1,52 @@
+/**
+ * What the Slack routes look up: the Vigil user behind a Slack user id (a `slack`
+ * contact method whose address is that id), incidents by number, services and who is on
+ * call. The default reads MongoDB; tests may pass their own.
+ */
+import { loadConfigSnapshot } from '../../lib/models/config';
+import { IncidentNumberModel } from '../../lib/models/incident-number';
+import { inMaintenance } from '../../domain/config';
+import { resolveLevel } from '../../domain/oncall';
+
+export interface SlackDirectory {
+  userBySlackId(slackUserId: string): Promise<{ id: string; name: string } | undefined>;
+  /** The incident id (workflow id) carrying this number. */
+  incidentIdByNumber(n: number): Promise<string | undefined>;
+  serviceExists(serviceId: string): Promise<boolean>;
+  /** Who is on call for a service, level by level; undefined for an unknown service. */
+  onCall(
+    serviceId: string,
+    at: string,
+  ): Promise<{ inMaintenance: boolean; levels: Array<{ level: number; names: string[] }> } | undefined>;
+}
+
+export const mongoSlackDirectory: SlackDirectory = {
+  async userBySlackId(slackUserId) {
+    const { users } = await loadConfigSnapshot();
+    const user = users.find((u) => u.contactMethods.some((m) => m.type === 'slack' && m.address === slackUserId));
+    return user ? { id: user.id, name: user.name } : undefined;
+  },
+  async incidentIdByNumber(n) {
+    const doc = await IncidentNumberModel.findById(n).lean();
+    // incidentKey is "<incident id>:<run key>"; incident ids hold no ":".
+    return doc ? doc.incidentKey.split(':')[0] : undefined;
+  },
+  async serviceExists(serviceId) {
+    const { services } = await loadConfigSnapshot();
+    return services.some((s) => s.id === serviceId);
+  },
+  async onCall(serviceId, at) {
+    const snap = await loadConfigSnapshot();
+    const service = snap.services.find((s) => s.id === serviceId);
+    const policy = service && snap.escalationPolicies.find((p) => p.id === service.escalationPolicyId);
+    if (!service || !policy) return undefined;
+    const name = (id: string) => snap.users.find((u) => u.id === id)?.name ?? id;
+    return {
+      inMaintenance: inMaintenance(service, at),
+      levels: policy.levels.map((_, i) => ({
+        level: i + 1,
+        names: resolveLevel(policy, i, snap, at).userIds.map(name),
+      })),
+    };
+  },
+};
