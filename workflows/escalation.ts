@@ -6,7 +6,7 @@
  * incident state, so a continued-as-new run resumes the step it was in.
  */
 import { condition } from '@temporalio/workflow';
-import { nextStep, stepAt } from '../domain/incident/escalation';
+import { escalationOf, nextStep, stepAt } from '../domain/incident/escalation';
 import type { EscalationState } from '../domain/incident/incident';
 import {
   moveCursor,
@@ -33,7 +33,7 @@ const epochOf = (ctx: Ctx) => ctx.state().escalation?.epoch ?? 0;
 
 async function runStep(ctx: Ctx, stop: () => boolean): Promise<void> {
   const s = ctx.state();
-  const esc = s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
+  const esc = escalationOf(s);
   const manual = ctx.manualEscalations;
   const moved = () =>
     ctx.state().status !== 'triggered' || epochOf(ctx) !== esc.epoch || ctx.manualEscalations !== manual || stop();
@@ -157,7 +157,7 @@ export function escalateManually(ctx: Ctx, wasTriggered: boolean): void {
     return;
   }
   const s = ctx.state();
-  const esc = s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
+  const esc = escalationOf(s);
   const policy = ctx.plan.policy;
   if (s.assignedUserIds || !policy || esc.exhausted) {
     ctx.apply(restartCursor);

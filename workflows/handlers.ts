@@ -3,7 +3,7 @@
  * (a command in the same activation as the first alert must see an open incident);
  * updates carry commands, each with a synchronous validator that answers why it refuses.
  */
-import { ApplicationFailure, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
@@ -40,6 +40,7 @@ import {
 } from '../domain/incident/commands';
 import { allSourceAlertsResolved, applySourceAlerts } from '../domain/incident/source-alerts';
 import { escalateManually } from './escalation';
+import { refuseIf, refuseMalformedCommand } from './refusal';
 import { nowIso, nowMs, oncall, type Ctx } from './runtime';
 
 export interface HandlerHooks {
@@ -52,19 +53,14 @@ export interface HandlerHooks {
   source: { resolvedAt?: number };
 }
 
-function refuseWith(reason: string | undefined): void {
-  if (reason) throw ApplicationFailure.nonRetryable(reason, 'CommandRefused');
-}
-
 /** Common checks of every command, then the command's own. */
 function validate<C extends { by: string }>(
   ctx: Ctx,
   cmd: C,
   own: (s: IncidentState, c: C) => string | undefined,
 ): void {
-  if (!ctx.opened()) refuseWith('incident has not been opened yet');
-  if (!cmd || typeof cmd.by !== 'string' || cmd.by.length === 0) refuseWith('command needs a "by"');
-  refuseWith(own(ctx.state(), cmd));
+  refuseMalformedCommand(ctx.opened(), cmd);
+  refuseIf(own(ctx.state(), cmd));
 }
 
 export function registerHandlers(ctx: Ctx, hooks: HandlerHooks): void {

@@ -18,7 +18,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createStoreActivities } from '../activities/store';
+import type { StoreActivities } from '../activities/store';
 import { IncidentNumberKey, reviewWorkflowId, type IncidentWorkflowInput } from './contract';
 import { applyRepeatAlert, openIncident, resolve, type IncidentState } from '../domain/incident/incident';
 import { recordEvent } from '../domain/incident/commands';
@@ -26,13 +26,12 @@ import { runEscalation } from './escalation';
 import { registerHandlers, type HandlerHooks } from './handlers';
 import { startMessageSync } from './messages';
 import { registerRunbookHandlers, startTriggeredRunbooks } from './runbook/from-incident';
-import { createCtx, nowIso, oncall, PLACEHOLDER_PLAN, type Ctx } from './runtime';
+import { PERSIST_PROFILE } from './activity-profiles';
+import { PLACEHOLDER_PLAN } from '../domain/incident/plan';
+import { createCtx, nowIso, oncall, type Ctx } from './runtime';
 import { remindStatusUpdates, watchSla } from './sla';
 
-const store = proxyActivities<ReturnType<typeof createStoreActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const store = proxyActivities<StoreActivities>(PERSIST_PROFILE);
 
 /** A signalWithStart always brings the first alert; without one in this long, give up. */
 const FIRST_ALERT_WAIT = '1 minute';

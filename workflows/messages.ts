@@ -10,7 +10,7 @@
  * logged and not tried again until the incident changes once more.
  */
 import { condition, log } from '@temporalio/workflow';
-import { messageView, type Notification } from '../domain/incident/notification';
+import { incidentNotification, messageView } from '../domain/incident/notification';
 import type { ContactMethodType } from '../domain/config/user';
 import { notifyFor, nowIso, type Ctx } from './runtime';
 
@@ -32,20 +32,12 @@ export function startMessageSync(ctx: Ctx): () => boolean {
       const view = messageView(s);
       await Promise.all(
         behind().map(async (m) => {
-          const notification: Notification = {
+          const notification = incidentNotification(s, {
             idempotencyKey: `${m.key}:update:${s.seq}`,
             kind: m.kind,
-            incidentId: s.incidentId,
-            incidentNumber: s.number,
-            service: s.service,
-            severity: s.severity,
-            status: s.status,
-            summary: s.summary,
             message: m.message,
             level: m.level,
             loop: m.loop,
-            acknowledgedBy: s.acknowledgedBy,
-            resolvedBy: s.resolvedBy,
             recipient: {
               userId: m.userId,
               contactMethod: {
@@ -55,7 +47,7 @@ export function startMessageSync(ctx: Ctx): () => boolean {
               },
             },
             occurredAt: nowIso(),
-          };
+          });
           try {
             await notifyFor(ctx.plan, m.channelType).updateNotification({ notification, messageRef: m.ref });
           } catch (err) {

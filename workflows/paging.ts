@@ -12,15 +12,17 @@ import {
   isCancellation,
   sleep,
 } from '@temporalio/workflow';
-import type { Recipient } from '../activities/oncall';
+
 import { recordEvent } from '../domain/incident/commands';
 import type { TimelineEvent } from '../domain/incident/incident';
 import {
+  incidentNotification,
   messageView,
   notificationIdempotencyKey,
   type Notification,
   type NotificationKind,
 } from '../domain/incident/notification';
+import type { Recipient } from '../domain/incident/plan';
 import { postedMessage, postedMessageData } from '../domain/incident/posted-message';
 import { notifyFor, nowIso, nowMs, workflowId, type Ctx } from './runtime';
 
@@ -129,24 +131,16 @@ async function deliver(
     )
   )
     return;
-  const notification: Notification = {
+  const notification = incidentNotification(s, {
     idempotencyKey,
     kind,
-    incidentId: s.incidentId,
-    incidentNumber: s.number,
-    service: s.service,
-    severity: s.severity,
-    status: s.status,
-    summary: s.summary,
     message,
     level: key.level,
     loop: key.loop,
-    acknowledgedBy: s.acknowledgedBy,
-    resolvedBy: s.resolvedBy,
     ...extra,
     recipient: { userId: person.userId, name: person.name, contactMethod: method },
     occurredAt: nowIso(),
-  };
+  });
   ctx.sending += 1;
   try {
     const receipt = await notifyFor(ctx.plan, method.type).sendNotification({ notification });

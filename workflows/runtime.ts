@@ -4,19 +4,17 @@
  */
 import { ApplicationFailure, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { NotifyActivities } from '../activities/notify';
-import type { OnCallActivities, ServicePlan } from '../activities/oncall';
+import type { OnCallActivities } from '../activities/oncall';
+import { LOOKUP_PROFILE, NOTIFY_PROFILE } from './activity-profiles';
 import { IncidentAcknowledgedByKey, IncidentSeverityKey, IncidentStatusKey } from './contract';
 import type { IncidentState } from '../domain/incident/incident';
-import { messageView, NOTIFY_ACTIVITY_OPTIONS, notifyTaskQueue } from '../domain/incident/notification';
-import { postedMessage, type PostedMessage } from '../domain/incident/posted-message';
-import { DEFAULT_SEVERITY_TARGETS } from '../domain/incident/severity';
+import { notifyTaskQueue } from '../domain/incident/notification';
+import type { ServicePlan } from '../domain/incident/plan';
+import { postedMessagesOf, type PostedMessage } from '../domain/incident/posted-message';
 
-export const oncall = proxyActivities<OnCallActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+export const oncall = proxyActivities<OnCallActivities>(LOOKUP_PROFILE);
 /** Sends on the incident's own task queue: plans that predate per-channel queues, and tests. */
-export const notify = proxyActivities<NotifyActivities>(NOTIFY_ACTIVITY_OPTIONS);
+export const notify = proxyActivities<NotifyActivities>(NOTIFY_PROFILE);
 const channelNotify = new Map<string, NotifyActivities>();
 
 /**
@@ -31,7 +29,7 @@ export function notifyFor(plan: ServicePlan, channelType: string): NotifyActivit
   const taskQueue = notifyTaskQueue(workflowInfo().taskQueue, channelType);
   let stub = channelNotify.get(taskQueue);
   if (!stub) {
-    stub = proxyActivities<NotifyActivities>({ ...NOTIFY_ACTIVITY_OPTIONS, taskQueue });
+    stub = proxyActivities<NotifyActivities>({ ...NOTIFY_PROFILE, taskQueue });
     channelNotify.set(taskQueue, stub);
   }
   return stub;
@@ -55,17 +53,6 @@ export interface Ctx {
   /** Sends in flight: the incident ends only after their messages are recorded and updated. */
   sending: number;
 }
-
-/** Until the service plan is loaded: page nobody, default SLA targets. */
-export const PLACEHOLDER_PLAN: ServicePlan = {
-  found: false,
-  targets: { ...DEFAULT_SEVERITY_TARGETS },
-  inMaintenance: false,
-  autoResolve: { mode: 'never' },
-  knownUserIds: [],
-  knownPolicyIds: [],
-  minuteMs: 60_000,
-};
 
 export function createCtx(initial: IncidentState | undefined, plan: ServicePlan): Ctx {
   let state = initial;
@@ -94,11 +81,7 @@ export function createCtx(initial: IncidentState | undefined, plan: ServicePlan)
     plan,
     manualEscalations: 0,
     severityVersion: 0,
-    // A run hands over only once its messages show its state: they show the carried one.
-    messages: (initial?.timeline ?? []).flatMap((e) => {
-      const m = postedMessage(e);
-      return m ? [{ ...m, shown: messageView(initial as IncidentState) }] : [];
-    }),
+    messages: initial ? postedMessagesOf(initial) : [],
     sending: 0,
   };
 }

@@ -2,13 +2,8 @@
  * Commands beyond acknowledge/resolve, and the escalation facts the workflow records.
  * Each `refuse*` answers why a command cannot apply (or undefined); each transition is pure.
  */
-import {
-  commandEvent,
-  type EscalationState,
-  type IncidentCommand,
-  type IncidentState,
-  type TimelineEvent,
-} from './incident';
+import { escalationOf, startOfEpoch } from './escalation';
+import { commandEvent, type IncidentCommand, type IncidentState, type TimelineEvent } from './incident';
 import type { Severity } from './severity';
 
 export interface ReassignCommand extends IncidentCommand {
@@ -24,9 +19,6 @@ export interface SeverityCommand extends IncidentCommand {
 
 export const MAX_SNOOZE_MINUTES = 24 * 60;
 
-const escalationOf = (s: IncidentState): EscalationState =>
-  s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
-
 function withEvent(state: IncidentState, event: TimelineEvent, patch: Partial<IncidentState>): IncidentState {
   return { ...state, ...patch, timeline: [...state.timeline, event], seq: state.seq + 1 };
 }
@@ -39,7 +31,7 @@ function restartPaging(state: IncidentState): Partial<IncidentState> {
     acknowledgedAt: undefined,
     acknowledgedBy: undefined,
     snoozedUntil: undefined,
-    escalation: { epoch: e.epoch + 1, loop: 0, level: 0, userIds: [], exhausted: false },
+    escalation: startOfEpoch(e.epoch + 1),
   };
 }
 
@@ -171,7 +163,7 @@ export function restartCursor(state: IncidentState): IncidentState {
   return {
     ...state,
     assignedUserIds: undefined,
-    escalation: { epoch: e.epoch + 1, loop: 0, level: 0, userIds: [], exhausted: false },
+    escalation: startOfEpoch(e.epoch + 1),
     seq: state.seq + 1,
   };
 }

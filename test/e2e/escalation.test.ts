@@ -509,7 +509,7 @@ describe('escalation by policy, paging a real webhook receiver', () => {
 
   // Was: workflows/paging.ts notifyPerson awaits each rule's deliver() (line 28) before
   // timing the next rule, so while the first contact method is being retried (5xx,
-  // timeouts: NOTIFY_ACTIVITY_OPTIONS retries for ~4 min) the person's later rules (an SMS
+  // timeouts: NOTIFY_PROFILE retries for ~4 min) the person's later rules (an SMS
   // "after 2 minutes") wait for those retries to end, although their delay is counted from
   // the page. The fallback channel is late exactly when the first one is failing.
   it.concurrent(

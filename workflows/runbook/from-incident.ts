@@ -14,6 +14,8 @@ import {
   startChild,
   uuid4,
 } from '@temporalio/workflow';
+import { RUNBOOK_LOOKUP_PROFILE } from '../activity-profiles';
+import { refuse, refuseMalformedCommand } from '../refusal';
 import type { PlannedRun, RunbookActivities } from '../../activities/runbook';
 import { runbookEventSignal, runbookWorkflowId, runRunbookUpdate } from '../contract';
 import { acknowledge, resolve } from '../../domain/incident/incident';
@@ -32,11 +34,7 @@ import { notifyFirstContact } from '../paging';
 import { runbookWorkflow } from './runbook';
 import { nowIso, oncall, type Ctx } from '../runtime';
 
-/** Reading the runbook folder; a worker without the activity (older deployments, tests) fails at once. */
-const planner = proxyActivities<Pick<RunbookActivities, 'planRunbooks'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['NotFoundError'] },
-});
+const planner = proxyActivities<Pick<RunbookActivities, 'planRunbooks'>>(RUNBOOK_LOOKUP_PROFILE);
 
 const facts = (ctx: Ctx): AlertFacts => {
   const s = ctx.state();
@@ -64,11 +62,7 @@ export function registerRunbookHandlers(ctx: Ctx): void {
     },
     {
       validator: (cmd: RunRunbookCommand) => {
-        const refuse = (why: string) => {
-          throw ApplicationFailure.nonRetryable(why, 'CommandRefused');
-        };
-        if (!ctx.opened()) refuse('incident has not been opened yet');
-        if (!cmd || typeof cmd.by !== 'string' || cmd.by.length === 0) refuse('command needs a "by"');
+        refuseMalformedCommand(ctx.opened(), cmd);
         if (typeof cmd.name !== 'string' || cmd.name.length === 0) refuse('command needs a runbook "name"');
         if (ctx.state().status === 'resolved' && !cmd.dryRun)
           refuse(`incident is already resolved (by ${ctx.state().resolvedBy})`);
