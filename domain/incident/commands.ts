@@ -2,7 +2,8 @@
  * Commands beyond acknowledge/resolve, and the escalation facts the workflow records.
  * Each `refuse*` answers why a command cannot apply (or undefined); each transition is pure.
  */
-import { escalationOf, startOfEpoch } from './escalation';
+import { escalationOf, nextStep, startOfEpoch } from './escalation';
+import type { EscalationPolicy } from '../oncall/policy';
 import { commandEvent, type IncidentCommand, type IncidentState, type TimelineEvent } from './incident';
 import type { Severity } from './severity';
 
@@ -166,6 +167,21 @@ export function restartCursor(state: IncidentState): IncidentState {
     escalation: startOfEpoch(e.epoch + 1),
     seq: state.seq + 1,
   };
+}
+
+/**
+ * Escalate while no step is being paged (acknowledged, snoozed): the cursor moves to the
+ * policy's next step (past its last loop after the last one), or the policy starts over
+ * when it was exhausted, when people were assigned, or when there is none.
+ */
+export function moveToNextStep(
+  state: IncidentState,
+  policy: Pick<EscalationPolicy, 'levels' | 'loops'> | undefined,
+): IncidentState {
+  const esc = escalationOf(state);
+  if (state.assignedUserIds || !policy || esc.exhausted) return restartCursor(state);
+  const next = nextStep(policy, esc);
+  return moveCursor(state, next.done ? { loop: policy.loops + 1, level: 0 } : next.cursor);
 }
 
 export function recordExhausted(state: IncidentState, now: string): IncidentState {

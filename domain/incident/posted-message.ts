@@ -1,7 +1,7 @@
 /**
  * Messages a channel can update in place (Slack bot messages): how a `notified` timeline
  * event records one, and how it is read back, so a continued-as-new run still knows them.
- * Pure; the sync itself is workflows/messages.ts.
+ * Pure; the sync itself is workflows/incident/slack-message-sync.ts.
  */
 import type { IncidentState, TimelineEvent } from './incident';
 import { messageView, type MessageRef, type Notification, type NotificationKind } from './notification';
@@ -23,7 +23,7 @@ export interface PostedMessage {
   shown: string;
 }
 
-/** What a `notified` event records of a message that can be updated (see paging.deliver). */
+/** What a `notified` event records of a message that can be updated (see workflows/incident/delivery.ts). */
 export function postedMessageData(
   ref: MessageRef | undefined,
   shown: string,
