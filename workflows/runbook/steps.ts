@@ -15,17 +15,10 @@ import {
 } from '@temporalio/workflow';
 import type { RunbookActivities } from '../../activities/runbook';
 import { durationMs, type LeafStep, type Step } from '../../domain/runbook/runbook';
-import { ExpressionError, evaluateCondition, expressionPaths, parseExpression } from '../../domain/runbook/expression';
-import {
-  describeAction,
-  renderAction,
-  type ActionResult,
-  type ApprovalDecision,
-  type RunbookEvent,
-  type RunbookRunInput,
-  type StepAction,
-  type StepResult,
-} from '../../domain/runbook/run';
+import { ExpressionError, expressionPaths, parseExpression } from '../../domain/runbook/expression';
+import { evaluateCondition } from '../../domain/runbook/expression-evaluation';
+import { describeAction, renderAction, type ActionResult, type StepAction } from '../../domain/runbook/action';
+import type { ApprovalDecision, RunbookEvent, RunbookRunInput, StepResult } from '../../domain/runbook/run';
 import { render, TemplateError } from '../../domain/runbook/template';
 import { remediateProfile } from '../activity-profiles';
 
