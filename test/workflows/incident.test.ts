@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StoreActivities } from '../../activities/store';
 import {
   acknowledgeUpdate,
@@ -11,7 +11,7 @@ import {
 } from '../../workflows/contract';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { incidentWorkflow } from '../../workflows/incident';
-import { createTimeSkippingEnv, workflowsPath } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import type { OnCallActivities } from '../../activities/oncall';
 import type { NotifyActivities } from '../../activities/notify';
 import type { ReviewActivities } from '../../activities/review';
@@ -64,6 +64,10 @@ const alert = (over: Partial<AlertEvent> = {}): AlertEvent => ({
   ...over,
 });
 
+beforeAll(async () => {
+  await workflowBundle();
+});
+
 // A server per test: work a test leaves behind (a retrying task) would hold back time
 // skipping in the next one.
 beforeEach(async () => {
@@ -74,7 +78,12 @@ afterEach(async () => {
 });
 
 async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(fn());
 }
 

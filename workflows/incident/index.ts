@@ -8,15 +8,16 @@
  * | message               | changes (IncidentRun)                   | parts that react                              |
  * |-----------------------|-----------------------------------------|-----------------------------------------------|
  * | alertFired signal     | opens the incident; then a repeat:      | first alert: the run starts (all parts below) |
- * |                       | count, details, severity if worse       | SLA timers, reminders: re-plan if it rose     |
+ * |                       | count, details, severity if worse;      | SLA timers, reminders: re-plan if it rose     |
+ * |                       | sourceResolvedAt cleared                | auto-resolve: starts over                     |
  * |                       | after resolution: alertsAfterResolution | the end: continue-as-new opens the next one   |
  * | alertResolved signal  | sourceResolvedAt (all source alerts)    | auto-resolve: now or after the quiet period   |
  * | noteAdded signal      | timeline                                | (read model only)                             |
  * | runbookEvent signal   | timeline; a finished run acknowledges,  | runbooks: tell responders, ask for approvals  |
  * |                       | resolves or escalates (as below)        | as for that command                           |
- * | acknowledge update    | status acknowledged, acknowledgedBy,    | escalation loop: step ends, holds until the   |
- * |                       | acknowledgedAt, firstAcknowledgedAt     |   ack timeout re-triggers                     |
- * |                       |                                         | paging: waiting rules, retrying sends stop    |
+ * | acknowledge update    | status acknowledged, acknowledgedBy,    | escalation loop: the step ends; holds until   |
+ * |                       | acknowledgedAt, firstAcknowledgedAt     |   resolved, or the ack timeout re-triggers    |
+ * |                       |                                         | paging: waiting rules and retrying sends stop |
  * |                       |                                         | response SLA timer: met                       |
  * |                       |                                         | Slack message sync: rewrites                  |
  * | resolve update        | status resolved, resolvedBy, resolvedAt | every part ends; Slack message sync: rewrites |
@@ -24,11 +25,13 @@
  * | escalate update       | status triggered (ack, snooze cleared); | escalation loop: pages the next step now      |
  * |                       | manualEscalations + 1 while paging,     | Slack message sync: rewrites                  |
  * |                       | else the cursor moves on                |                                               |
- * | reassign update       | new epoch at level 1: named people or   | paging: the old epoch's stops                 |
- * |                       | another policy (plan reloaded)          | escalation loop: pages the new target         |
+ * | reassign update       | status triggered, new epoch at level 1: | paging: the old epoch's stops                 |
+ * |                       | named people or another policy (plan    | escalation loop: pages the new target         |
+ * |                       | reloaded)                               | Slack message sync: rewrites                  |
  * | snooze update         | acknowledged until snoozedUntil         | as acknowledge; escalation loop re-triggers   |
  * |                       |                                         |   at snoozedUntil                             |
- * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan; message sync  |
+ * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan                |
+ * |                       |                                         | Slack message sync: rewrites                  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
  * | incidentState query   | nothing                                 |                                               |
  *
