@@ -11,8 +11,11 @@ import { configApplyRoutes, type ApplyConfigFolder } from './routes/config-apply
 import { onCallRoutes } from './routes/oncall';
 import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
 import { alertRoutes } from './routes/alerts';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
+import { healthRoutes } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
+import { mountRoutes, BODY_LIMIT } from './http/mount';
+import type { AnyRoute } from './http/route';
+import type { ReadinessCheck, Services } from './http/services';
 import { reviewRoutes } from './routes/review';
 import { runbookRoutes, type RunbookRouteDeps } from './routes/runbooks';
 import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
@@ -49,10 +52,14 @@ export interface AppDeps {
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
+  /** Check every reply against its documented schema (tests): a mismatch answers 500. */
+  verifyReplies?: boolean;
 }
 
-/** PagerDuty's limit, which Alertmanager and friends already respect. */
-export const BODY_LIMIT = '512kb';
+export { BODY_LIMIT };
+
+/** The routes converted to the route table so far. */
+const TABLE: readonly AnyRoute[] = [...healthRoutes, ...alertRoutes, ...incidentRoutes];
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -74,24 +81,31 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
     }),
   );
-  app.use(healthRoutes(deps.readiness));
 
   const authenticate = createAuthenticator(deps.credentials);
   const integrations = deps.ingest?.integrations ?? mongoIntegrations;
   const changes = deps.ingest?.changes ?? mongoChangeEventStore;
   const perMinute = deps.ingest?.eventsPerMinute ?? 120;
   const limiter = createRateLimiter({ perMinute, now: deps.ingest?.now });
+  const services: Services = {
+    log: deps.log,
+    authenticate,
+    incidents: deps.incidents,
+    config: deps.config,
+    applyConfigFolder: deps.applyConfigFolder,
+    readiness: deps.readiness,
+    reviews: deps.reviews ?? mongoReviewStore,
+    integrations,
+    changes,
+    limiter,
+    routes: TABLE,
+  };
+  mountRoutes(app, TABLE, services, { verifyReplies: deps.verifyReplies });
   app.use('/v2', pagerDutyRoutes({ incidents: deps.incidents, integrations, changes, limiter, bodyLimit: BODY_LIMIT }));
   const api = express.Router();
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
   api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
-  api.use(
-    '/incidents',
-    requireRole(authenticate, 'responder'),
-    incidentRoutes(deps.incidents),
-    reviewRoutes(deps.reviews ?? mongoReviewStore),
-  );
+  api.use('/incidents', requireRole(authenticate, 'responder'), reviewRoutes(deps.reviews ?? mongoReviewStore));
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
   api.use(onCallRoutes(read));

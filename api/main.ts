@@ -9,7 +9,7 @@ import { createApp } from './app';
 import type { ApplyConfigFolder } from './routes/config-apply';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
-import { createRunbookGateway } from './routes/runbooks';
+import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
 
 async function main(): Promise<void> {

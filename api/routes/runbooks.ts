@@ -1,20 +1,13 @@
 import path from 'node:path';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../activities/runbook/catalog';
-import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
+import type { RunbookGateway } from '../runbook-gateway';
 import type { Runbook } from '../../domain/runbook/runbook';
-import type { ApprovalDecision, RunbookStarted, RunRunbookCommand } from '../../domain/runbook/run';
-import { conflict, HttpError, notFound, parseOr400, unavailable } from '../errors';
+import { notFound, parseOr400 } from '../errors';
 import { incidentIdParam } from '../schemas';
 
-/** What the runbook routes need from Temporal; tests may fake it. */
-export interface RunbookGateway {
-  run(incidentId: string, cmd: RunRunbookCommand): Promise<RunbookStarted>;
-  decide(incidentId: string, runId: string, decision: ApprovalDecision): Promise<{ step: string; decision: string }>;
-}
+export type { RunbookGateway };
 
 export interface RunbookRouteDeps {
   /** The runbook folder (VIGIL_RUNBOOK_DIR), read on every request: edits need no restart. */
@@ -118,39 +111,4 @@ export function runbookRoutes(
     );
   });
   return router;
-}
-
-export function createRunbookGateway(client: Client): RunbookGateway {
-  return {
-    async run(incidentId, cmd) {
-      try {
-        return await client.workflow.getHandle(incidentId).executeUpdate(runRunbookUpdate, { args: [cmd] });
-      } catch (err) {
-        throw mapError(err, `incident ${incidentId}`);
-      }
-    },
-    async decide(incidentId, runId, decision) {
-      try {
-        return await client.workflow
-          .getHandle(runbookWorkflowId(incidentId, runId))
-          .executeUpdate(runbookApprovalUpdate, { args: [decision] });
-      } catch (err) {
-        throw mapError(err, `runbook run ${runId} of incident ${incidentId}`);
-      }
-    },
-  };
-}
-
-function mapError(err: unknown, what: string): Error {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === 'RunbookRefused') return new HttpError(422, 'runbook_refused', err.cause.message);
-    return conflict(err.cause.message);
-  }
-  if (err instanceof WorkflowNotFoundError) return notFound(what);
-  if (err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message)) {
-    return conflict(`${what} has finished`);
-  }
-  const wrapped = unavailable('the workflow service');
-  (wrapped as { cause?: unknown }).cause = err;
-  return wrapped;
 }
