@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../lib/logger';
 import { connectMongo, disconnectMongo, pingMongo } from '../lib/mongo';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal';
 import { createApp } from './app';
-import type { ApplyConfigFolder } from './routes/config-apply';
+import type { ApplyConfigFolder } from './http/services';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './runbook-gateway';

@@ -13,7 +13,11 @@ import type { Services } from './services';
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
 export const BODY_LIMIT = '512kb';
 
-const jsonBody = express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+export const jsonBody = express.json({
+  limit: BODY_LIMIT,
+  strict: true,
+  type: ['application/json', 'application/*+json'],
+});
 
 export interface MountOptions {
   /** Check every reply against its documented schema (tests): a mismatch is a 500. */

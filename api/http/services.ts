@@ -8,12 +8,18 @@ import type { IncidentGateway } from '../incident-gateway';
 import type { IntegrationDirectory } from '../ingest/integrations';
 import type { RateLimiter } from '../ingest/rate-limit';
 import type { RunbookGateway } from '../runbook-gateway';
-import type { SlackRouteDeps } from '../../integrations/slack/routes';
+import type { SlackServices } from '../../integrations/slack/routes';
 import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
+
+export interface RunbookServices {
+  /** The runbook folder (VIGIL_RUNBOOK_DIR), read on every request: edits need no restart. */
+  dir: string;
+  gateway: RunbookGateway;
+}
 
 /** What route handlers call: built once by createApp from AppDeps. */
 export interface Services {
@@ -30,8 +36,8 @@ export interface Services {
   /** PagerDuty events per routing key. */
   limiter: RateLimiter;
   /** The optional features: a route of an absent feature is not mounted. */
-  runbooks?: { dir: string; gateway: RunbookGateway };
-  slack?: Omit<SlackRouteDeps, 'log'>;
+  runbooks?: RunbookServices;
+  slack?: SlackServices;
   respond?: { verifier: Pick<RespondLinks, 'verify'> };
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
