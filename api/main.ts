@@ -6,10 +6,10 @@ import { createLogger, type Logger } from '../lib/logger';
 import { connectMongo, disconnectMongo, pingMongo } from '../lib/mongo';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal';
 import { createApp } from './app';
-import type { ApplyConfigFolder } from './routes/config-apply';
+import type { ApplyConfigFolder } from './http/services';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
-import { createRunbookGateway } from './routes/runbooks';
+import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
 
 async function main(): Promise<void> {
