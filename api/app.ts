@@ -26,6 +26,11 @@ import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
 import { openApiRoutes } from './routes/openapi';
 import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
 import { redactRespondToken } from '../integrations/respond/link';
+import { mongoAuditLog, type AuditLog } from '../lib/audit';
+import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
+import { auditedGateways } from './audit';
+import { auditRoutes } from './routes/audit';
+import { tokenRoutes } from './routes/tokens';
 
 export interface AppDeps {
   log: Logger;
@@ -48,7 +53,14 @@ export interface AppDeps {
   /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
-  respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
+  respond?: Omit<RespondRouteDeps, 'incidents' | 'log' | 'audit'>;
+  /** Where audit entries go; default MongoDB (`audit_log`). */
+  audit?: AuditLog;
+  /** Personal tokens and the users they belong to; default MongoDB. */
+  identity?: {
+    tokens?: ApiTokenStore;
+    user?: (userId: string) => Promise<{ name: string; createdAt: Date } | undefined>;
+  };
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -76,7 +88,10 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(healthRoutes(deps.readiness));
 
-  const authenticate = createAuthenticator(deps.credentials);
+  const audit = deps.audit ?? mongoAuditLog;
+  const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
+  const user = deps.identity?.user ?? configuredUser;
+  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
   const integrations = deps.ingest?.integrations ?? mongoIntegrations;
   const changes = deps.ingest?.changes ?? mongoChangeEventStore;
   const perMinute = deps.ingest?.eventsPerMinute ?? 120;
@@ -86,31 +101,35 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
   api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
-  api.use(
-    '/incidents',
-    requireRole(authenticate, 'responder'),
-    incidentRoutes(deps.incidents),
-    reviewRoutes(deps.reviews ?? mongoReviewStore),
-  );
   const read = requireRole(authenticate, 'responder');
   const write = requireRole(authenticate); // admin only
+  api.use(
+    '/incidents',
+    incidentRoutes(deps.incidents, read, audit),
+    reviewRoutes(deps.reviews ?? mongoReviewStore, read, audit),
+  );
   api.use(onCallRoutes(read));
   api.use(changeEventRoutes(changes, read));
-  if (deps.runbooks) api.use(runbookRoutes(deps.runbooks, { read, respond: read }));
-  api.use(configApplyRoutes(deps.applyConfigFolder, write));
-  for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
-    api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
+  if (deps.runbooks) api.use(runbookRoutes(deps.runbooks, { read, respond: read }, audit));
+  const kinds = Object.keys(CONFIG_KINDS) as ConfigKind[];
+  const everything = async () => Promise.all(kinds.map(async (k) => (await deps.config.list(k)).map((e) => e.data)));
+  api.use(configApplyRoutes(deps.applyConfigFolder, write, audit, everything));
+  api.use(tokenRoutes({ store: tokens, user, audit, revoked: authenticate.forget }, read));
+  api.use(auditRoutes(audit, write));
+  for (const kind of kinds) {
+    api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }, audit));
   }
   const mounted = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
   api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
   // Before the API router: Slack routes read the raw body to verify its signature.
-  if (deps.slack)
-    app.use(
-      '/api/v1/slack',
-      slackRoutes({ ...deps.slack, incidents: deps.incidents, runbooks: deps.runbooks?.gateway, log: deps.log }),
-    );
+  if (deps.slack) {
+    // Slack runs commands after answering: its gateways audit each command as its user.
+    const gateways = auditedGateways(audit, 'slack', { incidents: deps.incidents, runbooks: deps.runbooks?.gateway });
+    app.use('/api/v1/slack', slackRoutes({ ...deps.slack, ...gateways, log: deps.log }));
+  }
   // No bearer auth: the signed token in the path is the credential.
-  if (deps.respond) app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log }));
+  if (deps.respond)
+    app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log, audit }));
   app.use('/api/v1', api);
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { alertGroupSchema, FORMAT_VERSION, type AlertGroupFormat } from './ingest/alert-group';
 import { changeSchema } from './ingest/pagerduty';
 import { CONFIG_ROUTES } from './openapi-routes-config';
+import { IDENTITY_ROUTES } from './openapi-routes-identity';
 import { pagerDutyEventSchema } from './openapi-schemas';
 import { formSchema } from '../integrations/respond/routes';
 import { reviewQuery } from './routes/review';
@@ -278,6 +279,7 @@ export const ROUTES: readonly RouteDoc[] = [
   },
 
   ...CONFIG_ROUTES,
+  ...IDENTITY_ROUTES,
 
   {
     ...runbooks,

@@ -26,9 +26,12 @@ const bearer = (description: string) => ({ type: 'http', scheme: 'bearer', descr
 const SECURITY_SCHEMES = {
   ingestKey: bearer('An ingest key (VIGIL_INGEST_KEYS): may post alerts only.'),
   responderToken: bearer(
-    'A responder token (VIGIL_RESPONDER_TOKENS): read, acknowledge, resolve; its name is recorded as the actor.',
+    'A shared responder token (VIGIL_RESPONDER_TOKENS), for automation: read, acknowledge, resolve; recorded as the actor "system:<name>".',
   ),
-  adminToken: bearer('An admin token (VIGIL_ADMIN_TOKENS): may call every route.'),
+  adminToken: bearer('A shared admin token (VIGIL_ADMIN_TOKENS): may call every route; recorded as "system:<name>".'),
+  personalToken: bearer(
+    "A person's own token (vgl_..., POST /api/v1/users/{userId}/tokens) with the role responder or admin; the user id is recorded as the actor.",
+  ),
   ingestBasic: {
     type: 'http',
     scheme: 'basic',
@@ -56,13 +59,13 @@ const SECURITY: Record<Auth, { schemes: Scheme[]; note: string; responses: Recor
     responses: roleErrors(true),
   },
   responder: {
-    schemes: ['responderToken', 'adminToken'],
+    schemes: ['responderToken', 'personalToken', 'adminToken'],
     note: 'Role: responder (or admin).',
     responses: roleErrors(true),
   },
-  admin: { schemes: ['adminToken'], note: 'Role: admin.', responses: roleErrors(true) },
+  admin: { schemes: ['adminToken', 'personalToken'], note: 'Role: admin.', responses: roleErrors(true) },
   anyToken: {
-    schemes: ['ingestKey', 'responderToken', 'adminToken'],
+    schemes: ['ingestKey', 'responderToken', 'personalToken', 'adminToken'],
     note: 'Any valid token.',
     responses: roleErrors(false),
   },
@@ -80,7 +83,7 @@ const SECURITY: Record<Auth, { schemes: Scheme[]; note: string; responses: Recor
 };
 
 function roleErrors(roleMatters: boolean): Record<number, string> {
-  const missing = { 401: 'Missing, unknown or revoked token' };
+  const missing = { 401: 'Missing, unknown, revoked or expired token' };
   return roleMatters ? { ...missing, 403: 'A token of a role that may not call this route' } : missing;
 }
 

@@ -1,6 +1,8 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import type { AuditLog } from '../../lib/audit';
 import type { ReviewStore, StoredReview } from '../../lib/models/review';
+import { audited } from '../audit';
 import { renderReviewMarkdown } from '../../domain/review/review';
 import { HttpError, notFound, parseOr400 } from '../errors';
 import { incidentIdParam } from '../schemas';
@@ -21,7 +23,7 @@ const MARKDOWN = 'text/markdown; charset=utf-8';
  * Post-incident reviews, read from and edited in the review store (MongoDB), never
  * Temporal: the review outlives the incident workflow. Mounted under /incidents.
  */
-export function reviewRoutes(store: ReviewStore): Router {
+export function reviewRoutes(store: ReviewStore, responder: RequestHandler, audit: AuditLog): Router {
   const router = Router();
   const target = (req: Request) => ({
     incidentId: parseOr400(incidentIdParam, req.params, 'path').id,
@@ -30,7 +32,7 @@ export function reviewRoutes(store: ReviewStore): Router {
   const missing = (incidentId: string) =>
     notFound(`review of incident "${incidentId}" (it is written when the incident is resolved)`);
 
-  router.get('/:id/review', async (req, res) => {
+  router.get('/:id/review', responder, async (req, res) => {
     const { incidentId, query } = target(req);
     const format = query.format ?? negotiate(req);
     const found = await store.findLatest(incidentId, query.runKey);
@@ -39,9 +41,10 @@ export function reviewRoutes(store: ReviewStore): Router {
   });
 
   /** Body: one edit, `{"op": "add" | "update" | "complete" | "delete", ...}`. Answers the updated review. */
-  router.patch('/:id/review/action-items', async (req, res) => {
+  const edit = audited(audit, { action: 'review.edit', target: (p) => `incident:${p.id}/review` }, responder);
+  router.patch('/:id/review/action-items', ...edit, async (req, res) => {
     const { incidentId, query } = target(req);
-    const by = req.principal?.name ?? 'unknown';
+    const by = req.principal?.actor ?? 'unknown';
     const outcome = await store.patchActionItems(incidentId, req.body, {
       by,
       ...(query.runKey ? { runKey: query.runKey } : {}),

@@ -7,6 +7,8 @@ import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../a
 import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
 import type { Runbook } from '../../domain/runbook/runbook';
 import type { ApprovalDecision, RunbookStarted, RunRunbookCommand } from '../../domain/runbook/run';
+import type { AuditLog } from '../../lib/audit';
+import { audited } from '../audit';
 import { conflict, HttpError, notFound, parseOr400, unavailable } from '../errors';
 import { incidentIdParam } from '../schemas';
 
@@ -69,6 +71,7 @@ export function summarize(rb: Runbook) {
 export function runbookRoutes(
   deps: RunbookRouteDeps,
   roles: { read: RequestHandler; respond: RequestHandler },
+  audit: AuditLog,
 ): Router {
   const router = Router();
   router.get('/runbooks', roles.read, async (_req, res) => {
@@ -87,7 +90,12 @@ export function runbookRoutes(
     else res.status(422).json({ valid: false, errors: parsed.errors.map(({ file: _f, ...e }) => e) });
   });
 
-  router.post('/incidents/:id/runbooks/:name/run', roles.respond, async (req, res) => {
+  const run = audited(
+    audit,
+    { action: 'runbook.run', target: (p) => `incident:${p.id}/runbook:${p.name}` },
+    roles.respond,
+  );
+  router.post('/incidents/:id/runbooks/:name/run', ...run, async (req, res) => {
     const { id, name } = parseOr400(runParams, req.params, 'path');
     const body = parseOr400(runBody, req.body ?? {});
     const catalog = await loadRunbookCatalog(deps.dir);
@@ -96,7 +104,7 @@ export function runbookRoutes(
       throw notFound(`runbook "${name}"${broken ? ' (its file has errors: see GET /api/v1/runbooks)' : ''}`);
     }
     const started = await deps.gateway.run(id, {
-      by: req.principal?.name ?? 'unknown',
+      by: req.principal?.actor ?? 'unknown',
       name,
       dryRun: body.dryRun,
       ...(body.inputs ? { inputs: body.inputs } : {}),
@@ -104,10 +112,15 @@ export function runbookRoutes(
     res.status(202).json({ status: 'started', ...started, links: { incident: `/api/v1/incidents/${id}` } });
   });
 
-  router.post('/incidents/:id/runbooks/:runId/approvals/:step', roles.respond, async (req, res) => {
+  const approval = audited(
+    audit,
+    { action: 'runbook.approval', target: (p) => `incident:${p.id}/run:${p.runId}/${p.step}` },
+    roles.respond,
+  );
+  router.post('/incidents/:id/runbooks/:runId/approvals/:step', ...approval, async (req, res) => {
     const { id, runId, step } = parseOr400(approvalParams, req.params, 'path');
     const body = parseOr400(approvalBody, req.body);
-    const by = req.principal?.name ?? 'unknown';
+    const by = req.principal?.actor ?? 'unknown';
     res.json(
       await deps.gateway.decide(id, runId, {
         step,

@@ -15,6 +15,8 @@ import type { RespondClaims, RespondLinks } from './link';
 import type { IncidentState } from '../../domain/incident/incident';
 import { HttpError, knownHttpError, parseOr400 } from '../../api/errors';
 import type { IncidentGateway } from '../../api/incident-gateway';
+import type { AuditLog } from '../../lib/audit';
+import { audited, noteAudit } from '../../api/audit';
 import { incidentPage, messagePage, PAGE_HEADERS, type IncidentPageView } from './page';
 
 export interface RespondRouteDeps {
@@ -22,6 +24,7 @@ export interface RespondRouteDeps {
   verifier: Pick<RespondLinks, 'verify'>;
   incidents: IncidentGateway;
   log: Logger;
+  audit: AuditLog;
 }
 
 /** Two fields from our own form; nothing legitimate comes near this. */
@@ -51,10 +54,13 @@ const TITLES: Record<number, string> = {
 export function respondRoutes(deps: RespondRouteDeps): Router {
   const router = Router();
 
-  // Before any body is read: a forged or expired link gets no further.
-  router.param('token', (_req, res, next, token: string) => {
+  // Before any body is read: a forged or expired link gets no further. A valid link acts
+  // (and is audited) as the person it was sent to.
+  router.param('token', (req, res, next, token: string) => {
     try {
-      res.locals.claims = verified(deps.verifier, token);
+      const claims = verified(deps.verifier, token);
+      res.locals.claims = claims;
+      req.principal = { role: 'responder', name: claims.u, actor: claims.u, userId: claims.u };
       next();
     } catch (err) {
       next(err);
@@ -70,13 +76,16 @@ export function respondRoutes(deps: RespondRouteDeps): Router {
 
   router.post(
     '/:token',
+    ...audited(deps.audit, { action: 'incident.respond', target: () => 'incident' }),
     express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 10 }),
     async (req, res) => {
       const claims = res.locals.claims as RespondClaims;
       if (!req.is('application/x-www-form-urlencoded')) {
         throw new HttpError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
       }
+      noteAudit(res, { target: `incident:${claims.i}` });
       const form = parseOr400(formSchema, req.body ?? {}, 'form');
+      noteAudit(res, { action: `incident.${form.action}` });
       const before = await incidentFor(deps.incidents, claims);
       const cmd = { by: claims.u, ...(form.note ? { note: form.note } : {}) };
       const page = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
@@ -87,6 +96,7 @@ export function respondRoutes(deps: RespondRouteDeps): Router {
         send(res, 200, page(after, { ok: true, text: `${DONE[form.action]} by ${claims.u}.` }));
       } catch (err) {
         if (!(err instanceof HttpError) || err.status !== 409) throw err;
+        noteAudit(res, { refused: err.message });
         req.log?.info(
           { incidentId: claims.i, userId: claims.u, action: form.action, reason: err.message },
           'respond link command refused',
@@ -151,6 +161,7 @@ const errorPage: ErrorRequestHandler = (err, req: Request, res, _next) => {
     return;
   }
   if (known.status === 403 || known.status === 410) req.log?.warn({ code: known.code }, 'respond link refused');
+  noteAudit(res, { refused: known.message });
   send(res, known.status, messagePage(TITLES[known.status] ?? 'Cannot do that', known.message));
 };
 

@@ -18,6 +18,7 @@ import { formSchema } from '../../integrations/respond/routes';
 import { genericAlertSchema, snoozeSchema } from '../../api/schemas';
 import { createLogger } from '../../lib/logger';
 import { CONFIG_KINDS, type ConfigKind } from '../../lib/models/config';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const doc = buildOpenApiDocument() as any;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -182,6 +183,7 @@ describe('served by the app', () => {
   const ADMIN = 'admin-token-0123456789abcdef0';
   const TOKENS: Record<string, string> = { ingestKey: INGEST, responderToken: RESPONDER, adminToken: ADMIN };
   const base = {
+    audit: memoryAuditLog(),
     log: createLogger({ level: 'silent', name: 'test' }),
     credentials: {
       ingestKeys: [{ name: 'monitoring', secret: INGEST }],
