@@ -10,6 +10,7 @@ import { configRoutes } from './routes/config';
 import { configApplyRoutes, type ApplyConfigFolder } from './routes/config-apply';
 import { onCallRoutes } from './routes/oncall';
 import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
+import { CONTACT_METHOD_TYPES } from '../domain/config/user';
 import { alertRoutes } from './routes/alerts';
 import { healthRoutes, type ReadinessCheck } from './routes/health';
 import { incidentRoutes } from './routes/incidents';
@@ -31,6 +32,8 @@ import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/m
 import { auditedGateways } from './audit';
 import { auditRoutes } from './routes/audit';
 import { tokenRoutes } from './routes/tokens';
+import { readinessRoutes } from './routes/readiness';
+import type { ChannelAvailability } from '../domain/oncall/readiness';
 
 export interface AppDeps {
   log: Logger;
@@ -54,6 +57,8 @@ export interface AppDeps {
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log' | 'audit'>;
+  /** Which contact method types this deployment delivers (`GET /readiness`); default: none known. */
+  channels?: ChannelAvailability;
   /** Where audit entries go; default MongoDB (`audit_log`). */
   audit?: AuditLog;
   /** Personal tokens and the users they belong to; default MongoDB. */
@@ -62,6 +67,11 @@ export interface AppDeps {
     user?: (userId: string) => Promise<{ name: string; createdAt: Date } | undefined>;
   };
 }
+
+const unknownChannels = (): ChannelAvailability =>
+  Object.fromEntries(
+    CONTACT_METHOD_TYPES.map((t) => [t, { deliverable: false, why: 'not reported to this API' }]),
+  ) as ChannelAvailability;
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
 export const BODY_LIMIT = '512kb';
@@ -116,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(configApplyRoutes(deps.applyConfigFolder, write, audit, everything));
   api.use(tokenRoutes({ store: tokens, user, audit, revoked: authenticate.forget }, read));
   api.use(auditRoutes(audit, write));
+  api.use(readinessRoutes({ config: deps.config, channels: deps.channels ?? unknownChannels() }, write));
   for (const kind of kinds) {
     api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }, audit));
   }

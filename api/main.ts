@@ -11,13 +11,16 @@ import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './routes/runbooks';
 import { createRespondLinks } from '../integrations/respond/link';
+import { channelAvailability } from '../lib/channels';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'vigil-api' });
   const temporal = await connectTemporalClient(config);
   await connectMongo(config.MONGODB_URI, log);
-  const applyFolder: ApplyConfigFolder = (opts) => applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
+  const channels = channelAvailability(config);
+  const applyFolder: ApplyConfigFolder = (opts) =>
+    applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, channels, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
   const app = createApp({
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
     config: createConfigStore(),
+    channels,
     applyConfigFolder: applyFolder,
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },

@@ -1,10 +1,12 @@
 /**
- * Route table entries for people and their traces: personal tokens, the audit log. See
+ * Route table entries for people and their traces: personal tokens, the audit log, and
+ * readiness (would a page reach someone). See
  * ./openapi-routes for the entry format.
  */
 import { z } from 'zod';
 import type { Content, RouteDoc } from './openapi-routes';
 import { AuditListSchema, auditQuery } from './routes/audit';
+import { readinessQuery, ReadinessSchema } from './routes/readiness';
 import { createTokenBody, CreatedTokenSchema, tokenParams, TokenViewSchema, userIdParam } from './routes/tokens';
 
 const json = (schema: z.ZodType | null): Content => ({ 'application/json': schema });
@@ -77,5 +79,17 @@ export const IDENTITY_ROUTES: readonly RouteDoc[] = [
       describe: { from: 'Inclusive', to: 'Exclusive', limit: 'Default 100' },
     },
     responses: { 200: { description: '{ data }', content: json(AuditListSchema) }, 400: E400, 503: E503 },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/readiness',
+    operationId: 'getPagingReadiness',
+    tag: 'Configuration',
+    auth: 'admin',
+    summary: 'Would a page reach someone: unreachable users, escalation levels with gaps, services without a policy',
+    description:
+      'Warnings over the next 14 days from `at`: users none of whose notification rules use a channel this deployment delivers, escalation levels that resolve to nobody at some moment (schedule gaps, empty teams), services whose policy does not exist. The config apply and `npm run config:check` report the same.',
+    params: { query: readinessQuery, describe: { at: 'Default: now' } },
+    responses: { 200: { description: 'The report', content: json(ReadinessSchema) }, 400: E400, 503: E503 },
   },
 ];
