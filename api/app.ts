@@ -26,6 +26,7 @@ import { pagerDutyRoutes } from './routes/integrations/pagerduty';
 import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
 import { openApiRoutes } from './routes/openapi';
 import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
+import { twilioRoutes, type TwilioRouteDeps } from '../integrations/twilio/routes';
 import { redactRespondToken } from '../integrations/respond/link';
 import { mongoAuditLog, type AuditLog } from '../lib/audit';
 import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
@@ -57,6 +58,8 @@ export interface AppDeps {
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log' | 'audit'>;
+  /** Twilio's voice and SMS callbacks (authenticated by Twilio's signature); absent: not mounted. */
+  twilio?: Omit<TwilioRouteDeps, 'incidents' | 'audit' | 'log'>;
   /** Which contact method types this deployment delivers (`GET /readiness`); default: none known. */
   channels?: ChannelAvailability;
   /** Where audit entries go; default MongoDB (`audit_log`). */
@@ -130,13 +133,23 @@ export function createApp(deps: AppDeps): Express {
   for (const kind of kinds) {
     api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }, audit));
   }
-  const mounted = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
+  const mounted = {
+    runbooks: Boolean(deps.runbooks),
+    slack: Boolean(deps.slack),
+    respond: Boolean(deps.respond),
+    twilio: Boolean(deps.twilio),
+  };
   api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
   // Before the API router: Slack routes read the raw body to verify its signature.
   if (deps.slack) {
     // Slack runs commands after answering: its gateways audit each command as its user.
     const gateways = auditedGateways(audit, 'slack', { incidents: deps.incidents, runbooks: deps.runbooks?.gateway });
     app.use('/api/v1/slack', slackRoutes({ ...deps.slack, ...gateways, log: deps.log }));
+  }
+  // Before the API router too: the signature covers the raw form.
+  if (deps.twilio) {
+    const twilio = twilioRoutes({ ...deps.twilio, incidents: deps.incidents, audit, log: deps.log });
+    app.use('/api/v1/integrations/twilio', twilio);
   }
   // No bearer auth: the signed token in the path is the credential.
   if (deps.respond)

@@ -46,6 +46,9 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    ...(config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_PUBLIC_URL
+      ? { twilio: { authToken: config.VIGIL_TWILIO_AUTH_TOKEN, publicUrl: config.VIGIL_PUBLIC_URL } }
+      : {}),
     ...(config.VIGIL_PUBLIC_URL && config.VIGIL_LINK_SIGNING_SECRET
       ? {
           respond: {

@@ -1,12 +1,14 @@
 /**
- * Route table entries for people and their traces: personal tokens, the audit log, and
- * readiness (would a page reach someone). See
+ * Route table entries for people and their traces: personal tokens, the audit log,
+ * readiness (would a page reach someone) and Twilio's callbacks (acting by phone). See
  * ./openapi-routes for the entry format.
  */
 import { z } from 'zod';
 import type { Content, RouteDoc } from './openapi-routes';
 import { AuditListSchema, auditQuery } from './routes/audit';
 import { readinessQuery, ReadinessSchema } from './routes/readiness';
+import { smsForm, voiceForm } from '../integrations/twilio/routes';
+import { voiceCallbackQuery } from '../integrations/twilio/voice';
 import { createTokenBody, CreatedTokenSchema, tokenParams, TokenViewSchema, userIdParam } from './routes/tokens';
 
 const json = (schema: z.ZodType | null): Content => ({ 'application/json': schema });
@@ -92,4 +94,39 @@ export const IDENTITY_ROUTES: readonly RouteDoc[] = [
     params: { query: readinessQuery, describe: { at: 'Default: now' } },
     responses: { 200: { description: 'The report', content: json(ReadinessSchema) }, 400: E400, 503: E503 },
   },
+  ...(['voice', 'sms'] as const).map((kind): RouteDoc => ({
+    method: 'post',
+    path: `/api/v1/integrations/twilio/${kind}`,
+    operationId: kind === 'voice' ? 'twilioVoiceKeyPressed' : 'twilioSmsReply',
+    tag: 'Twilio',
+    auth: 'twilioSignature',
+    feature: 'twilio',
+    summary:
+      kind === 'voice'
+        ? 'A key pressed on a page call: 1 acknowledges, 2 escalates'
+        : 'A reply to an SMS page: "1"/"ack", "2"/"escalate", "resolve", optionally with the incident number',
+    ...(kind === 'voice'
+      ? {
+          params: {
+            query: voiceCallbackQuery,
+            describe: {
+              i: 'Incident id',
+              n: 'Incident number',
+              u: 'User called',
+              t: 'When the page was decided (epoch s)',
+            },
+          },
+        }
+      : {}),
+    body: {
+      content: { 'application/x-www-form-urlencoded': kind === 'voice' ? voiceForm : smsForm },
+      description: "Twilio's form (more fields are signed and ignored)",
+    },
+    responses: {
+      200: { description: 'TwiML: what the person hears or is texted back', content: { 'text/xml': null } },
+      400: E400,
+      403: 'Bad or missing signature; stale (a call placed over 30 minutes ago, or a call or message already acted on); a call to a number that is not the paged user’s',
+      503: 'Temporal or MongoDB is unavailable; retry',
+    },
+  })),
 ];

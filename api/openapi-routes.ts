@@ -36,9 +36,10 @@ export type Auth =
   | 'anyToken'
   | 'routingKey'
   | 'slackSignature'
+  | 'twilioSignature'
   | 'signedLink';
-/** Routes mounted only when configured (AppDeps.runbooks, .slack, .respond). */
-export type Feature = 'runbooks' | 'slack' | 'respond';
+/** Routes mounted only when configured (AppDeps.runbooks, .slack, .respond, .twilio). */
+export type Feature = 'runbooks' | 'slack' | 'respond' | 'twilio';
 /** What a response without its own content carries: the JSON API's ErrorBody, PagerDuty's shape, Slack's, or an HTML page. */
 export type Format = 'json' | 'pagerduty' | 'slack' | 'html';
 /** Media type -> the schema of that representation (null: none to publish). */

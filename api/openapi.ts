@@ -5,6 +5,7 @@
  */
 import { ErrorBodySchema } from './errors';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SEC } from '../integrations/slack/verify';
+import { TWILIO_SIGNATURE_HEADER } from '../integrations/twilio/signature';
 import {
   ROUTES,
   type Auth,
@@ -37,6 +38,13 @@ const SECURITY_SCHEMES = {
     scheme: 'basic',
     description:
       'For Alertmanager and Grafana: an ingest key as the basic-auth password (any user name), or as the user name with an empty password.',
+  },
+  twilioSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: TWILIO_SIGNATURE_HEADER,
+    description:
+      "Twilio's request signature: base64 HMAC-SHA1 with VIGIL_TWILIO_AUTH_TOKEN of VIGIL_PUBLIC_URL + path and query, then each form parameter sorted by name as name + value.",
   },
   slackSignature: {
     type: 'apiKey',
@@ -78,6 +86,13 @@ const SECURITY: Record<Auth, { schemes: Scheme[]; note: string; responses: Recor
     schemes: ['slackSignature'],
     note: 'Signed by Slack.',
     responses: { 401: 'Bad or stale signature: { error: "invalid_signature", reason }' },
+  },
+  twilioSignature: {
+    schemes: ['twilioSignature'],
+    note: 'Signed by Twilio; acts as the Vigil user who owns the phone number.',
+    responses: {
+      403: 'Bad or missing signature, or stale: { error: { code: "invalid_signature" | "stale_callback" } }',
+    },
   },
   signedLink: { schemes: [], note: 'No header: the signed token in the path is the credential.', responses: {} },
 };

@@ -88,6 +88,7 @@ describe('API table in docs/api.md', () => {
     admin: 'admin',
     'any token': 'anyToken',
     'Slack signature': 'slackSignature',
+    'Twilio signature': 'twilioSignature',
     'signed link': 'signedLink',
   };
   const readme = readFileSync(path.join(__dirname, '../../docs/api.md'), 'utf8');
@@ -197,6 +198,7 @@ describe('served by the app', () => {
     ...base,
     runbooks: { dir: '/nonexistent', gateway: {} },
     slack: { signingSecret: 'slack-signing-secret-0123456789' },
+    twilio: { authToken: 'twilio-auth-token-0123456789', publicUrl: 'https://vigil.example.com' },
     respond: { verifier: { verify: () => ({ ok: false, reason: 'bad_signature' }) } },
   } as unknown as AppDeps);
   const minimal = createApp(base as unknown as AppDeps);
@@ -216,7 +218,12 @@ describe('served by the app', () => {
   it('lists only the optional routes the app mounts', async () => {
     const res = await request(minimal).get('/api/v1/openapi.json').set('authorization', `Bearer ${RESPONDER}`);
     expect(res.status).toBe(200);
-    for (const p of ['/api/v1/runbooks', '/api/v1/slack/commands', '/respond/{token}'])
+    for (const p of [
+      '/api/v1/runbooks',
+      '/api/v1/slack/commands',
+      '/respond/{token}',
+      '/api/v1/integrations/twilio/sms',
+    ])
       expect(res.body.paths).not.toHaveProperty([p]);
     expect(res.body.paths).toHaveProperty(['/api/v1/alerts']);
   });
@@ -234,10 +241,11 @@ describe('served by the app', () => {
       const schemes = op.security.flatMap((r: object) => Object.keys(r));
       if (auth === 'public') expect((await call()).status).toBe(200);
       else if (auth === 'routingKey') expect((await call().send({})).body.status).toBe('invalid event');
-      else if (auth === 'signedLink') expect((await call()).status).toBe(403);
+      else if (auth === 'signedLink' || auth === 'twilioSignature') expect((await call()).status).toBe(403);
       else expect((await call()).status).toBe(401);
       for (const [scheme, token] of Object.entries(TOKENS)) {
-        if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature') continue;
+        if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature' || auth === 'twilioSignature')
+          continue;
         expect((await call().set('authorization', `Bearer ${token}`)).status, scheme).toBe(403);
       }
     },
