@@ -44,7 +44,8 @@ export function audited(log: AuditLog, spec: AuditSpec, ...guards: RequestHandle
   const states = new WeakMap<Request, { before?: string; passed: boolean; params: Params }>();
   const open: RequestHandler = (req, res, next) => {
     const params = { ...(req.params as Params) };
-    const route = `${req.method} ${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    const pattern = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    const route = `${req.method} ${pattern.length > 1 ? pattern.replace(/\/$/, '') : pattern}`;
     states.set(req, { params, passed: false });
     const end = res.end;
     let recorded = false;
