@@ -53,7 +53,7 @@ describe('an incident from first alert to resolution, on the real stack', () => 
 
     const ackAgain = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });
     expect(ackAgain.status).toBe(409);
-    expect(ackAgain.body.error.message).toContain('already acknowledged by alice');
+    expect(ackAgain.body.error.message).toContain('already acknowledged by system:alice');
 
     const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
     expect(resolved.status).toBe(200);
