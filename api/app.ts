@@ -2,39 +2,29 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
-import { createAuthenticator, requireRole, type Credentials } from './auth';
-import { errorMapper, HttpError } from './errors';
-import type { ConfigStore } from './config-store';
-import type { IncidentGateway } from './incident-gateway';
-import { configRoutes } from './routes/config';
-import { configApplyRoutes, type ApplyConfigFolder } from './routes/config-apply';
-import { onCallRoutes } from './routes/oncall';
-import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
-import { CONTACT_METHOD_TYPES } from '../domain/config/user';
-import { alertRoutes } from './routes/alerts';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
-import { incidentRoutes } from './routes/incidents';
-import { reviewRoutes } from './routes/review';
-import { runbookRoutes, type RunbookRouteDeps } from './routes/runbooks';
-import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { mongoChangeEventStore, type ChangeEventStore } from '../lib/models/change-event';
-import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrations';
-import { createRateLimiter } from './ingest/rate-limit';
-import { changeEventRoutes } from './routes/integrations/changes';
-import { integrationRoutes } from './routes/integrations';
-import { pagerDutyRoutes } from './routes/integrations/pagerduty';
-import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
-import { openApiRoutes } from './routes/openapi';
-import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
-import { twilioRoutes, type TwilioRouteDeps } from '../integrations/twilio/routes';
+import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { redactRespondToken } from '../integrations/respond/link';
+import { respondFallback } from '../integrations/respond/routes';
+import type { SlackServices } from '../integrations/slack/routes';
+import { CONTACT_METHOD_TYPES } from '../domain/config/user';
+import type { ChannelAvailability } from '../domain/oncall/readiness';
+import type { TwilioServices } from '../integrations/twilio/routes';
 import { mongoAuditLog, type AuditLog } from '../lib/audit';
 import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
 import { auditedGateways } from './audit';
-import { auditRoutes } from './routes/audit';
-import { tokenRoutes } from './routes/tokens';
-import { readinessRoutes } from './routes/readiness';
-import type { ChannelAvailability } from '../domain/oncall/readiness';
+import { createAuthenticator, type Credentials } from './auth';
+import type { ConfigStore } from './config-store';
+import { errorMapper, HttpError } from './errors';
+import { BODY_LIMIT, mountRoutes } from './http/mount';
+import type { ApplyConfigFolder, ReadinessCheck, RunbookServices, Services } from './http/services';
+import type { IncidentGateway } from './incident-gateway';
+import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrations';
+import { createRateLimiter } from './ingest/rate-limit';
+import { ROUTES } from './routes';
+import { pagerDutyFallback } from './routes/integrations/pagerduty';
+
+export { BODY_LIMIT };
 
 export interface AppDeps {
   log: Logger;
@@ -46,7 +36,7 @@ export interface AppDeps {
   /** Post-incident reviews; defaults to the MongoDB store. */
   reviews?: ReviewStore;
   /** Runbook routes (list, validate, run, approve); absent: not mounted. */
-  runbooks?: RunbookRouteDeps;
+  runbooks?: RunbookServices;
   /** Inbound integrations: PagerDuty events per routing key per minute (default 120), stores default to MongoDB. */
   ingest?: {
     eventsPerMinute?: number;
@@ -55,11 +45,11 @@ export interface AppDeps {
     now?: () => number;
   };
   /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
-  slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
+  slack?: SlackServices;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
-  respond?: Omit<RespondRouteDeps, 'incidents' | 'log' | 'audit'>;
+  respond?: Services['respond'];
   /** Twilio's voice and SMS callbacks (authenticated by Twilio's signature); absent: not mounted. */
-  twilio?: Omit<TwilioRouteDeps, 'incidents' | 'audit' | 'log'>;
+  twilio?: TwilioServices;
   /** Which contact method types this deployment delivers (`GET /readiness`); default: none known. */
   channels?: ChannelAvailability;
   /** Where audit entries go; default MongoDB (`audit_log`). */
@@ -68,17 +58,13 @@ export interface AppDeps {
   identity?: {
     tokens?: ApiTokenStore;
     user?: (userId: string) => Promise<{ name: string; createdAt: Date } | undefined>;
+    now?: () => number;
   };
+  /** Check every reply against its documented schema (tests): a mismatch answers 500. */
+  verifyReplies?: boolean;
 }
 
-const unknownChannels = (): ChannelAvailability =>
-  Object.fromEntries(
-    CONTACT_METHOD_TYPES.map((t) => [t, { deliverable: false, why: 'not reported to this API' }]),
-  ) as ChannelAvailability;
-
-/** PagerDuty's limit, which Alertmanager and friends already respect. */
-export const BODY_LIMIT = '512kb';
-
+/** The Express app: request logging, then the route table (./routes) as these deps configure it. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -99,64 +85,55 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
     }),
   );
-  app.use(healthRoutes(deps.readiness));
 
-  const audit = deps.audit ?? mongoAuditLog;
-  const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
-  const user = deps.identity?.user ?? configuredUser;
-  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
-  const integrations = deps.ingest?.integrations ?? mongoIntegrations;
-  const changes = deps.ingest?.changes ?? mongoChangeEventStore;
-  const perMinute = deps.ingest?.eventsPerMinute ?? 120;
-  const limiter = createRateLimiter({ perMinute, now: deps.ingest?.now });
-  app.use('/v2', pagerDutyRoutes({ incidents: deps.incidents, integrations, changes, limiter, bodyLimit: BODY_LIMIT }));
-  const api = express.Router();
-  api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
-  api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
-  const read = requireRole(authenticate, 'responder');
-  const write = requireRole(authenticate); // admin only
-  api.use(
-    '/incidents',
-    incidentRoutes(deps.incidents, read, audit),
-    reviewRoutes(deps.reviews ?? mongoReviewStore, read, audit),
-  );
-  api.use(onCallRoutes(read));
-  api.use(changeEventRoutes(changes, read));
-  if (deps.runbooks) api.use(runbookRoutes(deps.runbooks, { read, respond: read }, audit));
-  const kinds = Object.keys(CONFIG_KINDS) as ConfigKind[];
-  const everything = async () => Promise.all(kinds.map(async (k) => (await deps.config.list(k)).map((e) => e.data)));
-  api.use(configApplyRoutes(deps.applyConfigFolder, write, audit, everything));
-  api.use(tokenRoutes({ store: tokens, user, audit, revoked: authenticate.forget }, read));
-  api.use(auditRoutes(audit, write));
-  api.use(readinessRoutes({ config: deps.config, channels: deps.channels ?? unknownChannels() }, write));
-  for (const kind of kinds) {
-    api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }, audit));
-  }
-  const mounted = {
+  const features = {
     runbooks: Boolean(deps.runbooks),
     slack: Boolean(deps.slack),
     respond: Boolean(deps.respond),
     twilio: Boolean(deps.twilio),
   };
-  api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
-  // Before the API router: Slack routes read the raw body to verify its signature.
-  if (deps.slack) {
-    // Slack runs commands after answering: its gateways audit each command as its user.
-    const gateways = auditedGateways(audit, 'slack', { incidents: deps.incidents, runbooks: deps.runbooks?.gateway });
-    app.use('/api/v1/slack', slackRoutes({ ...deps.slack, ...gateways, log: deps.log }));
-  }
-  // Before the API router too: the signature covers the raw form.
-  if (deps.twilio) {
-    const twilio = twilioRoutes({ ...deps.twilio, incidents: deps.incidents, audit, log: deps.log });
-    app.use('/api/v1/integrations/twilio', twilio);
-  }
-  // No bearer auth: the signed token in the path is the credential.
-  if (deps.respond)
-    app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log, audit }));
-  app.use('/api/v1', api);
-
+  const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
+  const audit = deps.audit ?? mongoAuditLog;
+  const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
+  const user = deps.identity?.user ?? configuredUser;
+  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
+  const services: Services = {
+    log: deps.log,
+    authenticate,
+    audit,
+    tokens: { store: tokens, user, revoked: authenticate.forget, now: deps.identity?.now },
+    channels: deps.channels ?? unknownChannels(),
+    incidents: deps.incidents,
+    config: deps.config,
+    applyConfigFolder: deps.applyConfigFolder,
+    readiness: deps.readiness,
+    reviews: deps.reviews ?? mongoReviewStore,
+    integrations: deps.ingest?.integrations ?? mongoIntegrations,
+    changes: deps.ingest?.changes ?? mongoChangeEventStore,
+    limiter: createRateLimiter({ perMinute: deps.ingest?.eventsPerMinute ?? 120, now: deps.ingest?.now }),
+    runbooks: deps.runbooks,
+    slack: deps.slack && slackAudited(deps.slack, audit, deps),
+    respond: deps.respond,
+    twilio: deps.twilio,
+    routes,
+  };
+  mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
+  // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.
+  app.use('/v2', ...pagerDutyFallback);
+  if (deps.respond) app.use('/respond', ...respondFallback);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMapper);
   return app;
+}
+
+const unknownChannels = (): ChannelAvailability =>
+  Object.fromEntries(
+    CONTACT_METHOD_TYPES.map((t) => [t, { deliverable: false, why: 'not reported to this API' }]),
+  ) as ChannelAvailability;
+
+/** Slack runs commands after answering: its gateways audit each command as its user. */
+function slackAudited(slack: SlackServices, audit: AuditLog, deps: AppDeps): SlackServices {
+  const runbooks = slack.runbooks ?? deps.runbooks?.gateway;
+  const gateways = auditedGateways(audit, 'slack', { incidents: slack.incidents ?? deps.incidents, runbooks });
+  return { ...slack, ...gateways };
 }

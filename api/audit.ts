@@ -8,7 +8,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { documentHash, type AuditLog, type AuditRecord } from '../lib/audit';
 import type { IncidentGateway } from './incident-gateway';
-import type { RunbookGateway } from './routes/runbooks';
+import type { RunbookGateway } from './runbook-gateway';
 import { HttpError } from './errors';
 
 type Params = Record<string, string>;
@@ -20,6 +20,8 @@ export interface AuditSpec {
   target: (params: Params) => string;
   /** Configuration routes: the document(s) the route writes, read before and after and hashed. */
   document?: (params: Params) => Promise<unknown>;
+  /** A create names its id in the body, not the path: read as the `id` parameter once the body is parsed. */
+  idFromBody?: boolean;
 }
 
 /** What a handler adds once it knows more than its path said (a callback that finds its user and incident). */
@@ -38,7 +40,10 @@ export function noteAudit(res: Response, note: AuditNote): void {
   locals[NOTE] = { ...locals[NOTE], ...note };
 }
 
-/** The middleware chain of an audited route: the recorder, the guards (authentication), then the "before" read. */
+/**
+ * The middleware chain of an audited route: the recorder, the guards (authentication, the
+ * route's own checks, its body parser), then the "before" read.
+ */
 export function audited(log: AuditLog, spec: AuditSpec, ...guards: RequestHandler[]): RequestHandler[] {
   /** `passed`: the guards let the request through, so the document is read before and after. */
   const states = new WeakMap<Request, { before?: string; passed: boolean; params: Params }>();
@@ -68,6 +73,8 @@ export function audited(log: AuditLog, spec: AuditSpec, ...guards: RequestHandle
   const before: RequestHandler = async (req, _res, next) => {
     const state = states.get(req);
     if (state) state.passed = true;
+    const id = spec.idFromBody ? (req.body as { id?: unknown } | null | undefined)?.id : undefined;
+    if (state && typeof id === 'string') state.params.id = id.slice(0, 63);
     if (spec.document && state) state.before = await hashOf(spec.document(state.params));
     next();
   };

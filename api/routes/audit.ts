@@ -1,8 +1,8 @@
-import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { InstantSchema, toEpochMs } from '../../domain/common';
-import { AUDIT_OUTCOMES, type AuditEntry, type AuditLog } from '../../lib/audit';
-import { parseOr400 } from '../errors';
+import { AUDIT_OUTCOMES, type AuditEntry } from '../../lib/audit';
+import { defineRoute, ok } from '../http/route';
+import { E503_STORE } from './errors-doc';
 
 export const MAX_AUDIT_LIMIT = 1000;
 
@@ -47,19 +47,28 @@ export const AuditListSchema = z.object({ data: z.array(AuditEntrySchema) });
 const view = (e: AuditEntry) => ({ ...e, at: e.at.toISOString() });
 
 /** `GET /audit`: entries newest first, filtered by actor, target (or a prefix ending at "/"), action and time. */
-export function auditRoutes(log: AuditLog, admin: RequestHandler): Router {
-  const router = Router();
-  router.get('/audit', admin, async (req, res) => {
-    const q = parseOr400(auditQuery, req.query, 'query');
-    const entries = await log.list({
-      limit: q.limit,
-      ...(q.actor ? { actor: q.actor } : {}),
-      ...(q.target ? { target: q.target } : {}),
-      ...(q.action ? { action: q.action } : {}),
-      ...(q.from ? { from: new Date(q.from) } : {}),
-      ...(q.to ? { to: new Date(q.to) } : {}),
-    });
-    res.json({ data: entries.map(view) });
-  });
-  return router;
-}
+export const auditRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/audit',
+    operationId: 'listAuditEntries',
+    tag: 'Audit',
+    auth: 'admin',
+    summary: 'Audit entries, newest first',
+    description:
+      'One entry per configuration write, incident command, token created or revoked and runbook decision, accepted or refused. `target` also matches entries below it (`user:ola` finds `user:ola/token:...`).',
+    request: { query: auditQuery, describe: { from: 'Inclusive', to: 'Exclusive', limit: 'Default 100' } },
+    responses: { 200: ok('{ data }', AuditListSchema), 400: 'The fields at fault, each named', 503: E503_STORE },
+    handler: async ({ query: q }, { audit }, { reply }) => {
+      const entries = await audit.list({
+        limit: q.limit,
+        ...(q.actor ? { actor: q.actor } : {}),
+        ...(q.target ? { target: q.target } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+      });
+      return reply(200, { data: entries.map(view) });
+    },
+  }),
+];

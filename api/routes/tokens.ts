@@ -1,24 +1,20 @@
 /**
  * Personal API tokens, per user: an admin manages anyone's, a person their own.
- *   POST   /users/:userId/tokens            create; the only answer that shows the token
- *   GET    /users/:userId/tokens            list (never the token)
- *   DELETE /users/:userId/tokens/:tokenId   revoke (204; revoking twice keeps the first time)
+ *   POST   /users/{userId}/tokens            create; the only answer that shows the token
+ *   GET    /users/{userId}/tokens            list (never the token)
+ *   DELETE /users/{userId}/tokens/{tokenId}  revoke (204; revoking twice keeps the first time)
  * A non-admin may not mint an admin token. Creating and revoking are audited; the token
  * itself goes nowhere but the 201 body (not the log, not the audit log).
  */
-import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { IdSchema, InstantSchema, toEpochMs } from '../../domain/common';
-import type { AuditLog } from '../../lib/audit';
-import {
-  mintToken,
-  PERSONAL_ROLES,
-  TOKEN_ID_PATTERN,
-  type ApiTokenRecord,
-  type ApiTokenStore,
-} from '../../lib/models/api-token';
-import { audited, noteAudit } from '../audit';
-import { HttpError, notFound, parseOr400 } from '../errors';
+import { mintToken, PERSONAL_ROLES, TOKEN_ID_PATTERN, type ApiTokenRecord } from '../../lib/models/api-token';
+import { noteAudit } from '../audit';
+import type { Principal } from '../auth';
+import { HttpError, notFound } from '../errors';
+import { defineRoute, ok } from '../http/route';
+import type { Services } from '../http/services';
+import { E503_STORE } from './errors-doc';
 
 export const userIdParam = z.object({ userId: IdSchema });
 export const tokenParams = userIdParam.extend({
@@ -40,19 +36,10 @@ export const TokenViewSchema = z.object({
   expiresAt: InstantSchema.optional(),
   revokedAt: InstantSchema.optional(),
 });
+const TokenListSchema = z.object({ data: z.array(TokenViewSchema) });
 export const CreatedTokenSchema = TokenViewSchema.omit({ revokedAt: true }).extend({
   token: z.string().describe('vgl_<base64url>: shown here once, stored only as its SHA-256'),
 });
-
-export interface TokenRouteDeps {
-  store: ApiTokenStore;
-  /** The user as configured now; undefined when there is none. */
-  user(userId: string): Promise<{ name: string; createdAt: Date } | undefined>;
-  audit: AuditLog;
-  /** Called after a revocation, so this process stops accepting the token at once. */
-  revoked?: () => void;
-  now?: () => number;
-}
 
 const view = (t: ApiTokenRecord) => ({
   id: t.id,
@@ -64,72 +51,104 @@ const view = (t: ApiTokenRecord) => ({
   ...(t.revokedAt ? { revokedAt: t.revokedAt.toISOString() } : {}),
 });
 
-/** `signedIn`: any responder or admin token; the routes then allow admins, or the user themself. */
-export function tokenRoutes(deps: TokenRouteDeps, signedIn: RequestHandler): Router {
-  const router = Router();
-  const now = deps.now ?? Date.now;
-  const userTarget = (p: Record<string, string>) => `user:${p.userId}`;
-
-  /** The user whose tokens these are, once the caller may manage them. */
-  const owner = async (req: Request) => {
-    const { userId } = parseOr400(userIdParam, req.params, 'path');
-    const p = req.principal;
-    if (p?.role !== 'admin' && p?.userId !== userId) {
-      throw new HttpError(403, 'forbidden', `only an admin, or user "${userId}" with a personal token, may do this`);
-    }
-    const user = await deps.user(userId);
-    if (!user) throw notFound(`user "${userId}"`);
-    return { userId, user };
-  };
-
-  const create = audited(deps.audit, { action: 'token.create', target: (p) => `${userTarget(p)}/token` }, signedIn);
-  router.post('/users/:userId/tokens', ...create, async (req, res) => {
-    const { userId, user } = await owner(req);
-    const body = parseOr400(createTokenBody, req.body ?? {});
-    if (body.role === 'admin' && req.principal?.role !== 'admin') {
-      throw new HttpError(403, 'forbidden', 'role: only an admin may create an admin token', [
-        { path: 'role', message: 'only an admin may create an admin token' },
-      ]);
-    }
-    if (body.expiresAt && toEpochMs(body.expiresAt) <= now()) {
-      throw new HttpError(400, 'validation_failed', 'invalid request body: expiresAt: must be in the future', [
-        { path: 'expiresAt', message: 'must be in the future' },
-      ]);
-    }
-    const { id, token, hash } = mintToken();
-    const record: ApiTokenRecord = {
-      id,
-      userId,
-      name: body.name,
-      role: body.role,
-      hash,
-      userCreatedAt: user.createdAt,
-      createdAt: new Date(now()),
-      createdBy: req.principal?.actor ?? 'unknown',
-      ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
-    };
-    await deps.store.insert(record);
-    noteAudit(res, { target: `user:${userId}/token:${id}` });
-    res.status(201).json({ ...view(record), token });
-  });
-
-  router.get('/users/:userId/tokens', signedIn, async (req, res) => {
-    const { userId } = await owner(req);
-    res.json({ data: (await deps.store.list(userId)).map(view) });
-  });
-
-  const revoke = audited(
-    deps.audit,
-    { action: 'token.revoke', target: (p) => `${userTarget(p)}/token:${p.tokenId}` },
-    signedIn,
-  );
-  router.delete('/users/:userId/tokens/:tokenId', ...revoke, async (req, res) => {
-    const { tokenId } = parseOr400(tokenParams, req.params, 'path');
-    const { userId } = await owner(req);
-    const revoked = await deps.store.revoke(userId, tokenId, req.principal?.actor ?? 'unknown', new Date(now()));
-    if (!revoked) throw notFound(`token "${tokenId}" of user "${userId}"`);
-    deps.revoked?.();
-    res.status(204).end();
-  });
-  return router;
+/** The user whose tokens these are, once the caller may manage them: an admin, or the user themself. */
+async function owner(services: Services, userId: string, p: Principal | undefined) {
+  if (p?.role !== 'admin' && p?.userId !== userId) {
+    throw new HttpError(403, 'forbidden', `only an admin, or user "${userId}" with a personal token, may do this`);
+  }
+  const user = await services.tokens.user(userId);
+  if (!user) throw notFound(`user "${userId}"`);
+  return user;
 }
+
+function checkCreate(body: z.output<typeof createTokenBody>, p: Principal | undefined, now: number): void {
+  if (body.role === 'admin' && p?.role !== 'admin') {
+    throw new HttpError(403, 'forbidden', 'role: only an admin may create an admin token', [
+      { path: 'role', message: 'only an admin may create an admin token' },
+    ]);
+  }
+  if (body.expiresAt && toEpochMs(body.expiresAt) <= now) {
+    throw new HttpError(400, 'validation_failed', 'invalid request body: expiresAt: must be in the future', [
+      { path: 'expiresAt', message: 'must be in the future' },
+    ]);
+  }
+}
+
+const E400 = 'The fields at fault, each named';
+const SELF = 'An admin token, or a personal token of this user (a shared responder token is nobody in particular).';
+const NOT_SELF = 'Not an admin nor this user';
+// `responder` lets any person's token in; each handler then allows admins or the user themself.
+const base = { tag: 'Tokens', auth: 'responder' } as const;
+const clock = (services: Services) => (services.tokens.now ?? Date.now)();
+
+export const tokenRoutes = [
+  defineRoute({
+    ...base,
+    method: 'post',
+    path: '/api/v1/users/{userId}/tokens',
+    operationId: 'createUserToken',
+    summary: 'Create a personal token; the only answer that shows it',
+    description: `${SELF} Only an admin may create an admin token. The token acts as the user: the user id is the actor of everything done with it.`,
+    audit: { action: 'token.create', target: (p) => `user:${p.userId}/token` },
+    request: { params: userIdParam, body: { schema: createTokenBody, read: (req) => req.body ?? {} } },
+    responses: {
+      201: ok('Created: `token` is shown here once', CreatedTokenSchema),
+      400: E400,
+      403: `${NOT_SELF}, or an admin token asked for by a non-admin`,
+      404: 'Unknown user',
+      503: E503_STORE,
+    },
+    handler: async ({ params: { userId }, body, principal, by }, services, { reply, res }) => {
+      const user = await owner(services, userId, principal);
+      const now = clock(services);
+      checkCreate(body, principal, now);
+      const { id, token, hash } = mintToken();
+      const record: ApiTokenRecord = {
+        id,
+        userId,
+        name: body.name,
+        role: body.role,
+        hash,
+        userCreatedAt: user.createdAt,
+        createdAt: new Date(now),
+        createdBy: by,
+        ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
+      };
+      await services.tokens.store.insert(record);
+      noteAudit(res, { target: `user:${userId}/token:${id}` });
+      return reply(201, { ...view(record), token });
+    },
+  }),
+  defineRoute({
+    ...base,
+    method: 'get',
+    path: '/api/v1/users/{userId}/tokens',
+    operationId: 'listUserTokens',
+    summary: "The user's tokens, revoked and expired ones included (never the secret)",
+    description: SELF,
+    request: { params: userIdParam },
+    responses: { 200: ok('{ data }', TokenListSchema), 400: E400, 403: NOT_SELF, 404: 'Unknown user', 503: E503_STORE },
+    handler: async ({ params: { userId }, principal }, services, { reply }) => {
+      await owner(services, userId, principal);
+      return reply(200, { data: (await services.tokens.store.list(userId)).map(view) });
+    },
+  }),
+  defineRoute({
+    ...base,
+    method: 'delete',
+    path: '/api/v1/users/{userId}/tokens/{tokenId}',
+    operationId: 'revokeUserToken',
+    summary: 'Revoke a token (at once on this API, within 5 s on others)',
+    description: `${SELF} Revoking twice keeps the first time.`,
+    audit: { action: 'token.revoke', target: (p) => `user:${p.userId}/token:${p.tokenId}` },
+    request: { params: tokenParams },
+    responses: { 204: 'Revoked', 400: E400, 403: NOT_SELF, 404: 'Unknown user or token', 503: E503_STORE },
+    handler: async ({ params: { userId, tokenId }, principal, by }, services, { reply }) => {
+      await owner(services, userId, principal);
+      const revoked = await services.tokens.store.revoke(userId, tokenId, by, new Date(clock(services)));
+      if (!revoked) throw notFound(`token "${tokenId}" of user "${userId}"`);
+      services.tokens.revoked();
+      return reply(204, undefined);
+    },
+  }),
+];

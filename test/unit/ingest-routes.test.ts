@@ -48,6 +48,7 @@ const gateway = {
 
 const app = createApp({
   audit: memoryAuditLog(),
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {
     ingestKeys: [{ name: 'monitoring', secret: INGEST }],

@@ -45,6 +45,7 @@ const links = createRespondLinks({ publicUrl: 'https://vigil.example.com', secre
 const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
 const app = createApp({
   audit: memoryAuditLog(),
+  verifyReplies: true,
   log,
   credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
   incidents: gateway,

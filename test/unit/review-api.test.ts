@@ -49,6 +49,7 @@ const store: ReviewStore = {
 
 const app = createApp({
   audit: memoryAuditLog(),
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: { ingestKeys: [], responderTokens: [{ name: 'alice', secret: RESPONDER }], adminTokens: [] },
   reviews: store,

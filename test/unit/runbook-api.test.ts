@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { conflict } from '../../api/errors';
-import type { RunbookGateway } from '../../api/routes/runbooks';
+import type { RunbookGateway } from '../../api/runbook-gateway';
 import { createLogger } from '../../lib/logger';
 import type { ApprovalDecision, RunRunbookCommand } from '../../domain/runbook/run';
 import { memoryAuditLog } from '../helpers/memory-stores';
@@ -33,6 +33,7 @@ const gateway: RunbookGateway = {
 
 const app = createApp({
   audit: memoryAuditLog(),
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {
     ingestKeys: [{ name: 'mon', secret: INGEST }],
