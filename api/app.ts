@@ -7,6 +7,12 @@ import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { redactRespondToken } from '../integrations/respond/link';
 import { respondFallback } from '../integrations/respond/routes';
 import type { SlackServices } from '../integrations/slack/routes';
+import { CONTACT_METHOD_TYPES } from '../domain/config/user';
+import type { ChannelAvailability } from '../domain/oncall/readiness';
+import type { TwilioServices } from '../integrations/twilio/routes';
+import { mongoAuditLog, type AuditLog } from '../lib/audit';
+import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
+import { auditedGateways } from './audit';
 import { createAuthenticator, type Credentials } from './auth';
 import type { ConfigStore } from './config-store';
 import { errorMapper, HttpError } from './errors';
@@ -42,6 +48,18 @@ export interface AppDeps {
   slack?: SlackServices;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Services['respond'];
+  /** Twilio's voice and SMS callbacks (authenticated by Twilio's signature); absent: not mounted. */
+  twilio?: TwilioServices;
+  /** Which contact method types this deployment delivers (`GET /readiness`); default: none known. */
+  channels?: ChannelAvailability;
+  /** Where audit entries go; default MongoDB (`audit_log`). */
+  audit?: AuditLog;
+  /** Personal tokens and the users they belong to; default MongoDB. */
+  identity?: {
+    tokens?: ApiTokenStore;
+    user?: (userId: string) => Promise<{ name: string; createdAt: Date } | undefined>;
+    now?: () => number;
+  };
   /** Check every reply against its documented schema (tests): a mismatch answers 500. */
   verifyReplies?: boolean;
 }
@@ -68,11 +86,23 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const features = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
+  const features = {
+    runbooks: Boolean(deps.runbooks),
+    slack: Boolean(deps.slack),
+    respond: Boolean(deps.respond),
+    twilio: Boolean(deps.twilio),
+  };
   const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
+  const audit = deps.audit ?? mongoAuditLog;
+  const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
+  const user = deps.identity?.user ?? configuredUser;
+  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
   const services: Services = {
     log: deps.log,
-    authenticate: createAuthenticator(deps.credentials),
+    authenticate,
+    audit,
+    tokens: { store: tokens, user, revoked: authenticate.forget, now: deps.identity?.now },
+    channels: deps.channels ?? unknownChannels(),
     incidents: deps.incidents,
     config: deps.config,
     applyConfigFolder: deps.applyConfigFolder,
@@ -82,8 +112,9 @@ export function createApp(deps: AppDeps): Express {
     changes: deps.ingest?.changes ?? mongoChangeEventStore,
     limiter: createRateLimiter({ perMinute: deps.ingest?.eventsPerMinute ?? 120, now: deps.ingest?.now }),
     runbooks: deps.runbooks,
-    slack: deps.slack,
+    slack: deps.slack && slackAudited(deps.slack, audit, deps),
     respond: deps.respond,
+    twilio: deps.twilio,
     routes,
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
@@ -93,4 +124,16 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMapper);
   return app;
+}
+
+const unknownChannels = (): ChannelAvailability =>
+  Object.fromEntries(
+    CONTACT_METHOD_TYPES.map((t) => [t, { deliverable: false, why: 'not reported to this API' }]),
+  ) as ChannelAvailability;
+
+/** Slack runs commands after answering: its gateways audit each command as its user. */
+function slackAudited(slack: SlackServices, audit: AuditLog, deps: AppDeps): SlackServices {
+  const runbooks = slack.runbooks ?? deps.runbooks?.gateway;
+  const gateways = auditedGateways(audit, 'slack', { incidents: slack.incidents ?? deps.incidents, runbooks });
+  return { ...slack, ...gateways };
 }

@@ -11,13 +11,19 @@ import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
+import { channelAvailability } from '../lib/channels';
+import { documentHash, mongoAuditLog } from '../lib/audit';
+import { loadConfigSnapshot } from '../lib/models/config';
+import { systemActor } from './auth';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'vigil-api' });
   const temporal = await connectTemporalClient(config);
   await connectMongo(config.MONGODB_URI, log);
-  const applyFolder: ApplyConfigFolder = (opts) => applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
+  const channels = channelAvailability(config);
+  const applyFolder: ApplyConfigFolder = (opts) =>
+    applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, channels, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
   const app = createApp({
@@ -29,6 +35,7 @@ async function main(): Promise<void> {
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
     config: createConfigStore(),
+    channels,
     applyConfigFolder: applyFolder,
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
@@ -41,6 +48,9 @@ async function main(): Promise<void> {
             declareService: config.VIGIL_SLACK_DECLARE_SERVICE,
           },
         }
+      : {}),
+    ...(config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_PUBLIC_URL
+      ? { twilio: { authToken: config.VIGIL_TWILIO_AUTH_TOKEN, publicUrl: config.VIGIL_PUBLIC_URL } }
       : {}),
     ...(config.VIGIL_PUBLIC_URL && config.VIGIL_LINK_SIGNING_SECRET
       ? {
@@ -94,7 +104,23 @@ async function applyAtStartup(dir: string, apply: ApplyConfigFolder, log: Logger
     log.info({ dir }, 'no config folder; skipping on-call-as-code apply');
     return;
   }
+  const before = documentHash(Object.values(await loadConfigSnapshot()));
   const report = await apply({ dryRun: false, adoptApiEntities: false });
+  const first = report.errors[0];
+  // The start-up apply is a configuration write like POST /config/apply: audited, as the system,
+  // with the hash of every entity by kind (the same document the route hashes).
+  await mongoAuditLog
+    .append({
+      actor: systemActor('startup'),
+      action: 'config.apply',
+      route: 'startup',
+      target: 'config:folder',
+      outcome: first ? 'refused' : 'accepted',
+      ...(first ? { reason: `${report.errors.length} error(s), first: ${formatIssue(first)}` } : {}),
+      ...(before ? { before } : {}),
+      ...withAfter(documentHash(Object.values(await loadConfigSnapshot()))),
+    })
+    .catch((err: unknown) => log.error({ err }, 'audit entry not written'));
   if (report.ok)
     log.info(
       { dir, ...countChanges(report.changes), warnings: report.warnings.map(formatIssue) },
@@ -102,6 +128,8 @@ async function applyAtStartup(dir: string, apply: ApplyConfigFolder, log: Logger
     );
   else log.error({ dir, errors: report.errors.map(formatIssue) }, 'config folder refused; nothing was written');
 }
+
+const withAfter = (after: string | undefined) => (after ? { after } : {});
 
 main().catch((err: unknown) => {
   process.stderr.write(`api failed: ${err instanceof Error ? err.stack : String(err)}\n`);

@@ -114,6 +114,11 @@ export const configSchema = z.object({
   VIGIL_TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
   VIGIL_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   VIGIL_TWILIO_FROM: z.string().min(1).optional(),
+  /** Voice channel: the number calls come from; default VIGIL_TWILIO_FROM when that is a number. */
+  VIGIL_TWILIO_VOICE_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number, e.g. "+15551234567"')
+    .optional(),
   /** Slack: bot token (chat.postMessage, preferred) or incoming webhook; signing secret for commands and buttons. */
   VIGIL_SLACK_BOT_TOKEN: z.string().min(1).optional(),
   VIGIL_SLACK_WEBHOOK_URL: httpUrlString.optional(),
@@ -157,6 +162,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.VIGIL_ADMIN_TOKENS.length === 0) {
     throw new ConfigError(['VIGIL_ADMIN_TOKENS: at least one admin token is required (format name:secret)']);
+  }
+  return parsed.data;
+}
+
+/** Only the channel variables (for `config:check`, which needs no credentials): what can be delivered. */
+export function loadChannelConfig(env: NodeJS.ProcessEnv = process.env) {
+  const schema = configSchema.pick({
+    VIGIL_SMTP_URL: true,
+    VIGIL_TWILIO_ACCOUNT_SID: true,
+    VIGIL_TWILIO_AUTH_TOKEN: true,
+    VIGIL_TWILIO_FROM: true,
+    VIGIL_TWILIO_VOICE_FROM: true,
+    VIGIL_SLACK_BOT_TOKEN: true,
+    VIGIL_SLACK_WEBHOOK_URL: true,
+    VIGIL_WEBHOOK_SIGNING_SECRET: true,
+  });
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   return parsed.data;
 }

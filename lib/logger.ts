@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers["x-slack-signature"]',
+  'req.headers["x-twilio-signature"]',
   'req.headers["x-routing-key"]',
   'req.headers.cookie',
   '*.secret',

@@ -8,9 +8,12 @@ import {
   createSmsChannel,
   createTeamsChannel,
   createWebhookChannel,
+  type NotificationChannel,
   type NotifyChannels,
   type NotifyDeps,
 } from '../activities/notify';
+import { createVoiceChannel } from '../integrations/twilio/voice';
+import { channelAvailability, voiceCaller, type ChannelConfig as LibChannelConfig } from '../lib/channels';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
 import { createRunbookActivities } from '../activities/runbook';
@@ -19,20 +22,8 @@ import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
 
-type ChannelConfig = Partial<
-  Pick<
-    Config,
-    | 'VIGIL_SMTP_URL'
-    | 'VIGIL_SMTP_FROM'
-    | 'VIGIL_TWILIO_API_URL'
-    | 'VIGIL_TWILIO_ACCOUNT_SID'
-    | 'VIGIL_TWILIO_AUTH_TOKEN'
-    | 'VIGIL_TWILIO_FROM'
-    | 'VIGIL_SLACK_BOT_TOKEN'
-    | 'VIGIL_SLACK_WEBHOOK_URL'
-    | 'VIGIL_SLACK_API_URL'
-  >
->;
+type ChannelConfig = LibChannelConfig &
+  Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL'>>;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
@@ -45,37 +36,42 @@ type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUT
  */
 export function buildChannels(deps: { log: Logger; config: ActivityConfig }): NotifyChannels {
   const { log, config } = deps;
+  const available = channelAvailability(config);
   const channels: NotifyChannels = {};
-  const secret = config.VIGIL_WEBHOOK_SIGNING_SECRET;
-  if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log });
-  else log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
-  if (config.VIGIL_SMTP_URL) {
-    channels.email = createEmailChannel({
-      smtpUrl: config.VIGIL_SMTP_URL,
-      from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>',
-      log,
-    });
-  } else log.warn('VIGIL_SMTP_URL is not set: email contact methods are only logged');
-  if (config.VIGIL_TWILIO_ACCOUNT_SID && config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_TWILIO_FROM) {
-    channels.sms = createSmsChannel({
-      baseUrl: config.VIGIL_TWILIO_API_URL ?? 'https://api.twilio.com',
-      accountSid: config.VIGIL_TWILIO_ACCOUNT_SID,
-      authToken: config.VIGIL_TWILIO_AUTH_TOKEN,
-      from: config.VIGIL_TWILIO_FROM,
-      log,
-    });
-  } else log.warn('VIGIL_TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM are not all set: SMS contact methods are only logged');
-  if (config.VIGIL_SLACK_BOT_TOKEN || config.VIGIL_SLACK_WEBHOOK_URL) {
-    channels.slack = createSlackChannel({
-      botToken: config.VIGIL_SLACK_BOT_TOKEN,
-      webhookUrl: config.VIGIL_SLACK_WEBHOOK_URL,
-      apiUrl: config.VIGIL_SLACK_API_URL,
-      log,
-    });
-  } else
-    log.warn('VIGIL_SLACK_BOT_TOKEN and VIGIL_SLACK_WEBHOOK_URL are not set: Slack contact methods are only logged');
-  // The contact address is the Teams webhook URL: nothing to configure.
-  channels.teams = createTeamsChannel({ log });
+  const twilio = {
+    baseUrl: config.VIGIL_TWILIO_API_URL ?? 'https://api.twilio.com',
+    accountSid: config.VIGIL_TWILIO_ACCOUNT_SID ?? '',
+    authToken: config.VIGIL_TWILIO_AUTH_TOKEN ?? '',
+    log,
+  };
+  const build: { [T in ContactMethodType]?: () => NotificationChannel } = {
+    webhook: () => createWebhookChannel({ signingSecret: config.VIGIL_WEBHOOK_SIGNING_SECRET ?? '', log }),
+    email: () =>
+      createEmailChannel({
+        smtpUrl: config.VIGIL_SMTP_URL ?? '',
+        from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>',
+        log,
+      }),
+    // With a public URL the API takes replies (integrations/twilio/routes.ts): pages say how.
+    sms: () =>
+      createSmsChannel({ ...twilio, from: config.VIGIL_TWILIO_FROM ?? '', replies: !!config.VIGIL_PUBLIC_URL }),
+    voice: () => createVoiceChannel({ ...twilio, from: voiceCaller(config) ?? '', publicUrl: config.VIGIL_PUBLIC_URL }),
+    slack: () =>
+      createSlackChannel({
+        botToken: config.VIGIL_SLACK_BOT_TOKEN,
+        webhookUrl: config.VIGIL_SLACK_WEBHOOK_URL,
+        apiUrl: config.VIGIL_SLACK_API_URL,
+        log,
+      }),
+    teams: () => createTeamsChannel({ log }),
+  };
+  for (const type of CONTACT_METHOD_TYPES) {
+    const a = available[type];
+    const make = build[type];
+    if (a.deliverable && make) channels[type] = make();
+    else if (!a.deliverable)
+      log.warn({ channel: type, why: a.why }, 'channel not configured: its contact methods are only logged');
+  }
   return channels;
 }
 

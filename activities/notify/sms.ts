@@ -5,87 +5,45 @@
  * form-encoded `To`, `From`, `Body`, and `I-Twilio-Idempotency-Token: <idempotency key>`
  * (Twilio dedups requests carrying the same token). Answers are classified like the
  * webhook's: 2xx sent, 408/429/5xx retried (Retry-After honoured), other 4xx (invalid
- * number, unverified recipient, bad credentials) refused for good.
+ * number, unverified recipient, bad credentials) refused for good. With `replies` (two-way
+ * SMS, integrations/twilio/routes.ts), a page for an open incident says how to answer.
  */
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt } from '../../domain/incident/notification';
-import { rejected, type NotificationChannel } from './channel';
+import { twilioSender, type TwilioRestDeps } from '../../integrations/twilio/rest';
+import type { NotificationChannel } from './channel';
 import { incidentRef } from './format';
-import { httpUrl, postOnce } from './http';
 
-export interface SmsChannelDeps {
-  /** e.g. https://api.twilio.com (VIGIL_TWILIO_API_URL); tests point it at a local receiver. */
-  baseUrl: string;
-  accountSid: string;
-  /** Never logged. */
-  authToken: string;
+export interface SmsChannelDeps extends TwilioRestDeps {
   /** Sender number (E.164) or messaging service id. */
   from: string;
-  timeoutMs?: number;
+  /** Replies to this number reach Vigil (VIGIL_PUBLIC_URL is set): pages say "Reply 1 to ack". */
+  replies?: boolean;
   log: Logger;
-  fetch?: typeof globalThis.fetch;
-  now?: () => number;
 }
 
 /** SMS bodies stay short: two segments at most. */
 const MAX_BODY = 300;
+export const SMS_REPLY_HINT = 'Reply 1 to ack, 2 to escalate, "resolve" to resolve.';
 
 /** Header and text, cut to fit; the link is kept whole (a cut link is a broken one) or, if it cannot fit, left out. */
-export function smsBody(n: Parameters<NotificationChannel['send']>[0]): string {
+export function smsBody(n: Parameters<NotificationChannel['send']>[0], replies = false): string {
+  const hint = replies && n.kind === 'page' && n.status !== 'resolved' ? `\n${SMS_REPLY_HINT}` : '';
   const text = [
     `[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`,
     n.message ?? n.summary,
   ].join('\n');
   const link = n.links?.incident;
-  const room = MAX_BODY - (link?.length ?? 0) - 1;
-  return link && room >= 40 ? `${text.slice(0, room).trimEnd()}\n${link}` : text.slice(0, MAX_BODY);
+  const room = MAX_BODY - hint.length - (link?.length ?? 0) - 1;
+  return link && room >= 40
+    ? `${text.slice(0, room).trimEnd()}\n${link}${hint}`
+    : `${text.slice(0, MAX_BODY - hint.length)}${hint}`;
 }
 
 export function createSmsChannel(deps: SmsChannelDeps): NotificationChannel {
-  const base = httpUrl(deps.baseUrl);
-  if (!base) throw new Error('SMS channel needs an http(s) API base URL (VIGIL_TWILIO_API_URL)');
-  const url = new URL(
-    `${base.pathname.replace(/\/$/, '')}/2010-04-01/Accounts/${encodeURIComponent(deps.accountSid)}/Messages.json`,
-    base,
-  );
-  const auth = `Basic ${Buffer.from(`${deps.accountSid}:${deps.authToken}`).toString('base64')}`;
-  const now = deps.now ?? Date.now;
-
+  const send = twilioSender(deps, 'Messages', 'sms');
   return {
     type: 'sms',
-    async send(n, ctx): Promise<DeliveryReceipt> {
-      const to = n.recipient.contactMethod.address;
-      if (!/^\+[1-9]\d{1,14}$/.test(to)) throw rejected('invalid SMS number: not E.164', { reason: 'invalid_address' });
-      const body = new URLSearchParams({ To: to, From: deps.from, Body: smsBody(n) }).toString();
-      const res = await postOnce(url, ctx, {
-        what: `sms api ${url.host}`,
-        headers: {
-          authorization: auth,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-          'user-agent': 'Vigil',
-          'i-twilio-idempotency-token': n.idempotencyKey,
-        },
-        body,
-        timeoutMs: deps.timeoutMs,
-        fetch: deps.fetch,
-        now,
-      });
-      let sid: string | undefined;
-      try {
-        const parsed = JSON.parse(res.text) as { sid?: unknown };
-        if (typeof parsed.sid === 'string') sid = parsed.sid;
-      } catch {
-        // Accepted is accepted; the message sid is only for the receipt.
-      }
-      deps.log.debug({ idempotencyKey: n.idempotencyKey, status: res.status, sid }, 'sms accepted');
-      return {
-        channel: 'sms',
-        idempotencyKey: n.idempotencyKey,
-        deliveredAt: new Date(now()).toISOString(),
-        status: res.status,
-        ...(sid ? { providerMessageId: sid } : {}),
-      };
-    },
+    send: (n, ctx): Promise<DeliveryReceipt> => send(n, { From: deps.from, Body: smsBody(n, deps.replies) }, ctx),
   };
 }

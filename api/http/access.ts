@@ -25,5 +25,5 @@ export function authorize(auth: Auth, services: Pick<Services, 'authenticate'>):
   return [auth === 'ingestOrBasic' ? bearerOrBasic(guard) : guard];
 }
 
-/** The actor a command is recorded under. */
-export const actorOf = (req: Request): string => req.principal?.name ?? 'unknown';
+/** The actor a command is recorded under: a user id, or `system:<name>` for a shared token. */
+export const actorOf = (req: Request): string => req.principal?.actor ?? 'unknown';

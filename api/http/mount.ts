@@ -1,10 +1,11 @@
 /**
- * Registers the route table in Express. Each route runs: authorization (./access), its own
- * middleware, its body parser, then parse params / query / body with its zod schemas ->
+ * Registers the route table in Express. Each route runs: its audit recorder (../audit) when it
+ * declares one, authorization (./access), its own middleware, its body parser, then parse params / query / body with its zod schemas ->
  * the handler (one call) -> the reply it returns, and its own error format last.
  */
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
+import { audited, type AuditSpec } from '../audit';
 import { errorMapper, parseOr400 } from '../errors';
 import { actorOf, authorize } from './access';
 import type { AnyRoute, Reply, Responses } from './route';
@@ -27,16 +28,23 @@ export interface MountOptions {
 export function mountRoutes(app: Express, routes: readonly AnyRoute[], services: Services, opts: MountOptions = {}) {
   for (const route of routes) {
     const body = route.request?.body;
-    app[route.method](
-      expressPath(route.path),
+    const guards = [
       ...authorize(route.auth, services),
       ...(route.middleware?.(services) ?? []),
       ...(body ? [body.parser ?? jsonBody] : []),
+    ];
+    app[route.method](
+      expressPath(route.path),
+      // The recorder goes first, so a refusal by the guards is audited too.
+      ...(route.audit ? audited(services.audit, auditSpec(route.audit, services), ...guards) : guards),
       run(route, services, opts),
       route.format?.answer ?? errorMapper,
     );
   }
 }
+
+const auditSpec = (spec: NonNullable<AnyRoute['audit']>, services: Services): AuditSpec =>
+  typeof spec === 'function' ? spec(services) : spec;
 
 /** `/incidents/{id}` -> `/incidents/:id`. */
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');

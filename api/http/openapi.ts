@@ -6,6 +6,7 @@
 import { ErrorBodySchema } from '../errors';
 import type { AnyRoute, Auth, Content, Responses } from './route';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, SLACK_TOLERANCE_SEC } from '../../integrations/slack/verify';
+import { TWILIO_SIGNATURE_HEADER } from '../../integrations/twilio/signature';
 import { componentSchemas, inlineSchema, schemaFor, type JsonObject } from '../openapi-schemas';
 
 const bearer = (description: string) => ({ type: 'http', scheme: 'bearer', description });
@@ -13,14 +14,24 @@ const bearer = (description: string) => ({ type: 'http', scheme: 'bearer', descr
 const SECURITY_SCHEMES = {
   ingestKey: bearer('An ingest key (VIGIL_INGEST_KEYS): may post alerts only.'),
   responderToken: bearer(
-    'A responder token (VIGIL_RESPONDER_TOKENS): read, acknowledge, resolve; its name is recorded as the actor.',
+    'A shared responder token (VIGIL_RESPONDER_TOKENS), for automation: read, acknowledge, resolve; recorded as the actor "system:<name>".',
   ),
-  adminToken: bearer('An admin token (VIGIL_ADMIN_TOKENS): may call every route.'),
+  adminToken: bearer('A shared admin token (VIGIL_ADMIN_TOKENS): may call every route; recorded as "system:<name>".'),
+  personalToken: bearer(
+    "A person's own token (vgl_..., POST /api/v1/users/{userId}/tokens) with the role responder or admin; the user id is recorded as the actor.",
+  ),
   ingestBasic: {
     type: 'http',
     scheme: 'basic',
     description:
       'For Alertmanager and Grafana: an ingest key as the basic-auth password (any user name), or as the user name with an empty password.',
+  },
+  twilioSignature: {
+    type: 'apiKey',
+    in: 'header',
+    name: TWILIO_SIGNATURE_HEADER,
+    description:
+      "Twilio's request signature: base64 HMAC-SHA1 with VIGIL_TWILIO_AUTH_TOKEN of VIGIL_PUBLIC_URL + path and query, then each form parameter sorted by name as name + value.",
   },
   slackSignature: {
     type: 'apiKey',
@@ -33,7 +44,7 @@ const SECURITY_SCHEMES = {
 };
 type Scheme = keyof typeof SECURITY_SCHEMES;
 
-const MISSING = { 401: 'Missing, unknown or revoked token' };
+const MISSING = { 401: 'Missing, unknown, revoked or expired token' };
 const ROLE = { ...MISSING, 403: 'A token of a role that may not call this route' };
 
 /** Who may call: the schemes that let a request through (any one of them), and what the operation says about it. */
@@ -45,15 +56,28 @@ const SECURITY: Record<Auth, { schemes: Scheme[]; note: string; responses: Respo
     note: 'Role: ingest (or admin), as a bearer token or with basic auth.',
     responses: ROLE,
   },
-  responder: { schemes: ['responderToken', 'adminToken'], note: 'Role: responder (or admin).', responses: ROLE },
-  admin: { schemes: ['adminToken'], note: 'Role: admin.', responses: ROLE },
-  anyToken: { schemes: ['ingestKey', 'responderToken', 'adminToken'], note: 'Any valid token.', responses: MISSING },
+  responder: {
+    schemes: ['responderToken', 'personalToken', 'adminToken'],
+    note: 'Role: responder (or admin).',
+    responses: ROLE,
+  },
+  admin: { schemes: ['adminToken', 'personalToken'], note: 'Role: admin.', responses: ROLE },
+  anyToken: {
+    schemes: ['ingestKey', 'responderToken', 'personalToken', 'adminToken'],
+    note: 'Any valid token.',
+    responses: MISSING,
+  },
   routingKey: {
     schemes: [],
     responses: {},
     note: "No header: `routing_key` in the body, a service's `pagerduty` integration key, is the credential (as at PagerDuty).",
   },
   slackSignature: { schemes: ['slackSignature'], note: 'Signed by Slack.', responses: {} },
+  twilioSignature: {
+    schemes: ['twilioSignature'],
+    note: 'Signed by Twilio; acts as the Vigil user who owns the phone number.',
+    responses: {},
+  },
   signedLink: { schemes: [], note: 'No header: the signed token in the path is the credential.', responses: {} },
 };
 

@@ -22,6 +22,7 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import type { AuditSpec } from '../audit';
 import type { Principal } from '../auth';
 import type { Services } from './services';
 
@@ -37,10 +38,11 @@ export type Auth =
   | 'anyToken'
   | 'routingKey'
   | 'slackSignature'
+  | 'twilioSignature'
   | 'signedLink';
 
-/** Routes mounted only when configured (AppDeps.runbooks, .slack, .respond). */
-export type Feature = 'runbooks' | 'slack' | 'respond';
+/** Routes mounted only when configured (AppDeps.runbooks, .slack, .respond, .twilio). */
+export type Feature = 'runbooks' | 'slack' | 'respond' | 'twilio';
 
 /** Media type -> the schema of that representation. */
 export type Content = Record<string, z.ZodType>;
@@ -128,6 +130,11 @@ export interface RouteDef<
   };
   responses: R;
   format?: ErrorFormat;
+  /**
+   * What the route writes to the audit log: one entry per request that names a principal
+   * (../audit). A function when the spec reads the stores (configuration before and after).
+   */
+  audit?: AuditSpec | ((services: Services) => AuditSpec);
   /** Runs after authorization, before the body is read: checks that need the raw request. */
   middleware?: (services: Services) => RequestHandler[];
   handler: (

@@ -2,7 +2,11 @@ import type { Logger } from '../../lib/logger';
 import type { ChangeEventStore } from '../../lib/models/change-event';
 import type { ReviewStore } from '../../lib/models/review';
 import type { ApplyReport } from '../../lib/config-as-code';
-import type { Principal } from '../auth';
+import type { AuditLog } from '../../lib/audit';
+import type { ApiTokenStore } from '../../lib/models/api-token';
+import type { ChannelAvailability } from '../../domain/oncall/readiness';
+import type { TwilioServices } from '../../integrations/twilio/routes';
+import type { Authenticate } from '../auth';
 import type { ConfigStore } from '../config-store';
 import type { IncidentGateway } from '../incident-gateway';
 import type { IntegrationDirectory } from '../ingest/integrations';
@@ -24,8 +28,19 @@ export interface RunbookServices {
 /** What route handlers call: built once by createApp from AppDeps. */
 export interface Services {
   log: Logger;
-  /** Looks a bearer token up; undefined when unknown (./access). */
-  authenticate: (secret: string) => Principal | undefined;
+  /** Looks a bearer token up (shared, or a personal token in MongoDB); undefined when unknown (./access). */
+  authenticate: Authenticate;
+  /** Where audited routes (`audit` in their definition) write their entries. */
+  audit: AuditLog;
+  /** Personal tokens: the store, the users they belong to, and what a revocation tells the authenticator. */
+  tokens: {
+    store: ApiTokenStore;
+    user(userId: string): Promise<{ name: string; createdAt: Date } | undefined>;
+    revoked(): void;
+    now?: () => number;
+  };
+  /** Which contact method types this deployment delivers (`GET /readiness`). */
+  channels: ChannelAvailability;
   incidents: IncidentGateway;
   config: ConfigStore;
   applyConfigFolder: ApplyConfigFolder;
@@ -39,6 +54,7 @@ export interface Services {
   runbooks?: RunbookServices;
   slack?: SlackServices;
   respond?: { verifier: Pick<RespondLinks, 'verify'> };
+  twilio?: TwilioServices;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind } from '../../lib/models/config';
-import type { ApplyReport } from '../../lib/config-as-code';
+import { formatIssue, type ApplyReport } from '../../lib/config-as-code';
+import { noteAudit } from '../audit';
+import type { ConfigStore } from '../config-store';
 import { defineRoute, ok } from '../http/route';
 import { E503_STORE } from './errors-doc';
 
@@ -38,10 +40,15 @@ type Holds<T extends true> = T;
 export type _ReportMatches = Holds<ApplyReport extends z.infer<typeof ApplyReportSchema> ? true : false>;
 export type _ReportKeys = Holds<[keyof ApplyReport] extends [keyof z.infer<typeof ApplyReportSchema>] ? true : false>;
 
+/** Every entity's spec, by kind: the document the apply is audited with (api/main.ts hashes the same at start-up). */
+const everything = async (config: ConfigStore) =>
+  Promise.all(kinds.map(async (k) => (await config.list(k)).map((e) => e.data)));
+
 /**
  * `POST /config/apply`: reconcile the on-call-as-code folder now. 200 with the report when
  * it applied (or would, with dryRun); 422 with every error, file:line:column, when the
- * folder is refused (and nothing was written).
+ * folder is refused (and nothing was written). Audited with the hash of the whole
+ * configuration before and after.
  */
 export const configApplyRoutes = [
   defineRoute({
@@ -51,6 +58,12 @@ export const configApplyRoutes = [
     tag: 'Configuration',
     auth: 'admin',
     summary: 'Reconcile the config folder now',
+    // The hash of the whole configuration before and after (the start-up apply hashes the same).
+    audit: ({ config }) => ({
+      action: 'config.apply',
+      target: () => 'config:folder',
+      document: () => everything(config),
+    }),
     request: {
       query: applyQuery,
       describe: { dryRun: 'Report without writing', adopt: 'Let the folder take over ids created through the API' },
@@ -61,8 +74,13 @@ export const configApplyRoutes = [
       422: ok('Refused with every error (file:line:column); nothing written', ApplyReportSchema),
       503: E503_STORE,
     },
-    handler: async ({ query }, { applyConfigFolder }, { reply }) => {
+    handler: async ({ query }, { applyConfigFolder }, { reply, res }) => {
       const report = await applyConfigFolder({ dryRun: query.dryRun ?? false, adoptApiEntities: query.adopt ?? false });
+      const first = report.errors[0];
+      noteAudit(res, {
+        ...(report.dryRun ? { action: 'config.apply-dry-run' } : {}),
+        ...(first ? { refused: `${report.errors.length} error(s), first: ${formatIssue(first)}` } : {}),
+      });
       return report.ok ? reply(200, report) : reply(422, report);
     },
   }),

@@ -2,8 +2,11 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind, type SpecOf } from '../../lib/models/config';
 import { IdSchema } from '../../domain/common';
+import type { AuditSpec } from '../audit';
+import type { ConfigStore } from '../config-store';
 import { HttpError } from '../errors';
 import { defineRoute, ok, type AnyRoute } from '../http/route';
+import type { Services } from '../http/services';
 import { configEnvelopes, kindComponent, pascalCase } from '../openapi-schemas';
 import { E503_STORE } from './errors-doc';
 
@@ -21,6 +24,27 @@ function bodyWithPathId(req: Request): unknown {
   }
   return body && typeof body === 'object' ? { ...body, id } : body;
 }
+
+/** The stored spec of one entity (undefined: none), for the audit log's before/after hashes. */
+async function storedSpec(store: ConfigStore, kind: ConfigKind, id: string | undefined): Promise<unknown> {
+  if (id === undefined || !IdSchema.safeParse(id).success) return undefined;
+  try {
+    return (await store.get(kind, id)).data;
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 404) return undefined;
+    throw err;
+  }
+}
+
+/** Every write is audited with the hash of the entity before and after; POST names its id in the body. */
+const audited =
+  (kind: ConfigKind, verb: 'create' | 'replace' | 'delete') =>
+  ({ config }: Services): AuditSpec => ({
+    action: `${kind}.${verb}`,
+    target: (p) => `${kind}:${p.id ?? '(new)'}`,
+    document: (p) => storedSpec(config, kind, p.id),
+    ...(verb === 'create' ? { idFromBody: true } : {}),
+  });
 
 /** REST CRUD for one configuration kind: list, get, create (POST), create-or-replace (PUT), delete. */
 function kindRoutes(kind: ConfigKind): AnyRoute[] {
@@ -68,6 +92,7 @@ function kindRoutes(kind: ConfigKind): AnyRoute[] {
       operationId: `create${name}`,
       auth: 'admin',
       summary: `Create a ${kind}`,
+      audit: audited(kind, 'create'),
       request: { body: { schema } },
       responses: {
         201: ok('Created', entity, { location: `The path of the new ${kind}` }),
@@ -85,6 +110,7 @@ function kindRoutes(kind: ConfigKind): AnyRoute[] {
       operationId: `replace${name}`,
       auth: 'admin',
       summary: `Create or replace a ${kind}`,
+      audit: audited(kind, 'replace'),
       description: 'The id comes from the path; an id in the body must match it.',
       request: { params: idParam, body: { schema, read: bodyWithPathId } },
       responses: {
@@ -106,6 +132,7 @@ function kindRoutes(kind: ConfigKind): AnyRoute[] {
       operationId: `delete${name}`,
       auth: 'admin',
       summary: `Delete a ${kind}`,
+      audit: audited(kind, 'delete'),
       request: { params: idParam },
       responses: {
         204: 'Deleted',

@@ -13,6 +13,8 @@ import {
 import { E400, E503, UNKNOWN_INCIDENT } from './errors-doc';
 
 const base = { tag: 'Incidents', auth: 'responder' } as const;
+export const incidentTarget = (p: Record<string, string>) => `incident:${p.id}`;
+const audit = (action: string) => ({ action, target: incidentTarget });
 const state = ok('The incident state', IncidentStateSchema);
 
 /** `POST /incidents/{id}/<name>`: a workflow update that answers the new state or refuses (409). */
@@ -28,6 +30,7 @@ function command<N extends keyof IncidentCommands, B extends z.ZodType>(
     path: `/api/v1/incidents/{id}/${name}`,
     operationId: `${name}Incident`,
     summary,
+    audit: audit(`incident.${name}`),
     // Generic over the body schema, which TypeScript cannot narrow here: checked at the call sites.
     request: { params: incidentIdParam, body: { schema: body as z.ZodType } },
     responses: { 200: state, 400: E400, 404: UNKNOWN_INCIDENT, 409: 'Refused, with the reason', 503: E503 },
@@ -38,7 +41,7 @@ function command<N extends keyof IncidentCommands, B extends z.ZodType>(
 
 const withNote = (body: { note?: string }, by: string) => ({ by, ...(body.note ? { note: body.note } : {}) });
 
-/** Reads by workflow query; commands are workflow updates that answer or refuse (409). */
+/** Reads by workflow query; commands are workflow updates that answer or refuse (409), each audited. */
 export const incidentRoutes: AnyRoute[] = [
   defineRoute({
     ...base,
@@ -70,6 +73,7 @@ export const incidentRoutes: AnyRoute[] = [
     path: '/api/v1/incidents/{id}/notes',
     operationId: 'addIncidentNote',
     summary: 'Add a note to the timeline',
+    audit: audit('incident.note'),
     request: { params: incidentIdParam, body: { schema: noteSchema } },
     responses: {
       202: ok('Noted', z.object({ status: z.literal('accepted') })),

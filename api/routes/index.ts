@@ -2,6 +2,8 @@
 import type { AnyRoute } from '../http/route';
 import { respondRoutes } from '../../integrations/respond/routes';
 import { slackRoutes } from '../../integrations/slack/routes';
+import { twilioRoutes } from '../../integrations/twilio/routes';
+import { auditRoutes } from './audit';
 import { alertRoutes } from './alerts';
 import { configRoutes } from './config';
 import { configApplyRoutes } from './config-apply';
@@ -12,8 +14,10 @@ import { integrationRoutes } from './integrations/alert-groups';
 import { pagerDutyRoutes } from './integrations/pagerduty';
 import { onCallRoutes } from './oncall';
 import { openApiRoutes } from './openapi';
+import { readinessRoutes } from './readiness';
 import { reviewRoutes } from './review';
 import { runbookRoutes } from './runbooks';
+import { tokenRoutes } from './tokens';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
@@ -27,7 +31,11 @@ export const ROUTES: readonly AnyRoute[] = [
   ...configRoutes,
   ...onCallRoutes,
   ...configApplyRoutes,
+  ...readinessRoutes,
+  ...tokenRoutes,
+  ...auditRoutes,
   ...runbookRoutes,
   ...slackRoutes,
+  ...twilioRoutes,
   ...respondRoutes,
 ];

@@ -64,6 +64,7 @@ export const reviewRoutes = [
     path: '/api/v1/incidents/{id}/review/action-items',
     operationId: 'editReviewActionItems',
     summary: 'One action-item edit: add, update, complete or delete',
+    audit: { action: 'review.edit', target: (p) => `incident:${p.id}/review` },
     request: {
       params: incidentIdParam,
       query: reviewQuery.pick({ runKey: true }),

@@ -84,6 +84,7 @@ export const runbookRoutes = [
     path: '/api/v1/incidents/{id}/runbooks/{name}/run',
     operationId: 'runRunbook',
     summary: 'Run a runbook on the incident by hand',
+    audit: { action: 'runbook.run', target: (p) => `incident:${p.id}/runbook:${p.name}` },
     request: { params: runParams, body: { schema: runBody } },
     responses: {
       202: ok('Started', RunbookStartedSchema),
@@ -111,6 +112,7 @@ export const runbookRoutes = [
     path: '/api/v1/incidents/{id}/runbooks/{runId}/approvals/{step}',
     operationId: 'decideRunbookApproval',
     summary: 'Approve or deny a waiting approval step',
+    audit: { action: 'runbook.approval', target: (p) => `incident:${p.id}/run:${p.runId}/${p.step}` },
     request: { params: approvalParams, body: { schema: approvalBody } },
     responses: {
       200: ok('Decided', ApprovalDecidedSchema),

@@ -6,3 +6,4 @@ export * from './policy';
 export * from './restriction';
 export * from './rotation';
 export * from './schedule';
+export * from './readiness';

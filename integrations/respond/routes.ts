@@ -12,6 +12,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { z } from 'zod';
 import type { RespondClaims, RespondLinks } from './link';
 import type { IncidentState } from '../../domain/incident/incident';
+import { noteAudit } from '../../api/audit';
 import { HttpError, knownHttpError } from '../../api/errors';
 import { defineRoute } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
@@ -44,12 +45,18 @@ const TITLES: Record<number, string> = {
 
 const HTML = { 'text/html': z.string() };
 const page = (description: string) => ({ description, content: HTML });
-/** Before any body is read: a forged or expired link gets no further. */
+/**
+ * Before any body is read: a forged or expired link gets no further. A valid link acts (and
+ * is audited) as the person it was sent to.
+ */
 const linkChecked = (services: Services): RequestHandler[] => {
   const { verifier } = feature(services, 'respond');
   return [
     (req, res, next) => {
-      res.locals.claims = verified(verifier, String(req.params.token));
+      const claims = verified(verifier, String(req.params.token));
+      res.locals.claims = claims;
+      req.principal = { role: 'responder', name: claims.u, actor: claims.u, userId: claims.u };
+      noteAudit(res, { target: `incident:${claims.i}` });
       next();
     },
   ];
@@ -98,6 +105,7 @@ export const respondRoutes = [
     method: 'post',
     operationId: 'respondFromLink',
     summary: "Acknowledge or resolve as the link's user",
+    audit: { action: 'incident.respond', target: () => 'incident' },
     request: {
       params: tokenParam,
       describe: { token: 'The signed token of the link' },
@@ -124,6 +132,7 @@ export const respondRoutes = [
     },
     handler: async ({ body: form }, { incidents }, { reply, req, res }) => {
       const claims = claimsOf(res);
+      noteAudit(res, { action: `incident.${form.action}` });
       const before = await incidentFor(incidents, claims);
       const cmd = { by: claims.u, ...(form.note ? { note: form.note } : {}) };
       const view = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
@@ -135,6 +144,7 @@ export const respondRoutes = [
         return reply(200, html, extra);
       } catch (err) {
         if (!(err instanceof HttpError) || err.status !== 409) throw err;
+        noteAudit(res, { refused: err.message });
         req.log?.info(
           { incidentId: claims.i, userId: claims.u, action: form.action, reason: err.message },
           'respond link command refused',
@@ -201,6 +211,7 @@ function errorPage(err: unknown, req: Request, res: Response, _next: NextFunctio
     return;
   }
   if (known.status === 403 || known.status === 410) req.log?.warn({ code: known.code }, 'respond link refused');
+  noteAudit(res, { refused: known.message });
   sendPage(res, known.status, messagePage(TITLES[known.status] ?? 'Cannot do that', known.message));
 }
 

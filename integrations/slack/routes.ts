@@ -12,6 +12,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { defineRoute, ok } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
+import type { IncidentGateway } from '../../api/incident-gateway';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import { runAction, runSlashCommand, type SlackMessage } from './commands';
 import { mongoSlackDirectory, type SlackDirectory } from './directory';
@@ -25,6 +26,8 @@ export interface SlackServices {
   responseUrlPrefix?: string;
   /** VIGIL_SLACK_DECLARE_SERVICE. */
   declareService?: string;
+  /** The incident commands run (default: the API's gateway; the app wraps it to audit each command). */
+  incidents?: IncidentGateway;
   /** Approve / Deny buttons of runbook approval steps (default: the runbook routes' gateway). */
   runbooks?: Pick<RunbookGateway, 'decide'>;
   directory?: SlackDirectory;
@@ -96,7 +99,7 @@ function slackContext(services: Services) {
   });
   const runbooks = slack.runbooks ?? services.runbooks?.gateway;
   const commandDeps = {
-    incidents: services.incidents,
+    incidents: slack.incidents ?? services.incidents,
     runbooks,
     directory,
     declareService: slack.declareService,

@@ -12,6 +12,7 @@ import { ConfigModels, specHash, type ConfigDoc, type ConfigKind, type SpecOf } 
 import type { Logger } from '../logger';
 import { type InstantInput } from '../../domain/common';
 import { entityLabel, referencesOf } from '../../domain/config';
+import type { ChannelAvailability } from '../../domain/oncall/readiness';
 import { planReconcile, type CurrentDoc, type ReconcilePlan } from './plan';
 import {
   KIND_ORDER,
@@ -35,6 +36,8 @@ export interface ApplyOptions {
   adoptApiEntities?: boolean;
   /** Clock for the policy look-ahead checks (tests); default now. */
   now?: InstantInput;
+  /** Channels this deployment delivers, for the readiness warnings about users. */
+  channels?: ChannelAvailability;
 }
 
 type StoredDoc = CurrentDoc & { spec: unknown; createdAt: Date };
@@ -55,7 +58,7 @@ class OwnershipRace extends Error {
 export async function applyConfigFolder(dir: string, opts: ApplyOptions): Promise<ApplyReport> {
   const log = opts.log.child({ configDir: dir });
   const stored = await readStored();
-  const loaded = await loadConfigFolder(dir, { external: apiManaged(stored), now: opts.now });
+  const loaded = await loadConfigFolder(dir, { external: apiManaged(stored), now: opts.now, channels: opts.channels });
   const plan = planReconcile(loaded.entities, stored, { adopt: opts.adoptApiEntities });
   const errors = sortIssues([
     ...loaded.errors,

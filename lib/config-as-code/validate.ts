@@ -7,8 +7,9 @@ import type { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind } from '../models/config';
 import { toEpochMs, type InstantInput } from '../../domain/common';
 import { entityLabel } from '../../domain/config';
+import { readinessWarnings, type ChannelAvailability } from '../../domain/oncall/readiness';
 import { integrationKeyIssues, policyIssues, referenceIssues, type SetContext, type ValidEntity } from './checks';
-import type { Locator } from './locate';
+import { parsePath, type Locator } from './locate';
 import {
   KIND_ORDER,
   emptyEntities,
@@ -25,6 +26,11 @@ export interface LoadOptions {
   external?: Partial<FolderEntities>;
   /** The instant policy checks look ahead from ("nobody on call in 28 days"); default now. */
   now?: InstantInput;
+  /**
+   * Which channels this deployment delivers: users none of whose rules can be delivered are
+   * warned about (readiness). Absent: that check is skipped; gaps and missing policies are not.
+   */
+  channels?: ChannelAvailability;
 }
 
 export interface LoadResult {
@@ -74,7 +80,11 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
     ok: allErrors.length === 0,
     files: raw.files,
     errors: sortIssues(allErrors),
-    warnings: sortIssues([...raw.warnings, ...policies.warnings]),
+    warnings: sortIssues([
+      ...raw.warnings,
+      ...policies.warnings,
+      ...readiness(entities, external, sources, opts, ctx.now),
+    ]),
     entities,
     declared,
     sources,
@@ -116,6 +126,38 @@ function zodIssue(where: Locator, issue: z.core.$ZodIssue): ConfigIssue {
   // An unknown key is reported at the key itself: that is the line holding the typo.
   const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
   return where.issue(issue.path, issue.message, key);
+}
+
+const ALL_DELIVERABLE: ChannelAvailability = {
+  email: { deliverable: true },
+  sms: { deliverable: true },
+  voice: { deliverable: true },
+  slack: { deliverable: true },
+  webhook: { deliverable: true },
+  teams: { deliverable: true },
+};
+
+/** Readiness of the configuration an apply would leave: the folder's entities with the API's. */
+function readiness(
+  folder: FolderEntities,
+  external: FolderEntities,
+  sources: LoadResult['sources'],
+  opts: LoadOptions,
+  now: number,
+): ConfigIssue[] {
+  const both = <K extends ConfigKind>(kind: K) => [...folder[kind], ...external[kind]];
+  const set = {
+    users: both('user'),
+    teams: both('team'),
+    schedules: both('schedule'),
+    escalationPolicies: both('escalationPolicy'),
+    services: both('service'),
+  };
+  return readinessWarnings(set, { channels: opts.channels ?? ALL_DELIVERABLE, now }).map((w) => {
+    const where = sources[w.kind].get(w.id);
+    if (where) return where.issue(parsePath(w.path), w.message);
+    return { path: '', message: `${entityLabel(w.kind)} "${w.id}" (managed by the API) ${w.path}: ${w.message}` };
+  });
 }
 
 function withoutDeclared(external: Partial<FolderEntities>, declared: IdsByKind): FolderEntities {

@@ -51,5 +51,20 @@ describe('on-call as code through the real API', () => {
     const bad = await sys.call('POST', '/api/v1/config/apply?dryRun=maybe');
     expect(bad.status).toBe(400);
     expect(bad.body.error.issues[0].path).toBe('dryRun');
+
+    // Each apply is audited: at start-up as the system, then each request as its caller
+    // (the refused ones too); an apply that changed nothing has equal before and after hashes.
+    const audit = (await sys.call('GET', '/api/v1/audit?target=config:folder')).body.data.reverse();
+    expect(audit.map((e: any) => [e.actor, e.action, e.route, e.outcome])).toEqual([
+      ['system:startup', 'config.apply', 'startup', 'accepted'],
+      ['system:admin', 'config.apply-dry-run', 'POST /api/v1/config/apply', 'accepted'],
+      ['system:admin', 'config.apply', 'POST /api/v1/config/apply', 'accepted'],
+      ['system:alice', 'config.apply', 'POST /api/v1/config/apply', 'refused'],
+      ['system:admin', 'config.apply', 'POST /api/v1/config/apply', 'refused'],
+    ]);
+    expect(audit[0].after).toMatch(/^[0-9a-f]{64}$/);
+    expect(audit[0].before).not.toBe(audit[0].after); // the database was empty
+    expect(audit[2]).toMatchObject({ before: audit[0].after, after: audit[0].after });
+    expect(audit[3].reason).toBe('a responder token may not call this route');
   });
 });

@@ -448,8 +448,8 @@ describe('escalation by policy, paging a real webhook receiver', () => {
         incidentId: id,
         service: SERVICE,
         severity: 'SEV2',
-        acknowledgedBy: 'alice',
-        resolvedBy: 'alice',
+        acknowledgedBy: 'system:alice',
+        resolvedBy: 'system:alice',
       });
       expect(r.body.escalationPath.map((e: any) => [e.level, e.loop, e.userIds])).toEqual([[0, 0, ['ann', 'ben']]]);
     },

@@ -49,11 +49,11 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       body: { note: 'looking' },
     });
     expect(ack.status).toBe(200);
-    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'system:alice' });
 
     const ackAgain = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: tokens.responder });
     expect(ackAgain.status).toBe(409);
-    expect(ackAgain.body.error.message).toContain('already acknowledged by alice');
+    expect(ackAgain.body.error.message).toContain('already acknowledged by system:alice');
 
     const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
     expect(resolved.status).toBe(200);
@@ -79,8 +79,8 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       service: 'checkout',
       severity: 'SEV1',
       alertCount: 2,
-      acknowledgedBy: 'alice',
-      resolvedBy: 'alice',
+      acknowledgedBy: 'system:alice',
+      resolvedBy: 'system:alice',
     });
     expect(record.timeline.length).toBeGreaterThanOrEqual(4);
 
@@ -126,13 +126,13 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       body: { note: 'need db help' },
     });
     expect(escalated.status).toBe(200);
-    expect(escalated.body.timeline.at(-1)).toMatchObject({ type: 'escalated', by: 'alice' });
+    expect(escalated.body.timeline.at(-1)).toMatchObject({ type: 'escalated', by: 'system:alice' });
 
     const badSnooze = await sys.call('POST', url('snooze'), { token: tokens.responder, body: { minutes: 0 } });
     expect(badSnooze.status).toBe(400);
     expect(badSnooze.body.error.issues[0].path).toBe('minutes');
     const snoozed = await sys.call('POST', url('snooze'), { token: tokens.responder, body: { minutes: 30 } });
-    expect(snoozed.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'alice' });
+    expect(snoozed.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'system:alice' });
     expect(Date.parse(snoozed.body.snoozedUntil) - Date.now()).toBeGreaterThan(29 * 60_000);
 
     const sev = await sys.call('POST', url('severity'), { token: tokens.responder, body: { severity: 'P3' } });
@@ -165,7 +165,7 @@ describe('an incident from first alert to resolution, on the real stack', () => 
       return types.includes('note') && types.includes('alert_resolved') ? r.body : undefined;
     });
     expect(
-      state.timeline.find((e: { type: string; by?: string }) => e.type === 'note' && e.by === 'alice').message,
+      state.timeline.find((e: { type: string; by?: string }) => e.type === 'note' && e.by === 'system:alice').message,
     ).toBe('rolled back deploy 42');
     expect(state.status).toBe('acknowledged'); // the service does not auto-resolve
 

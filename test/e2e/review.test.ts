@@ -202,7 +202,7 @@ describe('post-incident review on the real stack', () => {
       incidentId: id,
       service: 'billing',
       severity: 'SEV3',
-      resolvedBy: 'alice',
+      resolvedBy: 'system:alice',
     });
     expect(served.metrics.mttaSeconds).toBeUndefined();
   });

@@ -198,8 +198,13 @@ users:
     const files = { ...BASE, 'paging.yaml': PAGING.replace('delayMinutes: 5', 'delayMinutes: 0') };
     const { result, warnings } = await problems(files);
     expect(result.ok).toBe(true);
+    // Readiness too: these two users have no notification rules, so a page reaches neither.
+    const unreachable = (i: number, id: string) =>
+      `${at(files, 'users.yaml', `id: ${id}`)} users[${i}].notificationRules: has no notification rules: a page to this user reaches nobody`;
     expect(warnings).toEqual([
       `${at(files, 'paging.yaml', '0', 'delayMinutes: 0')} escalationPolicies[0].levels[0].delayMinutes: delay 0: levels[1] is paged at the same moment as levels[0]`,
+      unreachable(0, 'alice'),
+      unreachable(1, 'bob'),
     ]);
   });
 

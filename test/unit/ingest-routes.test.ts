@@ -7,6 +7,7 @@ import type { Integration } from '../../api/ingest/integrations';
 import { createLogger } from '../../lib/logger';
 import type { ChangeEvent } from '../../lib/models/change-event';
 import type { AlertEvent } from '../../domain/incident/incident';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const INGEST = 'ingest-key-0123456789abcdef';
 const RESPONDER = 'responder-token-0123456789abcdef';
@@ -46,6 +47,7 @@ const gateway = {
 } as unknown as IncidentGateway;
 
 const app = createApp({
+  audit: memoryAuditLog(),
   verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {

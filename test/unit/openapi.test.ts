@@ -21,6 +21,7 @@ import { formSchema } from '../../integrations/respond/routes';
 import { genericAlertSchema, snoozeSchema } from '../../api/schemas';
 import { createLogger } from '../../lib/logger';
 import { CONFIG_KINDS, type ConfigKind } from '../../lib/models/config';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const doc = buildOpenApiDocument(ROUTES) as any;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -108,6 +109,7 @@ describe('API table in docs/api.md', () => {
     admin: 'admin',
     'any token': 'anyToken',
     'Slack signature': 'slackSignature',
+    'Twilio signature': 'twilioSignature',
     'signed link': 'signedLink',
   };
   const readme = readFileSync(path.join(__dirname, '../../docs/api.md'), 'utf8');
@@ -203,6 +205,7 @@ describe('served by the app', () => {
   const ADMIN = 'admin-token-0123456789abcdef0';
   const TOKENS: Record<string, string> = { ingestKey: INGEST, responderToken: RESPONDER, adminToken: ADMIN };
   const base = {
+    audit: memoryAuditLog(),
     log: createLogger({ level: 'silent', name: 'test' }),
     credentials: {
       ingestKeys: [{ name: 'monitoring', secret: INGEST }],
@@ -216,6 +219,7 @@ describe('served by the app', () => {
     ...base,
     runbooks: { dir: '/nonexistent', gateway: {} },
     slack: { signingSecret: 'slack-signing-secret-0123456789' },
+    twilio: { authToken: 'twilio-auth-token-0123456789', publicUrl: 'https://vigil.example.com' },
     respond: { verifier: { verify: () => ({ ok: false, reason: 'bad_signature' }) } },
   } as unknown as AppDeps);
   const minimal = createApp(base as unknown as AppDeps);
@@ -247,7 +251,12 @@ describe('served by the app', () => {
   it('lists only the optional routes the app mounts', async () => {
     const res = await request(minimal).get('/api/v1/openapi.json').set('authorization', `Bearer ${RESPONDER}`);
     expect(res.status).toBe(200);
-    for (const p of ['/api/v1/runbooks', '/api/v1/slack/commands', '/respond/{token}'])
+    for (const p of [
+      '/api/v1/runbooks',
+      '/api/v1/slack/commands',
+      '/respond/{token}',
+      '/api/v1/integrations/twilio/sms',
+    ])
       expect(res.body.paths).not.toHaveProperty([p]);
     expect(res.body.paths).toHaveProperty(['/api/v1/alerts']);
   });
@@ -265,10 +274,11 @@ describe('served by the app', () => {
       const schemes = op.security.flatMap((r: object) => Object.keys(r));
       if (auth === 'public') expect((await call()).status).toBe(200);
       else if (auth === 'routingKey') expect((await call().send({})).body.status).toBe('invalid event');
-      else if (auth === 'signedLink') expect((await call()).status).toBe(403);
+      else if (auth === 'signedLink' || auth === 'twilioSignature') expect((await call()).status).toBe(403);
       else expect((await call()).status).toBe(401);
       for (const [scheme, token] of Object.entries(TOKENS)) {
-        if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature') continue;
+        if (schemes.length === 0 || schemes.includes(scheme) || auth === 'slackSignature' || auth === 'twilioSignature')
+          continue;
         expect((await call().set('authorization', `Bearer ${token}`)).status, scheme).toBe(403);
       }
     },

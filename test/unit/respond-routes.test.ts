@@ -12,6 +12,7 @@ import type { IncidentGateway } from '../../api/incident-gateway';
 import { createRespondLinks } from '../../integrations/respond/link';
 import type { IncidentState } from '../../domain/incident/incident';
 import type { Notification } from '../../domain/incident/notification';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const SECRET = 'respond-link-secret-0123456789abcdef';
 const ID = 'incident-checkout-0123456789abcdef01234567';
@@ -43,6 +44,7 @@ const gateway = {
 const links = createRespondLinks({ publicUrl: 'https://vigil.example.com', secret: SECRET, now: () => clock });
 const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
 const app = createApp({
+  audit: memoryAuditLog(),
   verifyReplies: true,
   log,
   credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
@@ -290,6 +292,7 @@ describe('request logs', () => {
 describe('without respond configured', () => {
   it('is not mounted', async () => {
     const bare = createApp({
+      audit: memoryAuditLog(),
       log: pino({ level: 'silent' }),
       credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
       incidents: gateway,

@@ -5,6 +5,7 @@ import { createLogger } from '../../lib/logger';
 import type { PatchOutcome, ReviewStore, StoredReview } from '../../lib/models/review';
 import { acknowledge, openIncident, resolve } from '../../domain/incident/incident';
 import { applyActionItemPatch, buildReview } from '../../domain/review/review';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const ID = 'incident-checkout-0123456789abcdef01234567';
 const RESPONDER = 'responder-token-0123456789abcdef';
@@ -47,6 +48,7 @@ const store: ReviewStore = {
 };
 
 const app = createApp({
+  audit: memoryAuditLog(),
   verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: { ingestKeys: [], responderTokens: [{ name: 'alice', secret: RESPONDER }], adminTokens: [] },
@@ -119,7 +121,7 @@ describe('PATCH /api/v1/incidents/:id/review/action-items', () => {
     expect(res.body.actionItems).toEqual([
       { id: 'A1', title: 'Per-pod 5xx alert', owner: 'alice', dueDate: '2026-04-01', status: 'open' },
     ]);
-    expect(edits).toEqual([{ by: 'alice', runKey: 'run-1' }]);
+    expect(edits).toEqual([{ by: 'system:alice', runKey: 'run-1' }]);
   });
 
   it.each([

@@ -3,9 +3,10 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
 import { conflict } from '../../api/errors';
-import type { RunbookGateway } from '../../api/routes/runbooks';
+import type { RunbookGateway } from '../../api/runbook-gateway';
 import { createLogger } from '../../lib/logger';
 import type { ApprovalDecision, RunRunbookCommand } from '../../domain/runbook/run';
+import { memoryAuditLog } from '../helpers/memory-stores';
 
 const ID = 'incident-checkout-0123456789abcdef01234567';
 const RESPONDER = 'responder-token-0123456789abcdef';
@@ -31,6 +32,7 @@ const gateway: RunbookGateway = {
 };
 
 const app = createApp({
+  audit: memoryAuditLog(),
   verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {
@@ -114,7 +116,7 @@ describe('runbook API', () => {
     expect(res.body).toMatchObject({ status: 'started', runId: 'cache-clear-0a1b2c3d', dryRun: true });
     expect(runs.at(-1)).toEqual({
       incidentId: ID,
-      cmd: { by: 'alice', name: 'cache-clear', dryRun: true, inputs: { cache_pattern: 'bgp:peering:*' } },
+      cmd: { by: 'system:alice', name: 'cache-clear', dryRun: true, inputs: { cache_pattern: 'bgp:peering:*' } },
     });
     const missing = await call('post', `/incidents/${ID}/runbooks/no-such-runbook/run`).send({});
     expect(missing.status).toBe(404);
@@ -128,7 +130,7 @@ describe('runbook API', () => {
     expect(ok.status).toBe(200);
     expect(decisions.at(-1)).toEqual({
       runId: 'cache-clear-0a1b2c3d',
-      d: { step: 'confirm', decision: 'deny', by: 'alice', comment: 'not now' },
+      d: { step: 'confirm', decision: 'deny', by: 'system:alice', comment: 'not now' },
     });
     const late = await call('post', `/incidents/${ID}/runbooks/cache-clear-0a1b2c3d/approvals/late`).send({
       decision: 'approve',

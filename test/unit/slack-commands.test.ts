@@ -7,6 +7,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from '../../api/app';
+import { memoryAuditLog } from '../helpers/memory-stores';
 import { signSlackRequest } from '../../integrations/slack/verify';
 import { conflict } from '../../api/errors';
 import type { IncidentGateway } from '../../api/incident-gateway';
@@ -81,6 +82,8 @@ const runbooks: Pick<RunbookGateway, 'decide'> = {
 
 function app() {
   return createApp({
+    // Slack's gateways audit each command: in memory here (the default is MongoDB).
+    audit: memoryAuditLog(),
     log: pino({ level: 'silent' }),
     credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
     incidents,
