@@ -26,6 +26,8 @@ import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
 import { openApiRoutes } from './routes/openapi';
 import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
 import { redactRespondToken } from '../integrations/respond/link';
+import { incidentListRoutes } from './routes/incident-list';
+import { createIncidentList, type IncidentList } from './incident-list/service';
 
 export interface AppDeps {
   log: Logger;
@@ -49,6 +51,8 @@ export interface AppDeps {
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
+  /** The incident list and feed (GET /api/v1/incidents, /events); defaults to MongoDB's, loaded on first use. */
+  incidentList?: IncidentList;
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -86,6 +90,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
   api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
+  // Loaded on first use; before `/:id`, as "events" is not an incident id.
+  const incidentList = deps.incidentList ?? createIncidentList({ log: deps.log });
+  api.use('/incidents', requireRole(authenticate, 'responder'), incidentListRoutes(incidentList));
   api.use(
     '/incidents',
     requireRole(authenticate, 'responder'),

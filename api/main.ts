@@ -11,6 +11,7 @@ import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './routes/runbooks';
 import { createRespondLinks } from '../integrations/respond/link';
+import { createIncidentList } from './incident-list/service';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -20,8 +21,12 @@ async function main(): Promise<void> {
   const applyFolder: ApplyConfigFolder = (opts) => applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
+  const incidentList = createIncidentList({ log });
+  // Loaded in the background: the list and feed routes wait for it (503 if it fails).
+  incidentList.ready().catch((err: unknown) => log.error({ err }, 'incident list could not be loaded; retried on use'));
   const app = createApp({
     log,
+    incidentList,
     credentials: {
       ingestKeys: config.VIGIL_INGEST_KEYS,
       responderTokens: config.VIGIL_RESPONDER_TOKENS,
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'api stopping');
+    incidentList.stop();
     server.close(() => {
       void Promise.allSettled([temporal.connection.close(), disconnectMongo()]).then(() => {
         log.info('api stopped');

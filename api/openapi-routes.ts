@@ -11,6 +11,8 @@ import { CONFIG_ROUTES } from './openapi-routes-config';
 import { pagerDutyEventSchema } from './openapi-schemas';
 import { formSchema } from '../integrations/respond/routes';
 import { reviewQuery } from './routes/review';
+import { IncidentListAnswerSchema, incidentListQuery } from './routes/incident-list';
+import { incidentEventsQuery } from './routes/incident-events';
 import { approvalBody, approvalParams, RUNBOOK_YAML_TYPES, runBody, runParams, validateBody } from './routes/runbooks';
 import { ActionItemPatchSchema } from '../domain/review/action-items';
 import { ReviewSchema } from '../domain/review/review';
@@ -214,6 +216,40 @@ export const ROUTES: readonly RouteDoc[] = [
     responses: { 202: '{ status: "success", message: "Change event processed" }', ...pagerDutyErrors },
   },
 
+  {
+    method: 'get',
+    path: '/api/v1/incidents',
+    operationId: 'listIncidents',
+    tag: 'Incidents',
+    auth: 'responder',
+    summary: 'The incident list: filters, newest first, cursor pages, counts by status',
+    description:
+      'Lists accept repeats or commas (`status=triggered,acknowledged`). `counts` apply every filter but status. ' +
+      'Pass `nextCursor` back as `cursor`: pages stay stable while incidents are added. `asOf` is the feed position.',
+    params: { query: incidentListQuery },
+    responses: {
+      200: { description: 'One page', content: json(IncidentListAnswerSchema) },
+      400: 'The parameter at fault, named: unknown status, malformed cursor, createdTo not after createdFrom, ...',
+      503: 'The list is still loading from MongoDB; retry',
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v1/incidents/events',
+    operationId: 'followIncidentEvents',
+    tag: 'Incidents',
+    auth: 'responder',
+    summary: 'Server-sent events of incident changes (new, state, severity, holder), resumable',
+    description:
+      '`event: incident` with `data` { id, at, incidentId, changes, row } and `id:` the feed position; reconnect with ' +
+      '`Last-Event-ID` (any replica) to get what was missed, or `event: reset` when too far behind.',
+    params: { query: incidentEventsQuery },
+    responses: {
+      200: { description: 'An event stream', content: { 'text/event-stream': null } },
+      400: 'A malformed Last-Event-ID or query parameter, named',
+      503: 'The feed is not loaded yet; retry',
+    },
+  },
   {
     method: 'get',
     path: '/api/v1/incidents/{id}',

@@ -6,3 +6,4 @@ export * from './notification';
 export * from './posted-message';
 export * from './severity';
 export * from './source-alerts';
+export * from './list-row';

@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { HttpError, parseOr400, unavailable } from '../errors';
+import type { FeedEvent } from '../incident-list/feed';
+import type { IncidentList } from '../incident-list/service';
+import { INCIDENT_ID_PATTERN } from '../incident-id';
+
+export const incidentEventsQuery = z.strictObject({
+  /** Only this incident's events. */
+  incidentId: z.string().regex(INCIDENT_ID_PATTERN, 'is not an incident id').optional(),
+  /** For clients that cannot send the Last-Event-ID header; the header wins. */
+  lastEventId: z.coerce.number().int().min(0).optional(),
+});
+
+const LAST_EVENT_ID = /^\d{1,15}$/;
+
+/** The SSE `data` of an `incident` event. */
+export const feedEventData = (e: FeedEvent) => ({
+  id: e.id,
+  at: e.at,
+  incidentId: e.incidentId,
+  changes: e.changes,
+  row: e.row,
+});
+
+function lastEventIdOf(header: string | undefined, fromQuery: number | undefined): number | undefined {
+  if (header === undefined || header === '') return fromQuery;
+  if (!LAST_EVENT_ID.test(header.trim())) {
+    throw new HttpError(400, 'validation_failed', 'invalid header: Last-Event-ID: must be an event id from this feed', [
+      { path: 'Last-Event-ID', message: 'must be an event id from this feed (a whole number)' },
+    ]);
+  }
+  return Number(header.trim());
+}
+
+/**
+ * Server-sent events of incident changes (`event: incident`), each with its feed id, so a
+ * client that reconnects with Last-Event-ID, on this replica or another, gets what it
+ * missed. A client too far behind gets `event: reset` (reload, then follow on).
+ */
+export function incidentFeedHandler(list: IncidentList, opts: { heartbeatMs?: number } = {}): RequestHandler {
+  return async (req, res) => {
+    const q = parseOr400(incidentEventsQuery, req.query, 'query');
+    const resumeFrom = lastEventIdOf(req.get('last-event-id'), q.lastEventId);
+    await list.ready().catch(() => {
+      throw unavailable('the incident feed');
+    });
+    let last = resumeFrom ?? list.feed.position();
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    const send = (e: FeedEvent) => {
+      if (e.id <= last) return;
+      last = e.id;
+      if (q.incidentId && e.incidentId !== q.incidentId) return;
+      res.write(`id: ${e.id}\nevent: incident\ndata: ${JSON.stringify(feedEventData(e))}\n\n`);
+    };
+    const held: FeedEvent[] = [];
+    let replaying = true;
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs ?? 15_000);
+    const unsubscribe = list.feed.subscribe(
+      (e) => (replaying ? held.push(e) : send(e)),
+      () => res.end(),
+    );
+    res.on('close', () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+    });
+    const missed = await list.feed.since(last);
+    if (missed === undefined) {
+      last = list.feed.position();
+      res.write(`id: ${last}\nevent: reset\ndata: {"reason":"too far behind: reload"}\n\n`);
+    }
+    for (const e of [...(missed ?? []), ...held]) send(e);
+    replaying = false;
+  };
+}
