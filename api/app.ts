@@ -28,6 +28,8 @@ import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/ro
 import { redactRespondToken } from '../integrations/respond/link';
 import { incidentListRoutes } from './routes/incident-list';
 import { createIncidentList, type IncidentList } from './incident-list/service';
+import { consoleRoutes } from '../console/routes';
+import type { SessionStore } from '../console/session';
 
 export interface AppDeps {
   log: Logger;
@@ -53,6 +55,8 @@ export interface AppDeps {
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
   /** The incident list and feed (GET /api/v1/incidents, /events); defaults to MongoDB's, loaded on first use. */
   incidentList?: IncidentList;
+  /** The console at `/`: where people reach it (https makes its cookies Secure), its session store (default MongoDB). */
+  console?: { publicUrl?: string; sessions?: SessionStore };
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -119,6 +123,17 @@ export function createApp(deps: AppDeps): Express {
   // No bearer auth: the signed token in the path is the credential.
   if (deps.respond) app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log }));
   app.use('/api/v1', api);
+  app.use(
+    consoleRoutes({
+      ...deps.console,
+      log: deps.log,
+      authenticate,
+      incidents: deps.incidents,
+      incidentList,
+      reviews: deps.reviews ?? mongoReviewStore,
+      runbooks: deps.runbooks?.gateway,
+    }),
+  );
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMapper);

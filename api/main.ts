@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
+    console: { publicUrl: config.VIGIL_PUBLIC_URL },
     ...(config.VIGIL_SLACK_SIGNING_SECRET
       ? {
           slack: {

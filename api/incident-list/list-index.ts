@@ -91,6 +91,17 @@ export function createListIndex() {
         latest.set(row.incidentId, entry);
     },
     latestOf: (incidentId: string): IncidentListRow | undefined => latest.get(incidentId)?.row,
+    /** Open incidents per service (the console's services page). */
+    openByService(): Map<string, { triggered: number; acknowledged: number }> {
+      const out = new Map<string, { triggered: number; acknowledged: number }>();
+      for (const { row } of ordered) {
+        if (row.status === 'resolved') continue;
+        const c = out.get(row.service) ?? { triggered: 0, acknowledged: 0 };
+        c[row.status] += 1;
+        out.set(row.service, c);
+      }
+      return out;
+    },
     query(f: ListFilter, limit: number, cursor?: Cursor): ListPage {
       const counts = Object.fromEntries(INCIDENT_STATUSES.map((s) => [s, 0])) as Record<IncidentStatus, number>;
       const counted = matcher(f, false);

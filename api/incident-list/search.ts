@@ -17,14 +17,14 @@ function intersect(a: Set<string> | undefined, b: Set<string>): Set<string> {
   return a ? new Set([...a].filter((x) => b.has(x))) : b;
 }
 
-/** The list query as a filter; `me` is the signed-in person's user id. */
+/** The list query as a filter (an empty list filters nothing); `me` is the signed-in person's user id. */
 export async function toFilter(
   q: IncidentListQuery,
   me: { userId?: string },
   servicesOfTeams: IncidentList['servicesOfTeams'],
 ): Promise<ListFilter> {
-  let services = q.service ? new Set(q.service) : undefined;
-  if (q.team) services = intersect(services, await servicesOfTeams(q.team));
+  let services = q.service?.length ? new Set(q.service) : undefined;
+  if (q.team?.length) services = intersect(services, await servicesOfTeams(q.team));
   if (q.pagedTo === 'me' && !me.userId) {
     throw new HttpError(400, 'validation_failed', 'invalid query: pagedTo: "me" needs a personal token', [
       { path: 'pagedTo', message: '"me" needs a personal token (this token names no user)' },
@@ -32,9 +32,9 @@ export async function toFilter(
   }
   const words = q.q?.toLowerCase().split(/\s+/).filter(Boolean);
   return {
-    ...(q.status ? { statuses: q.status } : {}),
+    ...(q.status?.length ? { statuses: q.status } : {}),
     ...(services ? { services } : {}),
-    ...(q.severity ? { severities: q.severity } : {}),
+    ...(q.severity?.length ? { severities: q.severity } : {}),
     ...(q.pagedTo ? { pagedTo: q.pagedTo === 'me' ? me.userId : q.pagedTo } : {}),
     ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
     ...(q.createdTo ? { createdTo: q.createdTo } : {}),
