@@ -77,3 +77,5 @@ export function createStoreActivities(deps: { log: Logger; feed?: FeedStore<Omit
     },
   };
 }
+
+export type StoreActivities = ReturnType<typeof createStoreActivities>;

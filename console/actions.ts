@@ -6,7 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { HttpError, knownHttpError, parseOr400 } from '../api/errors';
 import type { IncidentCommands } from '../api/incident-gateway';
-import { approvalBody, approvalParams } from '../api/routes/runbooks';
+import { approvalBody, approvalParams } from '../api/routes/runbook-schemas';
 import {
   incidentCommandSchema,
   incidentIdParam,

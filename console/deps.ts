@@ -1,7 +1,7 @@
 import type { Principal } from '../api/auth';
 import type { IncidentGateway } from '../api/incident-gateway';
 import type { IncidentList } from '../api/incident-list/service';
-import type { RunbookGateway } from '../api/routes/runbooks';
+import type { RunbookGateway } from '../api/runbook-gateway';
 import type { Logger } from '../lib/logger';
 import type { ConfigSnapshot } from '../lib/models/config';
 import type { ReviewStore } from '../lib/models/review';

@@ -4,6 +4,8 @@ import { HttpError, parseOr400, unavailable } from '../errors';
 import type { FeedEvent } from '../incident-list/feed';
 import type { IncidentList } from '../incident-list/service';
 import { INCIDENT_ID_PATTERN } from '../incident-id';
+import { defineRoute, type AnyRoute } from '../http/route';
+import { feature } from '../http/services';
 
 export const incidentEventsQuery = z.strictObject({
   /** Only this incident's events. */
@@ -79,3 +81,31 @@ export function incidentFeedHandler(list: IncidentList, opts: { heartbeatMs?: nu
     replaying = false;
   };
 }
+
+/**
+ * `GET /api/v1/incidents/events`. The stream is written by the middleware, which never
+ * hands on: the table's handler, made for one reply, does not run for a stream.
+ */
+export const incidentEventRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/incidents/events',
+    operationId: 'followIncidentEvents',
+    tag: 'Incidents',
+    auth: 'responder',
+    summary: 'Server-sent events of incident changes (new, state, severity, holder), resumable',
+    description:
+      '`event: incident` with `data` { id, at, incidentId, changes, row } and `id:` the feed position; reconnect with ' +
+      '`Last-Event-ID` (any replica) to get what was missed, or `event: reset` when too far behind.',
+    request: { query: incidentEventsQuery },
+    middleware: (services) => [incidentFeedHandler(feature(services, 'incidentList'))],
+    responses: {
+      200: { description: 'An event stream', content: { 'text/event-stream': z.string() } },
+      400: 'A malformed Last-Event-ID or query parameter, named',
+      503: 'The feed is not loaded yet; retry',
+    },
+    handler: () => {
+      throw new Error('the incident feed is answered by its middleware');
+    },
+  }),
+];

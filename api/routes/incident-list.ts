@@ -1,13 +1,10 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { incidentListQuery, parseListQuery } from '../incident-list/query';
+import { incidentListQuery, parseListQuery, type IncidentListQuery } from '../incident-list/query';
 import { searchIncidents } from '../incident-list/search';
-import type { IncidentList } from '../incident-list/service';
+import { defineRoute, ok, type AnyRoute } from '../http/route';
+import { feature } from '../http/services';
 import { SEVERITIES } from '../../domain/incident/severity';
 import { INCIDENT_STATUSES } from '../incident-list/query';
-import { incidentFeedHandler } from './incident-events';
-
-export { incidentListQuery };
 
 /** One row of `GET /api/v1/incidents` (and the `row` of each feed event). */
 export const IncidentListRowSchema = z.object({
@@ -36,13 +33,38 @@ export const IncidentListAnswerSchema = z.object({
   asOf: z.int(),
 });
 
-/** `GET /` (the list) and `GET /events` (SSE), mounted under /api/v1/incidents before `/:id`. */
-export function incidentListRoutes(list: IncidentList): Router {
-  const router = Router();
-  router.get('/', async (req, res) => {
-    const q = parseListQuery(req.query);
-    res.json(await searchIncidents(list, q, req.principal as { userId?: string }));
-  });
-  router.get('/events', incidentFeedHandler(list));
-  return router;
+/** `GET /api/v1/incidents`: before `/{id}` in the table only by path shape (a different path). */
+export const incidentListRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/incidents',
+    operationId: 'listIncidents',
+    tag: 'Incidents',
+    auth: 'responder',
+    summary: 'The incident list: filters, newest first, cursor pages, counts by status',
+    description:
+      'Lists accept repeats or commas (`status=triggered,acknowledged`). `counts` apply every filter but status. ' +
+      'Pass `nextCursor` back as `cursor`: pages stay stable while incidents are added. `asOf` is the feed position.',
+    request: { query: incidentListQuery },
+    // The query is parsed by parseListQuery (it also names unknown parameters), so the table's parse is skipped.
+    middleware: () => [(req, _res, next) => ((req.listQuery = parseListQuery(req.query)), next())],
+    responses: {
+      200: ok('One page', IncidentListAnswerSchema),
+      400: 'The parameter at fault, named: unknown status, malformed cursor, createdTo not after createdFrom, ...',
+      503: 'The list is still loading from MongoDB; retry',
+    },
+    handler: async ({ principal }, services, { reply, req }) =>
+      reply(
+        200,
+        await searchIncidents(feature(services, 'incidentList'), req.listQuery as IncidentListQuery, {
+          userId: (principal as { userId?: string } | undefined)?.userId,
+        }),
+      ),
+  }),
+];
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    listQuery?: IncidentListQuery;
+  }
 }
