@@ -14,6 +14,28 @@ let browser: Browser;
 beforeAll(async () => {
   [sys, browser] = await Promise.all([startSystem('console'), launchChromium()]);
   await seedOnePersonService(sys, { serviceId: 'checkout', contactMethods: [] });
+  // A second person and a daily rotation between them, with an override tomorrow.
+  const admin = (route: string, body: unknown) => sys.call('POST', `/api/v1/${route}`, { token: tokens.admin, body });
+  expect((await admin('users', { id: 'kim', name: 'Kim', email: 'kim@example.com', timezone: 'UTC' })).status).toBe(
+    201,
+  );
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const schedule = await admin('schedules', {
+    id: 'primary',
+    name: 'Primary',
+    timeZone: 'UTC',
+    layers: [
+      {
+        id: 'daily',
+        start: '2026-01-01T09:00',
+        rotation: { type: 'daily' },
+        handoffTime: '09:00',
+        participants: ['ola', 'kim'],
+      },
+    ],
+    overrides: [{ start: `${tomorrow}T12:00:00Z`, end: `${tomorrow}T18:00:00Z`, userId: 'kim' }],
+  });
+  expect(schedule.status).toBe(201);
 });
 afterAll(async () => {
   await browser?.close();
@@ -57,7 +79,9 @@ describe('the console in Chromium', () => {
 
     await page.getByRole('link', { name: 'On call' }).click();
     await expect.poll(() => page.locator('.levels').first().textContent()).toContain('Ola');
-    await expect.poll(() => page.locator('svg.shifts').count()).toBe(0); // the seed has no schedule
+    await expect.poll(() => page.locator('svg.shifts').count()).toBe(1);
+    expect(await page.locator('svg.shifts g.override').count()).toBe(1);
+    expect(await page.locator('.shift-table tr.override').count()).toBe(1);
     await screenshot(page, 'console-oncall.png');
     await page.getByRole('link', { name: 'Services' }).click();
     await expect.poll(() => page.locator('.card.service').first().textContent()).toContain('0 triggered');
