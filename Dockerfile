@@ -27,6 +27,8 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
+# The console's stylesheet and script: served by the app, not compiled.
+COPY --from=build /app/console/static ./dist/console/static
 COPY deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 # Files stay root-owned and read-only for the process.
 USER node

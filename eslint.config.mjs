@@ -49,7 +49,7 @@ export default tseslint.config(
   // One formatter (prettier, width 120): a formatting difference is a lint error.
   prettierRecommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

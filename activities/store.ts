@@ -1,36 +1,79 @@
 import { IncidentRecordModel, incidentRecordId } from '../lib/models/incident-record';
+import { docFromRow, IncidentRowModel, rowFromDoc } from '../lib/models/incident-row';
+import type { IncidentEventDoc } from '../lib/models/incident-event';
 import type { Logger } from '../lib/logger';
 import type { IncidentState } from '../domain/incident/incident';
+import { rowChanges, toListRow } from '../domain/incident/list-row';
+import { createFeedAppender, mongoIncidentFeed, type FeedStore } from './event-feed';
 
 const DUPLICATE_KEY = 11000;
 
-export function createStoreActivities(deps: { log: Logger }) {
+/** Upserts `doc` over a lower `seq` only; false when the stored one is as new or newer. */
+async function upsertNewer(
+  model: typeof IncidentRecordModel | typeof IncidentRowModel,
+  _id: string,
+  seq: number,
+  doc: object,
+): Promise<boolean> {
+  try {
+    const res = await (model as typeof IncidentRecordModel).updateOne(
+      { _id, seq: { $lt: seq } },
+      { $set: doc },
+      { upsert: true },
+    );
+    return res.modifiedCount + res.upsertedCount > 0;
+  } catch (err) {
+    // The filter missed because a newer seq is stored, so the upsert tried a second
+    // insert of the same _id: the read model is already ahead of this write.
+    if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+    throw err;
+  }
+}
+
+export function createStoreActivities(deps: { log: Logger; feed?: FeedStore<Omit<IncidentEventDoc, '_id'>> }) {
+  const appendEvent = createFeedAppender(deps.feed ?? mongoIncidentFeed);
+
+  /**
+   * The list row and, when something a list shows changed, an event on the incident feed.
+   * The event goes first: a retry after a crash between the two repeats the event (readers
+   * apply rows by `seq`, so a repeat is harmless) rather than losing it.
+   */
+  async function projectRow(state: IncidentState, recordId: string): Promise<void> {
+    const prevDoc = await IncidentRowModel.findOne({ _id: recordId }).lean();
+    const prev = prevDoc ? rowFromDoc(prevDoc) : undefined;
+    if (prev && prev.seq >= state.seq) return;
+    const row = toListRow(state, recordId);
+    const changes = rowChanges(prev, row);
+    if (changes.length > 0) {
+      const { recordId: _r, ...rowData } = row;
+      await appendEvent({
+        at: new Date(),
+        recordId,
+        incidentId: state.incidentId,
+        seq: state.seq,
+        changes,
+        row: rowData,
+      });
+    }
+    await upsertNewer(IncidentRowModel, recordId, state.seq, docFromRow(row));
+  }
+
   return {
     /**
-     * Writes the incident's read model. Idempotent and order-safe: the document is only
-     * replaced by a state with a higher `seq`, so a retried or late write never rolls it
-     * back. Retries (profile "persist"): unlimited with backoff up to 1 minute, so the
-     * projection catches up after a MongoDB outage. Returns whether it wrote.
+     * Writes the incident's read model: the full record, its list row and the incident
+     * feed (lib/models/incident-event.ts). Idempotent and order-safe: records and rows are
+     * only replaced by a state with a higher `seq`, so a retried or late write never rolls
+     * them back. Retries (profile "persist"): unlimited with backoff up to 1 minute, so
+     * the projection catches up after a MongoDB outage. Returns whether the record was written.
      */
     async upsertIncidentRecord(input: { state: IncidentState }): Promise<{ written: boolean }> {
       const { state } = input;
       const _id = incidentRecordId(state);
-      try {
-        const res = await IncidentRecordModel.updateOne(
-          { _id, seq: { $lt: state.seq } },
-          { $set: { ...state, updatedAt: new Date() } },
-          { upsert: true },
-        );
-        return { written: res.modifiedCount + res.upsertedCount > 0 };
-      } catch (err) {
-        // The filter missed because a newer seq is stored, so the upsert tried a second
-        // insert of the same _id: the read model is already ahead of this write.
-        if ((err as { code?: number }).code === DUPLICATE_KEY) {
-          deps.log.debug({ incidentId: state.incidentId, seq: state.seq }, 'stale incident projection skipped');
-          return { written: false };
-        }
-        throw err;
-      }
+      const written = await upsertNewer(IncidentRecordModel, _id, state.seq, { ...state, updatedAt: new Date() });
+      if (!written)
+        deps.log.debug({ incidentId: state.incidentId, seq: state.seq }, 'stale incident projection skipped');
+      await projectRow(state, _id);
+      return { written };
     },
   };
 }

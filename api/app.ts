@@ -23,6 +23,9 @@ import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrati
 import { createRateLimiter } from './ingest/rate-limit';
 import { ROUTES } from './routes';
 import { pagerDutyFallback } from './routes/integrations/pagerduty';
+import { createIncidentList, type IncidentList } from './incident-list/service';
+import { consoleRoutes } from '../console/routes';
+import type { SessionStore } from '../console/session';
 
 export { BODY_LIMIT };
 
@@ -62,6 +65,10 @@ export interface AppDeps {
   };
   /** Check every reply against its documented schema (tests): a mismatch answers 500. */
   verifyReplies?: boolean;
+  /** The incident list and feed (GET /api/v1/incidents, /events, the console); default MongoDB's, loaded on first use. */
+  incidentList?: IncidentList;
+  /** The console at `/`: where people reach it (https makes its cookies Secure), its session store (default MongoDB). */
+  console?: { publicUrl?: string; sessions?: SessionStore };
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -115,9 +122,21 @@ export function createApp(deps: AppDeps): Express {
     slack: deps.slack && slackAudited(deps.slack, audit, deps),
     respond: deps.respond,
     twilio: deps.twilio,
+    incidentList: deps.incidentList ?? createIncidentList({ log: deps.log }),
     routes,
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
+  app.use(
+    consoleRoutes({
+      ...deps.console,
+      log: deps.log,
+      authenticate: services.authenticate,
+      incidents: deps.incidents,
+      incidentList: services.incidentList as IncidentList,
+      reviews: services.reviews,
+      runbooks: deps.runbooks?.gateway,
+    }),
+  );
   // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.
   app.use('/v2', ...pagerDutyFallback);
   if (deps.respond) app.use('/respond', ...respondFallback);

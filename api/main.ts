@@ -15,6 +15,7 @@ import { channelAvailability } from '../lib/channels';
 import { documentHash, mongoAuditLog } from '../lib/audit';
 import { loadConfigSnapshot } from '../lib/models/config';
 import { systemActor } from './auth';
+import { createIncidentList } from './incident-list/service';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -26,8 +27,12 @@ async function main(): Promise<void> {
     applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, channels, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
 
+  const incidentList = createIncidentList({ log });
+  // Loaded in the background: the list and feed routes wait for it (503 if it fails).
+  incidentList.ready().catch((err: unknown) => log.error({ err }, 'incident list could not be loaded; retried on use'));
   const app = createApp({
     log,
+    incidentList,
     credentials: {
       ingestKeys: config.VIGIL_INGEST_KEYS,
       responderTokens: config.VIGIL_RESPONDER_TOKENS,
@@ -40,6 +45,7 @@ async function main(): Promise<void> {
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
+    console: { publicUrl: config.VIGIL_PUBLIC_URL },
     ...(config.VIGIL_SLACK_SIGNING_SECRET
       ? {
           slack: {
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'api stopping');
+    incidentList.stop();
     server.close(() => {
       void Promise.allSettled([temporal.connection.close(), disconnectMongo()]).then(() => {
         log.info('api stopped');

@@ -3,9 +3,10 @@
 # shell assignments (TEMPORAL_CLI_PATH=..., FERRETDB_PATH=..., TEMPORAL_TEST_SERVER_PATH=...).
 #   scripts/provision.sh            Temporal CLI + FerretDB (what `npm start` needs)
 #   scripts/provision.sh --test     also the Java time-skipping test server, Prometheus
-#                                   Alertmanager + amtool (Debian package, for the e2e tests)
-#                                   and Schemathesis (PyPI, in a virtual environment, for the
-#                                   API fuzzing test)
+#                                   Alertmanager + amtool (Debian package, for the e2e tests),
+#                                   Schemathesis (PyPI, in a virtual environment, for the
+#                                   API fuzzing test) and Chromium (Debian package, for the
+#                                   console's browser tests)
 # Order of preference for each tool: the environment variable, a binary on PATH, the cache.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -109,6 +110,17 @@ WRAP
   step "time-skipping test server: $wrapper"; echo "$wrapper"
 }
 
+# Installs a Debian package for the e2e tests (first run only); $2 says what to do instead.
+apt_install() {
+  local pkg="$1" instead="$2" sudo=""
+  command -v apt-get >/dev/null || die "$pkg is needed for the e2e tests: $instead"
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  step "$pkg: installing the Debian package (first run only)"
+  { $sudo apt-get install -y --no-install-recommends "$pkg" \
+    || { step "$pkg: refreshing the package lists and retrying"; $sudo apt-get update && $sudo apt-get install -y --no-install-recommends "$pkg"; }; } >&2 \
+    || die "installing $pkg failed (needs root or passwordless sudo): $instead"
+}
+
 # Alertmanager for the inbound e2e tests: upstream names it `alertmanager`, Debian
 # `prometheus-alertmanager`. Installed with apt-get only when neither is on PATH.
 provision_alertmanager() {
@@ -117,14 +129,20 @@ provision_alertmanager() {
     [ -n "$am" ] && command -v "$am" >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || continue
     step "alertmanager: using $(command -v "$am") and $(command -v amtool)"; command -v "$am"; return
   done
-  command -v apt-get >/dev/null || die "Prometheus Alertmanager and amtool are needed for the e2e tests: install them (Debian: prometheus-alertmanager) or put them on PATH"
-  local sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo -n"
-  step "alertmanager: installing the Debian package prometheus-alertmanager (first run only)"
-  { $sudo apt-get install -y --no-install-recommends prometheus-alertmanager \
-    || { step "alertmanager: refreshing the package lists and retrying"; $sudo apt-get update && $sudo apt-get install -y --no-install-recommends prometheus-alertmanager; }; } >&2 \
-    || die "installing prometheus-alertmanager failed (needs root or passwordless sudo); install it yourself or put alertmanager and amtool on PATH"
+  apt_install prometheus-alertmanager "install it yourself or put alertmanager and amtool on PATH"
   step "alertmanager: $(command -v prometheus-alertmanager)"; command -v prometheus-alertmanager
+}
+
+# Chromium for the console's browser tests (driven by playwright-core, which downloads no
+# browser of its own): CHROMIUM_PATH, then chromium on PATH, else the Debian package.
+provision_chromium() {
+  local c
+  for c in "${CHROMIUM_PATH:-}" chromium chromium-browser; do
+    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 || continue
+    step "chromium: using $(command -v "$c")"; command -v "$c"; return
+  done
+  apt_install chromium "install it yourself or set CHROMIUM_PATH"
+  step "chromium: $(command -v chromium)"; command -v chromium
 }
 
 # Schemathesis fuzzes the served OpenAPI document (test/e2e/fuzz.test.ts): a pinned version
@@ -157,4 +175,5 @@ if [ "$want_test_server" = 1 ]; then
   printf 'TEMPORAL_TEST_SERVER_PATH=%q\n' "$(provision_test_server)"
   printf 'ALERTMANAGER_PATH=%q\n' "$(provision_alertmanager)"
   printf 'SCHEMATHESIS_PATH=%q\n' "$(provision_schemathesis)"
+  printf 'CHROMIUM_PATH=%q\n' "$(provision_chromium)"
 fi

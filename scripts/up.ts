@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     say(
       `API        http://127.0.0.1:${apiPort}  (tokens in ${path.relative(ROOT, path.join(dataDir, 'credentials.env'))})`,
     );
+    say(`Console    http://127.0.0.1:${apiPort}/  (sign in with a responder or admin token)`);
     for (const m of started) {
       void m.exited.then((code) => {
         if (!stopping) {

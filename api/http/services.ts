@@ -15,6 +15,7 @@ import type { RunbookGateway } from '../runbook-gateway';
 import type { SlackServices } from '../../integrations/slack/routes';
 import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
+import type { IncidentList } from '../incident-list/service';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -55,12 +56,14 @@ export interface Services {
   slack?: SlackServices;
   respond?: { verifier: Pick<RespondLinks, 'verify'> };
   twilio?: TwilioServices;
+  /** The incident list and feed (list and SSE routes, the console). */
+  incidentList?: IncidentList;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }
 
 /** A feature's services, for the handlers of its routes (mounted only when it is configured). */
-export function feature<K extends Feature>(services: Services, name: K): NonNullable<Services[K]> {
+export function feature<K extends Feature | 'incidentList'>(services: Services, name: K): NonNullable<Services[K]> {
   const found = services[name];
   if (!found) throw new Error(`the ${name} routes are mounted without their services`);
   return found as NonNullable<Services[K]>;

@@ -9,6 +9,8 @@ import { configRoutes } from './config';
 import { configApplyRoutes } from './config-apply';
 import { healthRoutes } from './health';
 import { incidentRoutes } from './incidents';
+import { incidentEventRoutes } from './incident-events';
+import { incidentListRoutes } from './incident-list';
 import { changeEventRoutes } from './integrations/changes';
 import { integrationRoutes } from './integrations/alert-groups';
 import { pagerDutyRoutes } from './integrations/pagerduty';
@@ -26,6 +28,8 @@ export const ROUTES: readonly AnyRoute[] = [
   ...integrationRoutes,
   ...pagerDutyRoutes,
   ...changeEventRoutes,
+  ...incidentListRoutes,
+  ...incidentEventRoutes,
   ...incidentRoutes,
   ...reviewRoutes,
   ...configRoutes,

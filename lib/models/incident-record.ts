@@ -45,6 +45,16 @@ const incidentRecordSchema = new Schema<IncidentRecord>(
     timelineDropped: { type: Number, default: 0 },
     seq: { type: Number, required: true },
     updatedAt: { type: Date, required: true },
+    // The rest of IncidentState: without a path, mongoose's strict mode would drop them.
+    number: Number,
+    firstAcknowledgedAt: String,
+    escalation: Schema.Types.Mixed,
+    snoozedUntil: String,
+    slaBreaches: Schema.Types.Mixed,
+    assignedUserIds: { type: [String], default: undefined },
+    policyId: String,
+    inMaintenance: Boolean,
+    sourceAlerts: Schema.Types.Mixed,
   },
   { collection: 'incidents', versionKey: false, minimize: false },
 );
