@@ -7,3 +7,4 @@ export * from './plan';
 export * from './posted-message';
 export * from './severity';
 export * from './source-alerts';
+export * from './maintenance';
