@@ -69,6 +69,7 @@ import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../doma
 import { autoResolve } from './auto-resolve';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
+import { followMaintenanceWindows, followsWindows } from './maintenance';
 import { prepareIncident } from './preparation';
 import { projectReadModel } from './read-model-projector';
 import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
@@ -119,6 +120,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void watchSla(run, 'resolution');
   void remindStakeholderUpdates(run);
   void autoResolve(run);
+  if (followsWindows(run)) void followMaintenanceWindows(run);
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>
