@@ -31,6 +31,10 @@
  * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan; message sync  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
  * | incidentState query   | nothing                                 |                                               |
+ * | (maintenance timer)   | inMaintenance, new epoch at the level;  | escalation loop: holds automatic pages in a   |
+ * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
+ * |                       |                                         |   an escalate inside one still pages          |
+ * |                       |                                         | paging: the old epoch's waiting rules stop    |
  *
  * Every change moves `seq`, so the read-model projector writes the new state; a change of
  * status, severity or acknowledger upserts the search attributes (IncidentRun.apply).
