@@ -1,8 +1,10 @@
 import { loadConfigSnapshot, type ConfigSnapshot } from '../lib/models/config';
 import { IncidentNumberModel } from '../lib/models/incident-number';
 import type { Logger } from '../lib/logger';
-import { inMaintenance, type User } from '../domain/config';
+import { toEpochMs } from '../domain/common/fields';
+import { inMaintenance, type Service, type User } from '../domain/config';
 import {
+  MAINTENANCE_HORIZON_DAYS,
   severityTargets,
   SEVERITIES,
   type Recipient,
@@ -10,6 +12,7 @@ import {
   type ServicePlan,
   type Severity,
   type SeverityTargets,
+  type WindowInstants,
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
 
@@ -27,6 +30,17 @@ function toRecipient(users: readonly User[], userId: string): Recipient | undefi
       contactMethod: { id: r.method.id, type: r.method.type, address: r.method.address },
     }));
   return { userId, name: user.name, rules };
+}
+
+/** The service's windows overlapping [now, now + horizon), as ISO instants, in start order. */
+function windowsAhead(service: Pick<Service, 'maintenanceWindows'>, now: Date): WindowInstants[] {
+  const from = now.getTime();
+  const to = from + MAINTENANCE_HORIZON_DAYS * 24 * 3_600_000;
+  return service.maintenanceWindows
+    .map((w) => ({ start: toEpochMs(w.start), end: toEpochMs(w.end) }))
+    .filter((w) => w.end > from && w.start < to)
+    .sort((a, b) => a.start - b.start)
+    .map((w) => ({ start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }));
 }
 
 function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problems: string[]): Recipients {
@@ -61,6 +75,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
         policy,
         targets,
         inMaintenance: service ? inMaintenance(service, new Date()) : false,
+        maintenanceWindows: service ? windowsAhead(service, new Date()) : [],
         autoResolve: service?.autoResolve ?? { mode: 'never' },
         knownUserIds: snap.users.map((u) => u.id),
         knownPolicyIds: snap.escalationPolicies.map((p) => p.id),

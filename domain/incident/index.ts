@@ -8,3 +8,4 @@ export * from './posted-message';
 export * from './severity';
 export * from './source-alerts';
 export * from './list-row';
+export * from './maintenance';

@@ -4,6 +4,7 @@
  * its tests and the activities share the types from here.
  */
 import type { EscalationPolicy } from '../oncall/policy';
+import type { WindowInstants } from './maintenance';
 import type { NotificationRecipient } from './notification';
 import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from './severity';
 
@@ -13,7 +14,14 @@ export interface ServicePlan {
   teamId?: string;
   policy?: EscalationPolicy;
   targets: Record<Severity, SeverityTargets>;
+  /** In a window when the plan was loaded (plans recorded before `maintenanceWindows`). */
   inMaintenance: boolean;
+  /**
+   * The service's windows that overlap the next MAINTENANCE_HORIZON_DAYS, as instants: the
+   * workflow follows them with its own clock and re-loads them (maintenance.ts). Absent in
+   * plans recorded before them, which keep `inMaintenance` as it was at the start.
+   */
+  maintenanceWindows?: WindowInstants[];
   autoResolve: { mode: 'never' | 'immediately' | 'after_quiet'; quietMinutes?: number };
   /** Ids a reassign may name, as of now. */
   knownUserIds: string[];
@@ -26,6 +34,9 @@ export interface ServicePlan {
    */
   notifyTaskQueues?: boolean;
 }
+
+/** How far ahead the plan lists maintenance windows. */
+export const MAINTENANCE_HORIZON_DAYS = 7;
 
 /** Until the service plan is loaded: page nobody, default SLA targets. */
 export const PLACEHOLDER_PLAN: ServicePlan = {

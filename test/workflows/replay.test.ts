@@ -2,7 +2,7 @@
  * Replays every recorded history in histories/ against today's workflow code: a change
  * that breaks determinism (a new or reordered activity, timer or child on a path an
  * incident in flight has already taken) fails here. The histories come from the scenarios
- * of escalation.test.ts, escalation-lifecycle.test.ts, review.test.ts and message-sync.test.ts; re-record them
+ * of escalation.test.ts, escalation-lifecycle.test.ts, review.test.ts, message-sync.test.ts and maintenance.test.ts; re-record them
  * with VIGIL_RECORD_HISTORIES=1 only for a change that is meant to break replay (and then
  * guard it with patched() for running incidents).
  *
@@ -28,6 +28,7 @@ const REQUIRED = [
   'commands',
   'escalates-to-level-2',
   'loops-then-exhausts',
+  'maintenance-window-mid-incident',
   'post-incident-review',
   'review-metrics',
   'sla-breach',

@@ -4,9 +4,12 @@
  * exhaustion and tell the owning team. Acknowledged incidents wait for resolution, a
  * snooze's end or the acknowledgement timeout (both page again from level 1). Every
  * position lives in the incident state, so a continued-as-new run resumes the step it was in.
+ * In a maintenance window (./maintenance.ts) automatic pages are held at the current level
+ * and resume there when it ends; a responder's escalate still pages the step at the cursor.
  */
 import { condition } from '@temporalio/workflow';
 import { escalationOf, nextStep, stepAt } from '../../domain/incident/escalation';
+import { escalatedInWindow } from '../../domain/incident/maintenance';
 import type { EscalationState } from '../../domain/incident/incident';
 import {
   moveCursor,
@@ -20,14 +23,18 @@ import { oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
 import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
+import { followsWindows } from './maintenance';
 import { notifyPerson } from './paging';
 
 /** Runs until the incident is resolved, or `stop()` asks to hand over (continue-as-new). */
 export async function runEscalation(run: IncidentRun, stop: () => boolean): Promise<void> {
+  // Plans recorded before windows: in maintenance at the start means never paged.
+  const windows = followsWindows(run);
+  const held = () => run.state.inMaintenance === true && (!windows || !escalatedInWindow(run.state));
   while (run.state.status !== 'resolved' && !stop()) {
     const s = run.state;
     if (s.status === 'acknowledged') await holdWhileAcknowledged(run, stop);
-    else if (s.inMaintenance) await condition(() => run.state.status !== 'triggered' || stop());
+    else if (held()) await condition(() => run.state.status !== 'triggered' || stop() || !held());
     else await runStep(run, stop);
   }
 }

@@ -34,6 +34,10 @@
  * |                       |                                         | Slack message sync: rewrites                  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
  * | incidentState query   | nothing                                 |                                               |
+ * | (maintenance timer)   | inMaintenance, new epoch at the level;  | escalation loop: holds automatic pages in a   |
+ * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
+ * |                       |                                         |   an escalate inside one still pages          |
+ * |                       |                                         | paging: the old epoch's waiting rules stop    |
  *
  * Every change moves `seq`, so the read-model projector writes the new state; a change of
  * status, severity or acknowledger upserts the search attributes (IncidentRun.apply).
@@ -72,6 +76,7 @@ import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../doma
 import { autoResolve } from './auto-resolve';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
+import { followMaintenanceWindows, followsWindows } from './maintenance';
 import { prepareIncident } from './preparation';
 import { projectReadModel } from './read-model-projector';
 import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
@@ -122,6 +127,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void watchSla(run, 'resolution');
   void remindStakeholderUpdates(run);
   void autoResolve(run);
+  if (followsWindows(run)) void followMaintenanceWindows(run);
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>

@@ -9,6 +9,7 @@ import { recordEvent } from '../../domain/incident/commands';
 import { oncall } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
+import { followsWindows } from './maintenance';
 
 export async function prepareIncident(run: IncidentRun): Promise<void> {
   run.plan = await oncall.loadServicePlan({ serviceId: run.serviceId, policyId: run.state.policyId });
@@ -16,7 +17,8 @@ export async function prepareIncident(run: IncidentRun): Promise<void> {
     const message = `Service "${run.serviceId}" is not configured: nobody is paged`;
     run.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message }));
   }
-  if (run.fresh && run.plan.inMaintenance) {
+  // With windows followed, ./maintenance.ts records entering the window (and its end).
+  if (run.fresh && run.plan.inMaintenance && !followsWindows(run)) {
     const message = 'Service is in a maintenance window: recorded, not paged';
     run.apply((s) => recordEvent(s, { at: nowIso(), type: 'maintenance', message }, { inMaintenance: true }));
   }

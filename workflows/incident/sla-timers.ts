@@ -1,10 +1,10 @@
 /**
  * Response and resolution SLAs as durable timers, re-planned when the severity changes,
- * and stakeholder-update reminders for SEV1/SEV2 at the severity's cadence. A breach is
+ * and stakeholder-update reminders at the severity's cadence (the service may override it). A breach is
  * recorded on the timeline, counted in the state and notified to whoever holds the
  * incident (the acknowledger, or the people last paged).
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { IncidentState } from '../../domain/incident/incident';
 import { recordEvent, recordSlaBreach } from '../../domain/incident/commands';
 import { oncall } from './activity-stubs';
@@ -69,8 +69,13 @@ export async function watchSla(run: IncidentRun, sla: Sla): Promise<void> {
   }
 }
 
-/** SEV1/SEV2: remind the holders that a stakeholder update is due, every cadence, until resolved. */
+/**
+ * Every severity with an update cadence (the severity table with the service's overrides,
+ * in the plan's targets): remind the holders that a stakeholder update is due, every
+ * cadence, until resolved. Runs from before the patch reminded SEV1/SEV2 only.
+ */
 export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> {
+  const everySeverity = patched('reminders-every-severity');
   for (;;) {
     const s = run.state;
     if (s.status === 'resolved') return;
@@ -79,7 +84,7 @@ export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> 
     const every = run.plan.targets[s.severity].updateEveryMinutes;
     const mark = run.severityChanges;
     const replan = () => run.state.status === 'resolved' || run.severityChanges !== mark;
-    if (!every || (s.severity !== 'SEV1' && s.severity !== 'SEV2')) {
+    if (!every || (!everySeverity && s.severity !== 'SEV1' && s.severity !== 'SEV2')) {
       await condition(replan);
       continue;
     }
