@@ -26,6 +26,8 @@ import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
 import { openApiRoutes } from './routes/openapi';
 import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
 import { redactRespondToken } from '../integrations/respond/link';
+import type { ApiMetrics } from '../lib/metrics';
+import { countIngest } from './ingest/metrics';
 
 export interface AppDeps {
   log: Logger;
@@ -49,6 +51,8 @@ export interface AppDeps {
   slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
   respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
+  /** Prometheus metrics the routes count into (served on their own listener by main.ts); absent: not counted. */
+  metrics?: Pick<ApiMetrics, 'alertsReceived'>;
 }
 
 /** PagerDuty's limit, which Alertmanager and friends already respect. */
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(healthRoutes(deps.readiness));
+  if (deps.metrics) app.use(countIngest(deps.metrics.alertsReceived));
 
   const authenticate = createAuthenticator(deps.credentials);
   const integrations = deps.ingest?.integrations ?? mongoIntegrations;

@@ -11,6 +11,9 @@ import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
 import { createRunbookGateway } from './routes/runbooks';
 import { createRespondLinks } from '../integrations/respond/link';
+import { createApiMetrics } from '../lib/metrics';
+import { serveMetrics } from '../lib/metrics-server';
+import { cachedCounts, readOpenIncidentCounts } from '../lib/models/open-incidents';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -19,6 +22,13 @@ async function main(): Promise<void> {
   await connectMongo(config.MONGODB_URI, log);
   const applyFolder: ApplyConfigFolder = (opts) => applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
+  const metrics = createApiMetrics({ openIncidents: cachedCounts({ read: readOpenIncidentCounts, log }) });
+  const metricsServer = await serveMetrics({
+    config,
+    port: config.VIGIL_API_METRICS_PORT,
+    registry: metrics.registry,
+    log,
+  });
 
   const app = createApp({
     log,
@@ -33,6 +43,7 @@ async function main(): Promise<void> {
     readiness: { temporal: () => pingTemporal(temporal), mongodb: pingMongo },
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
+    metrics,
     ...(config.VIGIL_SLACK_SIGNING_SECRET
       ? {
           slack: {
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'api stopping');
     server.close(() => {
-      void Promise.allSettled([temporal.connection.close(), disconnectMongo()]).then(() => {
+      void Promise.allSettled([temporal.connection.close(), disconnectMongo(), metricsServer?.close()]).then(() => {
         log.info('api stopped');
         process.exit(0);
       });
