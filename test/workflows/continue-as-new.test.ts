@@ -5,12 +5,15 @@
  * acknowledgement given mid-storm, and the escalation timer that was running.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate, alertFiredSignal } from '../../workflows/contract';
-import { createTimeSkippingEnv } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import { alertOf, createMocks, eventsOf, firstPage, keyTails, MIN, pages, withIncident } from './fixtures';
 
 let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  await workflowBundle();
+});
 beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
@@ -60,7 +63,7 @@ describe('continue-as-new under an alert storm', () => {
 
       // An acknowledgement in the middle of more repeats holds across the hand-overs.
       for (let i = 0; i < 100; i++) {
-        if (i === 50) await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'b' }] });
+        if (i === 50) await inc.command(acknowledgeUpdate, { by: 'b' });
         await inc.handle.signal(alertFiredSignal, alertOf(id, 'SEV3', p1 + 6 * MIN));
       }
       await inc.eventually(async () => expect((await inc.state()).alertCount).toBe(251));

@@ -4,7 +4,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { INDEXED_VALUE_TYPE } from '../../lib/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/contract';
 
@@ -37,3 +37,12 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 }
 
 export const workflowsPath = path.resolve(__dirname, '../../workflows/index.ts');
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/**
+ * The workflow code, bundled once per test file (each Worker.create with workflowsPath
+ * would bundle again). Every file awaits it in a beforeAll hook: webpack takes seconds,
+ * tens of seconds on a loaded machine, and that belongs under the hook timeout, not in
+ * the first test's 60 s.
+ */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath }));

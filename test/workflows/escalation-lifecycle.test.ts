@@ -5,7 +5,7 @@
  * maintenance windows.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
@@ -15,7 +15,7 @@ import {
   resolveUpdate,
   snoozeUpdate,
 } from '../../workflows/contract';
-import { createTimeSkippingEnv } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import {
   alertOf,
   createMocks,
@@ -32,6 +32,9 @@ import {
 } from './fixtures';
 
 let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  await workflowBundle();
+});
 // One server per file: withIncident finishes or terminates every workflow a test starts,
 // so no test leaves work behind that would hold back time skipping in the next.
 beforeEach(async () => {
@@ -74,7 +77,7 @@ describe('SLA timers', () => {
     const mocks = createMocks();
     await withIncident(env, mocks, { id: 'inc-sla-replan', severity: 'SEV1' }, async (inc) => {
       await inc.sleepTo(inc.t0 + 2 * MIN);
-      await inc.handle.executeUpdate(changeSeverityUpdate, { args: [{ by: 'lead', severity: 'SEV3' }] });
+      await inc.command(changeSeverityUpdate, { by: 'lead', severity: 'SEV3' });
       await inc.sleepTo(inc.t0 + 60 * MIN - 1_000);
       let s = await inc.state();
       expect(s.slaBreaches).toEqual([]);
@@ -125,7 +128,7 @@ describe('commands', () => {
     await withIncident(env, mocks, { id: 'inc-commands' }, async (inc) => {
       const p1 = await firstPage(inc, mocks);
       await inc.sleepTo(p1 + MIN);
-      await inc.handle.executeUpdate(escalateUpdate, { args: [{ by: 'lead' }] });
+      await inc.command(escalateUpdate, { by: 'lead' });
       await inc.eventually(() => expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1', '1m b/b-hook L2R1']));
       // Level 2 keeps its own 15 minutes from its page: the second pass starts at 16, not 20.
       await inc.sleepTo(p1 + 16 * MIN + 1_000);
@@ -138,7 +141,7 @@ describe('commands', () => {
         ]),
       );
 
-      const reassigned = await inc.handle.executeUpdate(reassignUpdate, { args: [{ by: 'lead', toUserIds: ['c'] }] });
+      const reassigned = await inc.command(reassignUpdate, { by: 'lead', toUserIds: ['c'] });
       expect(reassigned).toMatchObject({ assignedUserIds: ['c'], escalation: { epoch: 1 } });
       await inc.eventually(() => expect(mocks.sent.filter((n) => n.userId === 'c')).toHaveLength(1));
       expect(
@@ -149,15 +152,15 @@ describe('commands', () => {
       ).toEqual(['E2:L1:R1:c:c-hook']);
 
       const refused = (cause: string) => ({ cause: { message: cause } });
-      await expect(
-        inc.handle.executeUpdate(reassignUpdate, { args: [{ by: 'lead', toUserIds: ['zed'] }] }),
-      ).rejects.toMatchObject(refused('unknown user "zed"'));
-      await expect(
-        inc.handle.executeUpdate(snoozeUpdate, { args: [{ by: 'lead', minutes: 0 }] }),
-      ).rejects.toMatchObject(refused('minutes must be a whole number from 1 to 1440'));
+      await expect(inc.command(reassignUpdate, { by: 'lead', toUserIds: ['zed'] })).rejects.toMatchObject(
+        refused('unknown user "zed"'),
+      );
+      await expect(inc.command(snoozeUpdate, { by: 'lead', minutes: 0 })).rejects.toMatchObject(
+        refused('minutes must be a whole number from 1 to 1440'),
+      );
       mocks.storeDown = true; // keeps the resolved workflow open for the second resolve
-      await inc.handle.executeUpdate(resolveUpdate, { args: [{ by: 'lead' }] });
-      await expect(inc.handle.executeUpdate(resolveUpdate, { args: [{ by: 'b' }] })).rejects.toMatchObject(
+      await inc.command(resolveUpdate, { by: 'lead' });
+      await expect(inc.command(resolveUpdate, { by: 'b' })).rejects.toMatchObject(
         refused('incident is already resolved (by lead)'),
       );
       mocks.storeDown = false;
@@ -172,7 +175,7 @@ describe('commands', () => {
       const p1 = await firstPage(inc, mocks);
       await inc.sleepTo(p1 + 41 * MIN);
       await inc.eventually(() => expect(ofKind(mocks, 'escalation_exhausted')).toHaveLength(2));
-      await inc.handle.executeUpdate(escalateUpdate, { args: [{ by: 'lead' }] });
+      await inc.command(escalateUpdate, { by: 'lead' });
       const again = await inc.eventually(() => {
         const late = mocks.sent.filter((n) => n.methodId === 'a-hook' && n.kind === 'page' && n.atMs > p1 + 41 * MIN);
         expect(late).toHaveLength(1);
@@ -189,7 +192,7 @@ describe('review and maintenance', () => {
     await withIncident(env, mocks, { id: 'inc-review' }, async (inc) => {
       await firstPage(inc, mocks);
       await inc.sleepTo(inc.t0 + 3 * MIN);
-      await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] });
+      await inc.command(acknowledgeUpdate, { by: 'a' });
       await inc.sleepTo(inc.t0 + 41 * MIN);
       const final = await inc.finish('a');
       expect(mocks.reviews).toHaveLength(1);

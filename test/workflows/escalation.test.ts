@@ -5,9 +5,9 @@
  * The histories of four scenarios are checked in for replay.test.ts.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate, snoozeUpdate } from '../../workflows/contract';
-import { createTimeSkippingEnv } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import {
   createMocks,
   eventsOf,
@@ -21,6 +21,9 @@ import {
 } from './fixtures';
 
 let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  await workflowBundle();
+});
 // One server per file: withIncident finishes or terminates every workflow a test starts,
 // so no test leaves work behind that would hold back time skipping in the next.
 beforeEach(async () => {
@@ -58,7 +61,7 @@ describe('escalation', () => {
     await withIncident(env, mocks, { id: 'inc-ack' }, async (inc) => {
       const p1 = await firstPage(inc, mocks);
       await inc.sleepTo(inc.t0 + 3 * MIN);
-      expect((await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] })).status).toBe('acknowledged');
+      expect((await inc.command(acknowledgeUpdate, { by: 'a' })).status).toBe('acknowledged');
       // Past level 2 (5 min) and the second pass (20 min), short of the ack timeout (33 min).
       await inc.sleepTo(inc.t0 + 29 * MIN);
       expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1']); // no level 2, no SMS at 5 min
@@ -112,9 +115,7 @@ describe('escalation', () => {
     await withIncident(env, mocks, { id: 'inc-ack-timeout' }, async (inc) => {
       await firstPage(inc, mocks);
       await inc.sleepTo(inc.t0 + MIN);
-      const ackAt = Date.parse(
-        (await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] })).acknowledgedAt ?? '',
-      );
+      const ackAt = Date.parse((await inc.command(acknowledgeUpdate, { by: 'a' })).acknowledgedAt ?? '');
 
       await inc.sleepTo(ackAt + 30 * MIN - 1_000);
       expect((await inc.state()).status).toBe('acknowledged');
@@ -139,7 +140,7 @@ describe('escalation', () => {
     await withIncident(env, mocks, { id: 'inc-snooze' }, async (inc) => {
       await firstPage(inc, mocks);
       await inc.sleepTo(inc.t0 + 2 * MIN);
-      const snoozed = await inc.handle.executeUpdate(snoozeUpdate, { args: [{ by: 'a', minutes: 10 }] });
+      const snoozed = await inc.command(snoozeUpdate, { by: 'a', minutes: 10 });
       expect(snoozed.status).toBe('acknowledged');
       const until = Date.parse(snoozed.snoozedUntil ?? '');
       expect(until - Date.parse(snoozed.acknowledgedAt ?? '')).toBe(10 * MIN);

@@ -8,21 +8,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { vi } from 'vitest';
 import type { NotifyActivities } from '../../activities/notify';
-import type { OnCallActivities, Recipient, ServicePlan } from '../../activities/oncall';
+import type { OnCallActivities } from '../../activities/oncall';
 import type { ReviewActivities, StoreReviewInput } from '../../activities/review';
 import type { RunbookActivities } from '../../activities/runbook';
-import type { createStoreActivities } from '../../activities/store';
+import type { StoreActivities } from '../../activities/store';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
+import type { Recipient, ServicePlan } from '../../domain/incident/plan';
 import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../domain/incident/severity';
 import { incidentWorkflow } from '../../workflows/incident';
-import { workflowsPath } from './env';
+import { workflowBundle } from './env';
 
 export const MIN = 60_000;
 export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
@@ -96,7 +97,7 @@ export interface Sent {
   approval?: { runId: string; step: string };
 }
 
-type AllActivities = ReturnType<typeof createStoreActivities> &
+type AllActivities = StoreActivities &
   OnCallActivities &
   NotifyActivities &
   ReviewActivities &
@@ -127,6 +128,12 @@ export interface Mocks {
   numbersAllocated: number;
   /** While true the read-model write fails (and retries), which keeps a resolved incident open. */
   storeDown: boolean;
+  /**
+   * Set by withIncident to its incident's `settled`. Activities whose outcome acknowledges,
+   * resolves or re-plans the incident (runbook steps) await it first, for the reason
+   * `Incident.settled` gives.
+   */
+  settle?: () => Promise<void>;
 }
 
 export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
@@ -221,10 +228,6 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
   return mocks;
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundled once per test file: each Worker.create with workflowsPath would bundle again. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath }));
-
 /** An open incident under test: its handle, its creation instant and ways to move time. */
 export interface Incident {
   handle: WorkflowHandle<typeof incidentWorkflow>;
@@ -235,6 +238,18 @@ export interface Incident {
   sleepTo(atMs: number): Promise<void>;
   /** Retries `check` for up to 10 s of real time: deliveries may still be in flight after a sleep. */
   eventually<T>(check: () => T | Promise<T>): Promise<T>;
+  /**
+   * Waits until every send the mocks ran is on the timeline. A command that ends paging
+   * (acknowledge, snooze, reassign, resolve) cancels the sends still in flight; one landing
+   * while a send has completed at the server but not yet in the workflow makes the SDK
+   * request the cancellation of a completed activity. The real server takes that in its
+   * stride; the Java time-skipping server answers ACTIVITY_UNKNOWN, fails the workflow
+   * task and stops skipping time, and the test stalls. Tests give commands only once
+   * nothing is in flight.
+   */
+  settled(): Promise<void>;
+  /** Gives a command (an update) once the incident has `settled`; answers its new state or refusal. */
+  command<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, cmd: Arg): Promise<Ret>;
   /** Resolves the incident and waits until it has closed. */
   finish(by?: string): Promise<IncidentState>;
   /** Waits until the workflow and its review child have finished. */
@@ -292,11 +307,7 @@ export async function withIncident(
         const ms = atMs - (await env.currentTimeMs());
         if (ms > 0) await env.sleep(ms);
       },
-      async finish(by = 'a') {
-        // Resolve only once every send the mocks ran is on the timeline. A resolve landing
-        // in the same workflow task as a send's completion makes the SDK request the
-        // cancellation of an activity that has just completed; the real server takes that
-        // in its stride, the Java test server answers ACTIVITY_UNKNOWN and stops skipping time.
+      async settled() {
         await eventually(async () => {
           const recorded = (await inc.state()).timeline.filter(
             (e) => e.type === 'notified' || e.type === 'notification_failed',
@@ -304,7 +315,13 @@ export async function withIncident(
           if (recorded < mocks.sent.length)
             throw new Error(`${mocks.sent.length - recorded} sends not yet on the timeline`);
         });
-        await handle.executeUpdate(resolveUpdate, { args: [{ by }] });
+      },
+      async command(update, cmd) {
+        await inc.settled();
+        return handle.executeUpdate(update, { args: [cmd] });
+      },
+      async finish(by = 'a') {
+        await inc.command(resolveUpdate, { by });
         return inc.closed();
       },
       async closed() {
@@ -314,6 +331,7 @@ export async function withIncident(
         return final;
       },
     };
+    mocks.settle = () => inc.settled();
     try {
       // The plan, the number and the first page come from activities; wait until they have run.
       await eventually(async () => {

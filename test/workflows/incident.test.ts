@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { createStoreActivities } from '../../activities/store';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreActivities } from '../../activities/store';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
@@ -11,13 +11,11 @@ import {
 } from '../../workflows/contract';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { incidentWorkflow } from '../../workflows/incident';
-import { createTimeSkippingEnv, workflowsPath } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import type { OnCallActivities } from '../../activities/oncall';
 import type { NotifyActivities } from '../../activities/notify';
 import type { ReviewActivities } from '../../activities/review';
-import { PLACEHOLDER_PLAN } from '../../workflows/runtime';
-
-type StoreActivities = ReturnType<typeof createStoreActivities>;
+import { PLACEHOLDER_PLAN } from '../../domain/incident/plan';
 
 let env: TestWorkflowEnvironment;
 let projected: IncidentState[] = [];
@@ -66,6 +64,10 @@ const alert = (over: Partial<AlertEvent> = {}): AlertEvent => ({
   ...over,
 });
 
+beforeAll(async () => {
+  await workflowBundle();
+});
+
 // A server per test: work a test leaves behind (a retrying task) would hold back time
 // skipping in the next one.
 beforeEach(async () => {
@@ -76,7 +78,12 @@ afterEach(async () => {
 });
 
 async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(fn());
 }
 

@@ -6,13 +6,16 @@
  * messages show the resolution; a refused update never holds the incident open.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acknowledgeUpdate, changeSeverityUpdate, escalateUpdate } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
-import { createTimeSkippingEnv } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import { createMocks, MIN, recordHistory, servicePlan, withIncident, within } from './fixtures';
 
 let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  await workflowBundle();
+});
 beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
@@ -48,18 +51,18 @@ describe('messages updated in place', () => {
       expect(mocks.updated).toEqual([]); // nothing changed yet
 
       await inc.sleepTo(inc.t0 + 2 * MIN);
-      await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'd' }] });
+      await inc.command(acknowledgeUpdate, { by: 'd' });
       await inc.eventually(() => expect(mocks.updated.map(view)).toEqual(['acknowledged SEV3 d -']));
       expect(mocks.updated[0]).toMatchObject({ ref: { channel: 'D-d', ts: '1' }, kind: 'page' });
       expect((mocks.updated[0]?.atMs ?? 0) - inc.t0).toSatisfy(within(2 * MIN));
 
-      await inc.handle.executeUpdate(changeSeverityUpdate, { args: [{ by: 'd', severity: 'SEV2' }] });
+      await inc.command(changeSeverityUpdate, { by: 'd', severity: 'SEV2' });
       await inc.eventually(() =>
         expect(mocks.updated.map(view)).toEqual(['acknowledged SEV3 d -', 'acknowledged SEV2 d -']),
       );
 
       // Escalating un-acknowledges and pages b by webhook: d's message goes back to triggered, b's has no ref.
-      await inc.handle.executeUpdate(escalateUpdate, { args: [{ by: 'd' }] });
+      await inc.command(escalateUpdate, { by: 'd' });
       await inc.eventually(() => expect(mocks.sent.map((s) => s.userId)).toEqual(['d', 'b']));
       await inc.eventually(() => expect(mocks.updated.map(view).at(-1)).toBe('triggered SEV2 - -'));
       expect(new Set(mocks.updated.map((u) => u.ref.channel))).toEqual(new Set(['D-d']));
@@ -90,7 +93,7 @@ describe('messages updated in place', () => {
     const mocks = createMocks();
     await withIncident(env, mocks, { id: 'inc-no-ref' }, async (inc) => {
       await inc.eventually(() => expect(mocks.sent).toHaveLength(1));
-      await inc.handle.executeUpdate(acknowledgeUpdate, { args: [{ by: 'a' }] });
+      await inc.command(acknowledgeUpdate, { by: 'a' });
       await inc.finish();
       expect(mocks.updated).toEqual([]);
       expect(mocks.sent).toHaveLength(1);

@@ -13,8 +13,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { describe, expect, it } from 'vitest';
-import { HISTORIES_DIR, workflowBundle } from './fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { workflowBundle } from './env';
+import { HISTORIES_DIR } from './fixtures';
 
 const files = readdirSync(HISTORIES_DIR)
   .filter((f) => f.endsWith('.json'))
@@ -34,6 +35,10 @@ const REQUIRED = [
   'snooze-retriggers',
   'slack-message-updated',
 ];
+
+beforeAll(async () => {
+  await workflowBundle();
+});
 
 describe('recorded histories', () => {
   it('holds one for every scenario', () => {

@@ -10,7 +10,7 @@ import type { ReviewActivities, StoreReviewInput } from '../../activities/review
 import { acknowledge, openIncident, resolve, type IncidentState } from '../../domain/incident/incident';
 import type { Severity } from '../../domain/incident/severity';
 import { postIncidentReviewWorkflow } from '../../workflows/review';
-import { createTimeSkippingEnv, workflowsPath } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 
 let env: TestWorkflowEnvironment;
 let stored: StoreReviewInput[] = [];
@@ -49,6 +49,7 @@ function incident(opts: { ackAt?: number; resolveAt?: number; severity?: Severit
 }
 
 beforeAll(async () => {
+  await workflowBundle();
   env = await createTimeSkippingEnv();
 });
 afterAll(async () => {
@@ -68,7 +69,12 @@ beforeEach(() => {
 const HISTORY = path.resolve(__dirname, 'histories/post-incident-review.json');
 
 async function run(taskQueue: string, input: Parameters<typeof postIncidentReviewWorkflow>[0]) {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
   return worker.runUntil(
     env.client.workflow.execute(postIncidentReviewWorkflow, {
       workflowId: `review-${taskQueue}`,
@@ -119,7 +125,7 @@ describe('postIncidentReviewWorkflow', () => {
   it('replays its recorded history (a determinism break fails here)', async () => {
     const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(HISTORY, 'utf8')));
     await expect(
-      Worker.runReplayHistory({ workflowsPath, replayName: 'post-incident-review' }, history),
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: 'post-incident-review' }, history),
     ).resolves.toBeUndefined();
   });
 

@@ -9,16 +9,16 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanRunbooksInput, PlanRunbooksResult, RunbookActivities } from '../../activities/runbook';
 import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
 import type { IncidentState } from '../../domain/incident/incident';
 import { loadRunbookCatalog } from '../../activities/runbook/catalog';
 import { RunbookSchema, type RunbookSource } from '../../domain/runbook/runbook';
 import { resolveInputs } from '../../domain/runbook/match';
-import type { ActionResult } from '../../domain/runbook/run';
+import type { ActionResult } from '../../domain/runbook/action';
 import { runbookWorkflow } from '../../workflows/runbook/runbook';
-import { createTimeSkippingEnv } from './env';
+import { createTimeSkippingEnv, workflowBundle } from './env';
 import {
   createMocks,
   eventsOf,
@@ -29,12 +29,14 @@ import {
   servicePlan,
   withIncident,
   within,
-  workflowBundle,
   type Incident,
   type Mocks,
 } from './fixtures';
 
 let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  await workflowBundle();
+});
 beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
@@ -73,6 +75,7 @@ function withRunbooks(mocks: Mocks, planned: PlanRunbooksResult, httpFailures = 
       return { runs: planned.runs.filter((r) => r.runbook.trigger), refused: planned.refused };
     },
     async runRunbookHttp({ action }): Promise<ActionResult> {
+      await mocks.settle?.();
       calls.http += 1;
       if (calls.http <= httpFailures) {
         throw ApplicationFailure.retryable(
@@ -84,6 +87,7 @@ function withRunbooks(mocks: Mocks, planned: PlanRunbooksResult, httpFailures = 
       return { statusCode: 200, output: 'ok', durationMs: 5, attempts: calls.http };
     },
     async runRunbookCommand({ action }): Promise<ActionResult> {
+      await mocks.settle?.();
       calls.command.push(action.args);
       return { exitCode: 0, output: `ran ${action.args.join(' ')}`, durationMs: 7, attempts: 1 };
     },
