@@ -26,6 +26,8 @@ import { pagerDutyFallback } from './routes/integrations/pagerduty';
 import { createIncidentList, type IncidentList } from './incident-list/service';
 import { consoleRoutes } from '../console/routes';
 import type { SessionStore } from '../console/session';
+import type { ApiMetrics } from '../lib/metrics';
+import { countIngest } from './ingest/metrics';
 
 export { BODY_LIMIT };
 
@@ -69,6 +71,8 @@ export interface AppDeps {
   incidentList?: IncidentList;
   /** The console at `/`: where people reach it (https makes its cookies Secure), its session store (default MongoDB). */
   console?: { publicUrl?: string; sessions?: SessionStore };
+  /** Prometheus metrics the routes count into (served on their own listener by main.ts); absent: not counted. */
+  metrics?: Pick<ApiMetrics, 'alertsReceived'>;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  if (deps.metrics) app.use(countIngest(deps.metrics.alertsReceived));
   const features = {
     runbooks: Boolean(deps.runbooks),
     slack: Boolean(deps.slack),

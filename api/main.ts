@@ -16,6 +16,9 @@ import { documentHash, mongoAuditLog } from '../lib/audit';
 import { loadConfigSnapshot } from '../lib/models/config';
 import { systemActor } from './auth';
 import { createIncidentList } from './incident-list/service';
+import { createApiMetrics } from '../lib/metrics';
+import { serveMetrics } from '../lib/metrics-server';
+import { cachedCounts, readOpenIncidentCounts } from '../lib/models/open-incidents';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -26,6 +29,13 @@ async function main(): Promise<void> {
   const applyFolder: ApplyConfigFolder = (opts) =>
     applyConfigFolder(config.VIGIL_CONFIG_DIR, { log, channels, ...opts });
   await applyAtStartup(config.VIGIL_CONFIG_DIR, applyFolder, log);
+  const metrics = createApiMetrics({ openIncidents: cachedCounts({ read: readOpenIncidentCounts, log }) });
+  const metricsServer = await serveMetrics({
+    config,
+    port: config.VIGIL_API_METRICS_PORT,
+    registry: metrics.registry,
+    log,
+  });
 
   const incidentList = createIncidentList({ log });
   // Loaded in the background: the list and feed routes wait for it (503 if it fails).
@@ -46,6 +56,7 @@ async function main(): Promise<void> {
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
     console: { publicUrl: config.VIGIL_PUBLIC_URL },
+    metrics,
     ...(config.VIGIL_SLACK_SIGNING_SECRET
       ? {
           slack: {
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'api stopping');
     incidentList.stop();
     server.close(() => {
-      void Promise.allSettled([temporal.connection.close(), disconnectMongo()]).then(() => {
+      void Promise.allSettled([temporal.connection.close(), disconnectMongo(), metricsServer?.close()]).then(() => {
         log.info('api stopped');
         process.exit(0);
       });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isPublicBaseUrl, MIN_LINK_SECRET_LENGTH } from '../integrations/respond/link';
+import { metricsConfigProblems, metricsConfigShape } from './metrics-config';
 
 /**
  * The one place that reads process.env. Every variable is parsed once at start-up; a bad
@@ -88,6 +89,8 @@ export const configSchema = z.object({
     .default('mongodb://127.0.0.1:27017/vigil'),
   VIGIL_API_HOST: z.string().min(1).default('127.0.0.1'),
   VIGIL_API_PORT: port.default(8080),
+  /** Scrape endpoints of the API and the worker (lib/metrics-config.ts). */
+  ...metricsConfigShape,
   VIGIL_INGEST_KEYS: tokenList.default([]),
   VIGIL_RESPONDER_TOKENS: tokenList.default([]),
   VIGIL_ADMIN_TOKENS: tokenList.default([]),
@@ -163,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.VIGIL_ADMIN_TOKENS.length === 0) {
     throw new ConfigError(['VIGIL_ADMIN_TOKENS: at least one admin token is required (format name:secret)']);
   }
+  const metricsProblems = metricsConfigProblems(parsed.data);
+  if (metricsProblems.length > 0) throw new ConfigError(metricsProblems);
   return parsed.data;
 }
 

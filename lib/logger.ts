@@ -23,6 +23,7 @@ export const redactPaths = [
   'config.VIGIL_SLACK_WEBHOOK_URL',
   'config.VIGIL_SLACK_SIGNING_SECRET',
   'config.VIGIL_LINK_SIGNING_SECRET',
+  'config.VIGIL_METRICS_TOKEN',
   '*.authToken',
   '*.botToken',
   '*.smtpUrl',

@@ -1,8 +1,9 @@
-import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../lib/config';
 import { createLogger } from '../lib/logger';
+import { createWorkerMetrics } from '../lib/metrics';
+import { serveMetrics } from '../lib/metrics-server';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
-import { PinoSdkLogger } from './sdk-logger';
+import { installRuntime, sdkMetricsRelay } from './telemetry';
 import { createWorker } from './worker';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
@@ -10,12 +11,17 @@ import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const log = createLogger({ level: config.LOG_LEVEL, name: 'vigil-worker' });
-  Runtime.install({
-    logger: new PinoSdkLogger(log.child({ component: 'temporal-sdk' })),
-    telemetryOptions: { logging: { forward: {}, filter: 'WARN' } },
-  });
+  const sdkMetricsUrl = installRuntime(config, log);
+  const metrics = createWorkerMetrics();
   await connectMongo(config.MONGODB_URI, log);
-  const { channelWorkers, connection, run } = await createWorker(config, log);
+  const { channelWorkers, connection, run } = await createWorker(config, log, metrics);
+  const metricsServer = await serveMetrics({
+    config,
+    port: config.VIGIL_WORKER_METRICS_PORT,
+    registry: metrics.registry,
+    log,
+    extra: sdkMetricsRelay(sdkMetricsUrl, metrics.temporalSdkUp),
+  });
   const added = await ensureSearchAttributes(connection.operatorService, config.TEMPORAL_NAMESPACE, SEARCH_ATTRIBUTES);
   if (added.length > 0) log.info({ added }, 'search attributes registered');
   const notifyQueues = channelWorkers.map((c) => ({
@@ -31,6 +37,7 @@ async function main(): Promise<void> {
   try {
     await run(); // resolves after SIGINT/SIGTERM once in-flight work has drained
   } finally {
+    await metricsServer?.close();
     await connection.close();
     await disconnectMongo();
     log.info('worker stopped');

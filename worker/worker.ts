@@ -21,6 +21,8 @@ import { createStoreActivities } from '../activities/store';
 import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
+import type { WorkerMetrics } from '../lib/metrics';
+import { notifyMeter } from '../activities/notify/metrics';
 
 type ChannelConfig = LibChannelConfig &
   Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL'>>;
@@ -81,6 +83,7 @@ export function buildActivities(deps: {
   notifyTaskQueues?: boolean;
   channels?: NotifyChannels;
   links?: NotifyDeps['links'];
+  metrics?: WorkerMetrics;
 }) {
   const oncall = createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS });
   return {
@@ -102,9 +105,15 @@ export function buildActivities(deps: {
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
       allowlist: deps.config.VIGIL_RUNBOOK_COMMAND_ALLOWLIST ?? {},
       outputLimit: deps.config.VIGIL_RUNBOOK_OUTPUT_LIMIT ?? 16_384,
+      metrics: deps.metrics,
     }),
     // Also on the incident queue: incidents planned before per-channel queues send here.
-    ...createNotifyActivities({ channels: deps.channels ?? buildChannels(deps), log: deps.log, links: deps.links }),
+    ...createNotifyActivities({
+      channels: deps.channels ?? buildChannels(deps),
+      log: deps.log,
+      links: deps.links,
+      ...(deps.metrics ? { metrics: notifyMeter(deps.metrics) } : {}),
+    }),
   };
 }
 
@@ -148,11 +157,11 @@ export interface Workers {
   run(): Promise<void>;
 }
 
-export async function createWorker(config: Config, log: Logger): Promise<Workers> {
+export async function createWorker(config: Config, log: Logger, metrics?: WorkerMetrics): Promise<Workers> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const channels = buildChannels({ log, config });
   const links = buildRespondLinks({ log, config });
-  const activities = buildActivities({ log, config, notifyTaskQueues: true, channels, links });
+  const activities = buildActivities({ log, config, notifyTaskQueues: true, channels, links, metrics });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

@@ -10,6 +10,7 @@ import type { DeliveryReceipt, MessageRef, Notification } from '../../domain/inc
 import type { ContactMethodType } from '../../domain/config/user';
 import { failureForError, rejected, type NotificationChannel, type SendContext } from './channel';
 import { createLogChannel, logFields } from './log';
+import type { NotifyMeter } from './metrics';
 
 export type { NotificationChannel, SendContext } from './channel';
 export { createLogChannel } from './log';
@@ -29,6 +30,8 @@ export interface NotifyDeps {
    * the activity, so the workflow never holds the signing secret. Absent: no links.
    */
   links?: (n: Notification) => Notification['links'] | undefined;
+  /** Counts sends (not in-place updates) for Prometheus; absent: not counted. */
+  metrics?: NotifyMeter;
 }
 
 export function createNotifyActivities(deps: NotifyDeps) {
@@ -42,6 +45,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
     logAs: { done: string; failed: string },
     notification: Notification,
     run: (channel: NotificationChannel, n: Notification, ctx: SendContext) => Promise<DeliveryReceipt>,
+    meter?: NotifyMeter,
   ): Promise<DeliveryReceipt> {
     const links = deps.links?.(notification);
     const n: Notification = links ? { ...notification, links: { ...notification.links, ...links } } : notification;
@@ -53,10 +57,12 @@ export function createNotifyActivities(deps: NotifyDeps) {
       if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
       const receipt = await run(channel, n, context ? { signal: context.cancellationSignal } : {});
       deps.log.info({ ...fields, status: receipt.status }, logAs.done);
+      meter?.delivered(n, channel.type);
       return receipt;
     } catch (err) {
       const failure = failureForError(err, `${channel.type} channel`, context?.cancellationSignal);
       deps.log.warn({ ...fields, err: failure }, logAs.failed);
+      meter?.failed(channel.type, failure);
       throw failure;
     }
   }
@@ -82,6 +88,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
         { done: 'notification delivered', failed: 'notification failed' },
         input.notification,
         (channel, n, ctx) => channel.send(n, ctx),
+        deps.metrics,
       );
     },
 

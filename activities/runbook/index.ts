@@ -6,6 +6,7 @@
 import { activityInfo, asyncLocalStorage, heartbeat } from '@temporalio/activity';
 import { loadRunbookCatalog, formatRunbookIssue } from './catalog';
 import type { Logger } from '../../lib/logger';
+import type { WorkerMetrics } from '../../lib/metrics';
 import type { Runbook } from '../../domain/runbook/runbook';
 import { matchesTrigger, resolveInputs, type AlertFacts } from '../../domain/runbook/match';
 import type { ActionResult, CommandAction, HttpAction } from '../../domain/runbook/action';
@@ -18,6 +19,8 @@ export interface RunbookActivityDeps {
   runbookDir: string;
   allowlist: Readonly<Record<string, string>>;
   outputLimit: number;
+  /** Step attempts and their durations for Prometheus; absent: not counted. */
+  metrics?: Pick<WorkerMetrics, 'runbookStepAttempts' | 'runbookStepDuration'>;
 }
 
 export interface PlanRunbooksInput {
@@ -45,6 +48,22 @@ export interface StepActivityInput<A> {
 
 export function createRunbookActivities(deps: RunbookActivityDeps) {
   const cancellation = () => asyncLocalStorage.getStore()?.cancellationSignal;
+  /** Runs one step attempt, counted and timed by kind and outcome. */
+  async function metered<T>(kind: 'http' | 'command', run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const record = (outcome: 'succeeded' | 'failed') => {
+      deps.metrics?.runbookStepAttempts.inc({ kind, outcome });
+      deps.metrics?.runbookStepDuration.observe({ kind, outcome }, (performance.now() - started) / 1000);
+    };
+    try {
+      const result = await run();
+      record('succeeded');
+      return result;
+    } catch (err) {
+      record('failed');
+      throw err;
+    }
+  }
   return {
     /**
      * Reads the runbook folder and plans runs. Read-only, so safe to retry; invalid files
@@ -89,7 +108,9 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
     async runRunbookHttp(input: StepActivityInput<HttpAction>): Promise<ActionResult> {
       const info = activityInfo();
       const timeoutMs = info.startToCloseTimeoutMs ?? 60_000;
-      const result = await runHttp(input.action, { outputLimit: deps.outputLimit, signal: cancellation(), timeoutMs });
+      const result = await metered('http', () =>
+        runHttp(input.action, { outputLimit: deps.outputLimit, signal: cancellation(), timeoutMs }),
+      );
       return { ...result, attempts: info.attempt };
     },
 
@@ -108,12 +129,14 @@ export function createRunbookActivities(deps: RunbookActivityDeps) {
         },
         'runbook command',
       );
-      const result = await runCommand(input.action, {
-        allowlist: deps.allowlist,
-        outputLimit: deps.outputLimit,
-        signal: cancellation(),
-        heartbeat: (p) => heartbeat(p),
-      });
+      const result = await metered('command', () =>
+        runCommand(input.action, {
+          allowlist: deps.allowlist,
+          outputLimit: deps.outputLimit,
+          signal: cancellation(),
+          heartbeat: (p) => heartbeat(p),
+        }),
+      );
       return { ...result, attempts: activityInfo().attempt };
     },
   };

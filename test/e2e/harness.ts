@@ -25,6 +25,8 @@ export interface System {
   /** The Temporal server and the task queue this system's worker polls. */
   temporalAddress: string;
   taskQueue: string;
+  /** The API's and the worker's scrape endpoints (each system gets its own free ports). */
+  metricsUrls: { api: string; worker: string };
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
   const mongoUri = `${base.replace(/\/$/, '')}/${dbName}`;
   const taskQueue = `vigil-${suffix}`;
   const apiPort = await freePort();
+  const metricsPorts = { api: await freePort(), worker: await freePort(), sdk: await freePort() };
   const logFile = path.join(tmpDir, `${suffix}.log`);
   let workerReady: () => void = () => {};
   const sink = (proc: string, chunk: Buffer) => {
@@ -65,6 +68,9 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     TEMPORAL_TASK_QUEUE: taskQueue,
     MONGODB_URI: mongoUri,
     VIGIL_API_PORT: String(apiPort),
+    VIGIL_API_METRICS_PORT: String(metricsPorts.api),
+    VIGIL_WORKER_METRICS_PORT: String(metricsPorts.worker),
+    VIGIL_TEMPORAL_METRICS_PORT: String(metricsPorts.sdk),
     VIGIL_ADMIN_TOKENS: `admin:${tokens.admin}`,
     VIGIL_RESPONDER_TOKENS: `alice:${tokens.responder}`,
     VIGIL_INGEST_KEYS: `monitoring:${tokens.ingest}`,
@@ -99,6 +105,10 @@ export async function startSystem(name: string, extraEnv: Record<string, string>
     logFile,
     temporalAddress,
     taskQueue,
+    metricsUrls: {
+      api: `http://127.0.0.1:${metricsPorts.api}/metrics`,
+      worker: `http://127.0.0.1:${metricsPorts.worker}/metrics`,
+    },
     startWorker,
     async killWorker() {
       if (worker) {

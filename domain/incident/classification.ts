@@ -1,0 +1,17 @@
+/**
+ * How a resolved incident is classified by whoever resolves it: it needed people
+ * (`actionable`), nothing was wrong (`false_positive`), or something was wrong but did not
+ * need anyone (`noise`). Reports turn these into the false-positive and noise rates; an
+ * incident resolved without one counts as unclassified, never as actionable.
+ */
+import { z } from 'zod';
+
+export const RESOLUTION_CLASSIFICATIONS = ['actionable', 'false_positive', 'noise'] as const;
+export const ResolutionClassificationSchema = z.enum(RESOLUTION_CLASSIFICATIONS, {
+  error: () => `must be one of: ${RESOLUTION_CLASSIFICATIONS.join(', ')}`,
+});
+export type ResolutionClassification = z.infer<typeof ResolutionClassificationSchema>;
+
+export function isResolutionClassification(value: unknown): value is ResolutionClassification {
+  return (RESOLUTION_CLASSIFICATIONS as readonly unknown[]).includes(value);
+}

@@ -1,0 +1,48 @@
+/**
+ * Open incidents by status from the read model, for the `vigil_open_incidents` gauge. A
+ * scrape never waits on MongoDB once a first count exists: a count older than the cache's
+ * age is served while a fresh one is read in the background (one read at a time), so a
+ * slow or unreachable store makes the gauge stale, never the scrape slow or failed.
+ */
+import type { Logger } from '../logger';
+import { IncidentRecordModel } from './incident-record';
+
+export const OPEN_STATUSES = ['triggered', 'acknowledged'] as const;
+
+/** Counts by status with `$group` / `$sum`, within the portable subset. */
+export async function readOpenIncidentCounts(): Promise<Record<string, number>> {
+  const rows = await IncidentRecordModel.aggregate<{ _id: string; n: number }>([
+    { $match: { status: { $in: [...OPEN_STATUSES] } } },
+    { $group: { _id: '$status', n: { $sum: 1 } } },
+  ]);
+  const counts: Record<string, number> = Object.fromEntries(OPEN_STATUSES.map((s) => [s, 0]));
+  for (const row of rows) counts[row._id] = row.n;
+  return counts;
+}
+
+export function cachedCounts(opts: {
+  read: () => Promise<Record<string, number>>;
+  log: Logger;
+  maxAgeMs?: number;
+  now?: () => number;
+}): () => Promise<Record<string, number>> {
+  const maxAge = opts.maxAgeMs ?? 15_000;
+  const now = opts.now ?? Date.now;
+  let value: Record<string, number> | undefined;
+  let readAt = -Infinity;
+  let pending: Promise<void> | undefined;
+  const refresh = (): Promise<void> =>
+    (pending ??= opts
+      .read()
+      .then((v) => {
+        value = v;
+        readAt = now();
+      })
+      .catch((err: unknown) => opts.log.warn({ err }, 'open incident counts could not be read'))
+      .finally(() => (pending = undefined)));
+  return async () => {
+    if (value === undefined) await refresh();
+    else if (now() - readAt > maxAge) void refresh();
+    return value ?? {};
+  };
+}
