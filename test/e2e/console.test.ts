@@ -36,6 +36,10 @@ beforeAll(async () => {
     overrides: [{ start: `${tomorrow}T12:00:00Z`, end: `${tomorrow}T18:00:00Z`, userId: 'kim' }],
   });
   expect(schedule.status).toBe(201);
+  // Kim signs in with her own token, so the timeline names her, not a shared token.
+  const minted = await admin('users/kim/tokens', { name: 'console e2e', role: 'responder' });
+  expect(minted.status).toBe(201);
+  kimToken = (minted.body as { token: string }).token;
 });
 afterAll(async () => {
   await browser?.close();
@@ -50,11 +54,13 @@ async function signIn(page: import('playwright-core').Page, token: string) {
   await page.waitForURL(/\/incidents/);
 }
 
+let kimToken = '';
+
 describe('the console in Chromium', () => {
   it('shows a new alert live, acknowledges it on its page, and names who did', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const { page, problems } = await watchedPage(context);
-    await signIn(page, tokens.responder);
+    await signIn(page, kimToken);
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'vigil_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     await page.waitForFunction("document.documentElement.getAttribute('data-live-connected') === 'true'");
@@ -74,7 +80,7 @@ describe('the console in Chromium', () => {
     await page.waitForURL(/done=acknowledge/);
     await expect.poll(() => page.locator('.facts .badge.status-acknowledged').count()).toBe(1);
     const acked = page.locator('.timeline li.ev-acknowledged');
-    await expect.poll(() => acked.textContent()).toContain('alice');
+    await expect.poll(() => acked.textContent()).toContain('Kim');
     await screenshot(page, 'console-incident.png');
 
     await page.getByRole('link', { name: 'On call' }).click();
