@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
@@ -152,19 +153,34 @@ export interface Workers {
   run(): Promise<void>;
 }
 
+/**
+ * How the workflow bundle is loaded: each workflow gets its own copy of every module in the
+ * bundle except the preloaded ones, evaluated once and shared (see domain/shared-modules.ts).
+ */
+export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [path.resolve(__dirname, '../domain/shared-modules')] };
+
 export async function createWorker(config: Config, log: Logger): Promise<Workers> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const channels = buildChannels({ log, config });
   const links = buildRespondLinks({ log, config });
   const activities = buildActivities({ log, config, notifyTaskQueues: true, channels, links });
-  const worker = await Worker.create({
+  const common = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities,
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
+    // Sends heartbeat every second (activities/notify); each beat reaches the server at once.
+    maxHeartbeatThrottleInterval: '1 second',
+  };
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
+    activities,
+    // Open incidents kept in memory (~0.7 MB each); the others replay from history when a
+    // timer or signal wakes them. Bounds the worker's memory, whatever the number open.
+    maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
   const { sendNotification, updateNotification } = activities;
@@ -173,13 +189,11 @@ export async function createWorker(config: Config, log: Logger): Promise<Workers
     channelWorkers.push({
       layout,
       worker: await Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
+        ...common,
         taskQueue: layout.taskQueue,
         activities: { sendNotification, updateNotification },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
-        shutdownGraceTime: '10 seconds',
       }),
     });
   }

@@ -170,6 +170,9 @@ export function notifyTaskQueue(incidentTaskQueue: string, channelType: string):
  */
 export const NOTIFY_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  // A send heartbeats while it waits on the receiver (activities/notify): a worker that dies
+  // mid-send is noticed within seconds and the page goes again, not after startToClose.
+  heartbeatTimeout: '5 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '2 seconds',

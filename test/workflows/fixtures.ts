@@ -23,6 +23,7 @@ import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incid
 import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../domain/incident/severity';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowsPath } from './env';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../worker/worker';
 
 export const MIN = 60_000;
 export const HISTORIES_DIR = path.resolve(__dirname, 'histories');
@@ -222,8 +223,12 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundled once per test file: each Worker.create with workflowsPath would bundle again. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath }));
+/**
+ * Bundled once per test file (each Worker.create with workflowsPath would bundle again),
+ * with the modules the real worker shares between workflows, so tests and replay run them
+ * as production does.
+ */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLER_OPTIONS }));
 
 /** An open incident under test: its handle, its creation instant and ways to move time. */
 export interface Incident {
