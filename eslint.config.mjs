@@ -33,6 +33,16 @@ const bannedInWorkflows = [
   'yaml',
 ];
 
+const bannedPaths = bannedInWorkflows.map((name) => ({
+  name,
+  message: 'Workflow code is replayed: no I/O modules. Do this in an activity.',
+}));
+const layerPattern = {
+  group: ['**/activities', '**/activities/**', '**/api/**', '**/worker/**', '**/lib/**', '**/integrations/**'],
+  allowTypeImports: true,
+  message: 'Workflows import activities as types only, and never api/worker/lib.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.vigil/**', 'eslint.config.mjs'] },
   ...tseslint.configs.recommended,
@@ -60,34 +70,29 @@ export default tseslint.config(
     // pure domain model is loaded by workflows too, so it follows the same rule.
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: bannedInWorkflows.map((name) => ({
-            name,
-            message: 'Workflow code is replayed: no I/O modules. Do this in an activity.',
-          })),
-          patterns: [
-            {
-              group: [
-                '**/activities',
-                '**/activities/**',
-                '**/api/**',
-                '**/worker/**',
-                '**/lib/**',
-                '**/integrations/**',
-              ],
-              allowTypeImports: true,
-              message: 'Workflows import activities as types only, and never api/worker/lib.',
-            },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: bannedPaths, patterns: [layerPattern] }],
       'no-restricted-globals': [
         'error',
         { name: 'setTimeout', message: 'Use sleep() or condition(fn, timeout).' },
         { name: 'setInterval', message: 'Use sleep() in a loop.' },
         { name: 'process', message: 'Workflow code has no process; pass values in the input.' },
+      ],
+    },
+  },
+  {
+    // The domain is plain TypeScript: activity options, failures and the like belong to
+    // workflows/ (workflows/activity-profiles.ts), not to the model.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: bannedPaths,
+          patterns: [
+            layerPattern,
+            { group: ['@temporalio/*'], message: 'The domain model does not depend on the Temporal SDK.' },
+          ],
+        },
       ],
     },
   },

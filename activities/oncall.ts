@@ -2,42 +2,16 @@ import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '
 import { numberAllocator } from './incident-number';
 import type { Logger } from '../lib/logger';
 import { inMaintenance, type User } from '../domain/config';
-import { severityTargets, SEVERITIES, type Severity, type SeverityTargets } from '../domain/incident';
-import { resolveLevel, type EscalationPolicy } from '../domain/oncall';
-import type { NotificationRecipient } from '../domain/incident/notification';
-
-export interface ServicePlan {
-  found: boolean;
-  serviceName?: string;
-  teamId?: string;
-  policy?: EscalationPolicy;
-  targets: Record<Severity, SeverityTargets>;
-  inMaintenance: boolean;
-  autoResolve: { mode: 'never' | 'immediately' | 'after_quiet'; quietMinutes?: number };
-  /** Ids a reassign may name, as of now. */
-  knownUserIds: string[];
-  knownPolicyIds: string[];
-  minuteMs: number;
-  /**
-   * Send each contact type on its own task queue (`<queue>-notify-<type>`). Set by the
-   * worker that runs those queues; absent in plans recorded before them (and in tests that
-   * run one queue), which keep sending on the incident's queue.
-   */
-  notifyTaskQueues?: boolean;
-}
-
-/** One person to page and their personal notification rules, in delay order. */
-export interface Recipient {
-  userId: string;
-  name?: string;
-  rules: Array<{ delayMinutes: number; contactMethod: NotificationRecipient['contactMethod'] }>;
-}
-
-export interface Recipients {
-  recipients: Recipient[];
-  /** Targets that named something that does not exist, or resolved to nobody. */
-  problems: string[];
-}
+import {
+  severityTargets,
+  SEVERITIES,
+  type Recipient,
+  type Recipients,
+  type ServicePlan,
+  type Severity,
+  type SeverityTargets,
+} from '../domain/incident';
+import { resolveLevel } from '../domain/oncall';
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);

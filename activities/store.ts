@@ -34,3 +34,5 @@ export function createStoreActivities(deps: { log: Logger }) {
     },
   };
 }
+
+export type StoreActivities = ReturnType<typeof createStoreActivities>;

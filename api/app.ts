@@ -2,30 +2,23 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../lib/logger';
-import { createAuthenticator, requireRole, type Credentials } from './auth';
-import { errorMapper, HttpError } from './errors';
-import type { ConfigStore } from './config-store';
-import type { IncidentGateway } from './incident-gateway';
-import { configRoutes } from './routes/config';
-import { configApplyRoutes, type ApplyConfigFolder } from './routes/config-apply';
-import { onCallRoutes } from './routes/oncall';
-import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
-import { alertRoutes } from './routes/alerts';
-import { healthRoutes, type ReadinessCheck } from './routes/health';
-import { incidentRoutes } from './routes/incidents';
-import { reviewRoutes } from './routes/review';
-import { runbookRoutes, type RunbookRouteDeps } from './routes/runbooks';
-import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { mongoChangeEventStore, type ChangeEventStore } from '../lib/models/change-event';
+import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
+import { redactRespondToken } from '../integrations/respond/link';
+import { respondFallback } from '../integrations/respond/routes';
+import type { SlackServices } from '../integrations/slack/routes';
+import { createAuthenticator, type Credentials } from './auth';
+import type { ConfigStore } from './config-store';
+import { errorMapper, HttpError } from './errors';
+import { BODY_LIMIT, mountRoutes } from './http/mount';
+import type { ApplyConfigFolder, ReadinessCheck, RunbookServices, Services } from './http/services';
+import type { IncidentGateway } from './incident-gateway';
 import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrations';
 import { createRateLimiter } from './ingest/rate-limit';
-import { changeEventRoutes } from './routes/integrations/changes';
-import { integrationRoutes } from './routes/integrations';
-import { pagerDutyRoutes } from './routes/integrations/pagerduty';
-import { slackRoutes, type SlackRouteDeps } from '../integrations/slack/routes';
-import { openApiRoutes } from './routes/openapi';
-import { respondRoutes, type RespondRouteDeps } from '../integrations/respond/routes';
-import { redactRespondToken } from '../integrations/respond/link';
+import { ROUTES } from './routes';
+import { pagerDutyFallback } from './routes/integrations/pagerduty';
+
+export { BODY_LIMIT };
 
 export interface AppDeps {
   log: Logger;
@@ -37,7 +30,7 @@ export interface AppDeps {
   /** Post-incident reviews; defaults to the MongoDB store. */
   reviews?: ReviewStore;
   /** Runbook routes (list, validate, run, approve); absent: not mounted. */
-  runbooks?: RunbookRouteDeps;
+  runbooks?: RunbookServices;
   /** Inbound integrations: PagerDuty events per routing key per minute (default 120), stores default to MongoDB. */
   ingest?: {
     eventsPerMinute?: number;
@@ -46,14 +39,14 @@ export interface AppDeps {
     now?: () => number;
   };
   /** Slash commands and buttons (authenticated by Slack's signature); absent: not mounted. */
-  slack?: Omit<SlackRouteDeps, 'incidents' | 'log' | 'runbooks'>;
+  slack?: SlackServices;
   /** Acknowledge/resolve pages behind signed respond links (the token is the credential); absent: not mounted. */
-  respond?: Omit<RespondRouteDeps, 'incidents' | 'log'>;
+  respond?: Services['respond'];
+  /** Check every reply against its documented schema (tests): a mismatch answers 500. */
+  verifyReplies?: boolean;
 }
 
-/** PagerDuty's limit, which Alertmanager and friends already respect. */
-export const BODY_LIMIT = '512kb';
-
+/** The Express app: request logging, then the route table (./routes) as these deps configure it. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -74,45 +67,29 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
     }),
   );
-  app.use(healthRoutes(deps.readiness));
 
-  const authenticate = createAuthenticator(deps.credentials);
-  const integrations = deps.ingest?.integrations ?? mongoIntegrations;
-  const changes = deps.ingest?.changes ?? mongoChangeEventStore;
-  const perMinute = deps.ingest?.eventsPerMinute ?? 120;
-  const limiter = createRateLimiter({ perMinute, now: deps.ingest?.now });
-  app.use('/v2', pagerDutyRoutes({ incidents: deps.incidents, integrations, changes, limiter, bodyLimit: BODY_LIMIT }));
-  const api = express.Router();
-  api.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  api.use('/alerts', requireRole(authenticate, 'ingest'), alertRoutes(deps.incidents));
-  api.use('/integrations', integrationRoutes(requireRole(authenticate, 'ingest'), deps.incidents, integrations));
-  api.use(
-    '/incidents',
-    requireRole(authenticate, 'responder'),
-    incidentRoutes(deps.incidents),
-    reviewRoutes(deps.reviews ?? mongoReviewStore),
-  );
-  const read = requireRole(authenticate, 'responder');
-  const write = requireRole(authenticate); // admin only
-  api.use(onCallRoutes(read));
-  api.use(changeEventRoutes(changes, read));
-  if (deps.runbooks) api.use(runbookRoutes(deps.runbooks, { read, respond: read }));
-  api.use(configApplyRoutes(deps.applyConfigFolder, write));
-  for (const kind of Object.keys(CONFIG_KINDS) as ConfigKind[]) {
-    api.use(`/${CONFIG_KINDS[kind].path}`, configRoutes(deps.config, kind, { read, write }));
-  }
-  const mounted = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
-  api.use(openApiRoutes(requireRole(authenticate, 'ingest', 'responder'), { features: mounted })); // any valid token
-  // Before the API router: Slack routes read the raw body to verify its signature.
-  if (deps.slack)
-    app.use(
-      '/api/v1/slack',
-      slackRoutes({ ...deps.slack, incidents: deps.incidents, runbooks: deps.runbooks?.gateway, log: deps.log }),
-    );
-  // No bearer auth: the signed token in the path is the credential.
-  if (deps.respond) app.use('/respond', respondRoutes({ ...deps.respond, incidents: deps.incidents, log: deps.log }));
-  app.use('/api/v1', api);
-
+  const features = { runbooks: Boolean(deps.runbooks), slack: Boolean(deps.slack), respond: Boolean(deps.respond) };
+  const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
+  const services: Services = {
+    log: deps.log,
+    authenticate: createAuthenticator(deps.credentials),
+    incidents: deps.incidents,
+    config: deps.config,
+    applyConfigFolder: deps.applyConfigFolder,
+    readiness: deps.readiness,
+    reviews: deps.reviews ?? mongoReviewStore,
+    integrations: deps.ingest?.integrations ?? mongoIntegrations,
+    changes: deps.ingest?.changes ?? mongoChangeEventStore,
+    limiter: createRateLimiter({ perMinute: deps.ingest?.eventsPerMinute ?? 120, now: deps.ingest?.now }),
+    runbooks: deps.runbooks,
+    slack: deps.slack,
+    respond: deps.respond,
+    routes,
+  };
+  mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
+  // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.
+  app.use('/v2', ...pagerDutyFallback);
+  if (deps.respond) app.use('/respond', ...respondFallback);
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`)));
   app.use(errorMapper);
   return app;

@@ -1,5 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
@@ -18,8 +17,9 @@ import {
 import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
 import type { incidentWorkflow } from '../workflows/incident';
-import { conflict, notFound, unavailable } from './errors';
+import { conflict, notFound } from './errors';
 import { incidentWorkflowId } from './incident-id';
+import { isWorkflowClosed, isWorkflowNotFound, refusal, temporalUnavailable as toUnavailable } from './temporal-errors';
 
 /** Commands a responder gives, by name, with their argument types. */
 export interface IncidentCommands {
@@ -71,22 +71,19 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
       const def = UPDATES[name] as unknown as typeof acknowledgeUpdate;
       return await handle(incidentId).executeUpdate(def, { args: [cmd] });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-        throw conflict(err.cause.message);
-      }
-      throw await explainMissing(incidentId, err);
+      throw refusal(err) ?? (await explainMissing(incidentId, err));
     }
   }
 
   /** An update or query on a closed run fails like a missing one: say which it is. */
   async function explainMissing(incidentId: string, err: unknown): Promise<Error> {
-    if (!(err instanceof WorkflowNotFoundError) && !isClosedError(err)) return toUnavailable(err);
+    if (!isWorkflowNotFound(err) && !isWorkflowClosed(err)) return toUnavailable(err);
     try {
       const desc = await handle(incidentId).describe();
       if (desc.status.name !== 'RUNNING') return conflict(`incident is closed (${desc.status.name.toLowerCase()})`);
       return toUnavailable(err);
     } catch (describeErr) {
-      if (describeErr instanceof WorkflowNotFoundError) return notFound(`incident ${incidentId}`);
+      if (isWorkflowNotFound(describeErr)) return notFound(`incident ${incidentId}`);
       return toUnavailable(describeErr);
     }
   }
@@ -132,7 +129,7 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
         });
         return { incidentId, delivered: true };
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { incidentId, delivered: false }; // nothing open: dropped, as PagerDuty does
+        if (isWorkflowNotFound(err)) return { incidentId, delivered: false }; // nothing open: dropped, as PagerDuty does
         throw toUnavailable(err);
       }
     },
@@ -144,14 +141,4 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
       }
     },
   };
-}
-
-function isClosedError(err: unknown): boolean {
-  return err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message);
-}
-
-function toUnavailable(err: unknown): Error {
-  const wrapped = unavailable('the workflow service');
-  (wrapped as { cause?: unknown }).cause = err;
-  return wrapped;
 }

@@ -6,10 +6,10 @@ import { createLogger, type Logger } from '../lib/logger';
 import { connectMongo, disconnectMongo, pingMongo } from '../lib/mongo';
 import { connectTemporalClient, pingTemporal } from '../lib/temporal';
 import { createApp } from './app';
-import type { ApplyConfigFolder } from './routes/config-apply';
+import type { ApplyConfigFolder } from './http/services';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
-import { createRunbookGateway } from './routes/runbooks';
+import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
 
 async function main(): Promise<void> {
@@ -96,7 +96,10 @@ async function applyAtStartup(dir: string, apply: ApplyConfigFolder, log: Logger
   }
   const report = await apply({ dryRun: false, adoptApiEntities: false });
   if (report.ok)
-    log.info({ dir, changes: report.changes, warnings: report.warnings.map(formatIssue) }, 'config folder applied');
+    log.info(
+      { dir, ...countChanges(report.changes), warnings: report.warnings.map(formatIssue) },
+      'config folder applied',
+    );
   else log.error({ dir, errors: report.errors.map(formatIssue) }, 'config folder refused; nothing was written');
 }
 
@@ -104,3 +107,17 @@ main().catch((err: unknown) => {
   process.stderr.write(`api failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });
+
+/** Entities created, updated, deleted and unchanged across every kind: one readable start-up line. */
+function countChanges(
+  changes: Record<string, { created: string[]; updated: string[]; deleted: string[]; unchanged: number }>,
+) {
+  const all = Object.values(changes);
+  const sum = (f: (c: (typeof all)[number]) => number) => all.reduce((n, c) => n + f(c), 0);
+  return {
+    created: sum((c) => c.created.length),
+    updated: sum((c) => c.updated.length),
+    deleted: sum((c) => c.deleted.length),
+    unchanged: sum((c) => c.unchanged),
+  };
+}

@@ -3,6 +3,7 @@
  * route (runbooks, Slack, respond links) included; a server serves its own at
  * `GET /api/v1/openapi.json`, listing only what it mounts.
  */
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument } from './http/openapi';
+import { ROUTES } from './routes';
 
-process.stdout.write(`${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(buildOpenApiDocument(ROUTES), null, 2)}\n`);

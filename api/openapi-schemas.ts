@@ -10,13 +10,14 @@ import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
 import { InstantSchema } from '../domain/common/fields';
 import { ActionItemPatchSchema } from '../domain/review/action-items';
 import { ReviewSchema } from '../domain/review/review';
+import { IncidentStateSchema } from '../domain/incident/state-schema';
 import { JsonSchema, RunbookSchema } from '../domain/runbook/runbook';
 import { ACCEPTED_SEVERITIES, SeverityInputSchema } from '../domain/incident/severity';
 import type { Entity } from './config-store';
 import { ErrorBodySchema } from './errors';
 import { alertGroupSchema } from './ingest/alert-group';
 import { changeSchema, eventSchema, triggerPayloadSchema } from './ingest/pagerduty';
-import { approvalBody, runBody, validateBody } from './routes/runbooks';
+import { approvalBody, runBody, validateBody } from './routes/runbook-schemas';
 import { formSchema as respondFormSchema } from '../integrations/respond/routes';
 import {
   genericAlertSchema,
@@ -120,6 +121,7 @@ const entries: Array<[z.ZodType, ComponentMeta]> = [
   [respondFormSchema, { id: 'RespondForm' }],
   [ErrorBodySchema, { id: 'ErrorBody', io: 'output' }],
   [ReviewSchema, { id: 'Review', io: 'output' }],
+  [IncidentStateSchema, { id: 'IncidentState', io: 'output', description: 'An incident as its workflow holds it' }],
 ];
 
 /** The published schemas, with the id each is published under. */

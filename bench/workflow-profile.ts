@@ -16,7 +16,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { freePort, startTemporal, stopProcess } from '../scripts/stack';
 import { WORKFLOW_BUNDLER_OPTIONS } from '../worker/worker';
-import type { ServicePlan } from '../activities/oncall';
+import type { ServicePlan } from '../domain/incident/plan';
 import { DEFAULT_SEVERITY_TARGETS } from '../domain/incident/severity';
 import { alertFiredSignal } from '../workflows/contract';
 import { poll } from './stats';

@@ -6,6 +6,7 @@ VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VIGIL_TOOLS_DIR="${VIGIL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil/tools}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 FERRETDB_VERSION="v1.24.2"
+SCHEMATHESIS_VERSION="4.32.5"
 
 step() { printf '[vigil] %s\n' "$*" >&2; }
 die() { printf '[vigil] error: %s\n' "$*" >&2; exit 1; }

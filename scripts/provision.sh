@@ -2,8 +2,10 @@
 # Provisions the servers Vigil runs on, only when missing, and prints where they are as
 # shell assignments (TEMPORAL_CLI_PATH=..., FERRETDB_PATH=..., TEMPORAL_TEST_SERVER_PATH=...).
 #   scripts/provision.sh            Temporal CLI + FerretDB (what `npm start` needs)
-#   scripts/provision.sh --test     also the Java time-skipping test server and Prometheus
+#   scripts/provision.sh --test     also the Java time-skipping test server, Prometheus
 #                                   Alertmanager + amtool (Debian package, for the e2e tests)
+#                                   and Schemathesis (PyPI, in a virtual environment, for the
+#                                   API fuzzing test)
 # Order of preference for each tool: the environment variable, a binary on PATH, the cache.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -125,10 +127,34 @@ provision_alertmanager() {
   step "alertmanager: $(command -v prometheus-alertmanager)"; command -v prometheus-alertmanager
 }
 
+# Schemathesis fuzzes the served OpenAPI document (test/e2e/fuzz.test.ts): a pinned version
+# in its own virtual environment in the tool cache. A venv's scripts name its own path, so it
+# cannot be built elsewhere and renamed: it is built in place, and a stamp file written last
+# (the version) marks it complete; a half-built one is rebuilt.
+provision_schemathesis() {
+  if [ -n "${SCHEMATHESIS_PATH:-}" ]; then
+    [ -x "$SCHEMATHESIS_PATH" ] || die "SCHEMATHESIS_PATH=$SCHEMATHESIS_PATH is not an executable file"
+    step "schemathesis: using SCHEMATHESIS_PATH ($SCHEMATHESIS_PATH)"; echo "$SCHEMATHESIS_PATH"; return
+  fi
+  local venv="$VIGIL_TOOLS_DIR/schemathesis-venv"
+  local stamp="$venv/.vigil-version"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
+    command -v python3 >/dev/null || die "Python 3 (3.9 or newer, with venv and pip) is needed for Schemathesis"
+    step "schemathesis: installing $SCHEMATHESIS_VERSION from PyPI into $venv (first run only)"
+    rm -rf "$venv"
+    { python3 -m venv "$venv" \
+      && "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"; } >&2 \
+      || { rm -rf "$venv"; die "installing Schemathesis failed"; }
+    echo "$SCHEMATHESIS_VERSION" >"$stamp"
+  fi
+  step "schemathesis: $venv/bin/schemathesis"; echo "$venv/bin/schemathesis"
+}
+
 temporal="$(provision_temporal)"
 ferretdb="$(provision_ferretdb)"
 printf 'TEMPORAL_CLI_PATH=%q\nFERRETDB_PATH=%q\n' "$temporal" "$ferretdb"
 if [ "$want_test_server" = 1 ]; then
   printf 'TEMPORAL_TEST_SERVER_PATH=%q\n' "$(provision_test_server)"
   printf 'ALERTMANAGER_PATH=%q\n' "$(provision_alertmanager)"
+  printf 'SCHEMATHESIS_PATH=%q\n' "$(provision_schemathesis)"
 fi

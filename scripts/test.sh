@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$VIGIL_ROOT"
 ensure_node_modules
 eval "$(bash scripts/provision.sh --test)"
-export TEMPORAL_CLI_PATH FERRETDB_PATH TEMPORAL_TEST_SERVER_PATH ALERTMANAGER_PATH
+export TEMPORAL_CLI_PATH FERRETDB_PATH TEMPORAL_TEST_SERVER_PATH ALERTMANAGER_PATH SCHEMATHESIS_PATH
 if [[ "${VIGIL_SKIP_CHECKS:-}" != 1 ]]; then # VIGIL_SKIP_CHECKS=1: tests only, while iterating
   step "typecheck and lint"
   node_modules/.bin/tsc -p tsconfig.json --noEmit

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { prettyFactory } from 'pino-pretty';
 import {
   portOpen,
   ROOT,
@@ -24,11 +25,46 @@ const dataDir = path.resolve(ROOT, env.VIGIL_DATA_DIR ?? '.vigil');
 const say = (msg: string) => process.stderr.write(`[vigil] ${msg}\n`);
 
 let shuttingDown = false;
-/** Server output, one prefixed line at a time, until shutdown (when servers only complain of going away). */
-const prefixed: Output = (name, chunk) => {
-  if (shuttingDown) return;
-  for (const line of chunk.toString().split('\n')) if (line.trim()) process.stderr.write(`[${name}] ${line}\n`);
+const logDir = path.join(dataDir, 'logs');
+/**
+ * Server output (Temporal, FerretDB) goes to .vigil/logs/<name>.log, not the terminal: their
+ * routine warnings would bury Vigil's own lines. A server that dies unexpectedly has the end
+ * of its log shown (see serverExited).
+ */
+const toLogFile: Output = (name, chunk) => {
+  if (!shuttingDown) appendFileSync(path.join(logDir, `${name}.log`), chunk);
 };
+
+/**
+ * The API's and worker's JSON logs, made readable for the person at the terminal
+ * (`VIGIL_LOG_FORMAT=json` keeps the JSON). A partial line waits for the rest of it.
+ */
+function prettyLogs(): Output {
+  if (env.VIGIL_LOG_FORMAT === 'json') return 'inherit';
+  const pretty = prettyFactory({
+    colorize: process.stderr.isTTY,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname,service,name',
+    messageFormat: '{name}: {msg}',
+    singleLine: true,
+  });
+  const pending = new Map<string, string>();
+  return (name, chunk) => {
+    const lines = ((pending.get(name) ?? '') + chunk.toString()).split('\n');
+    pending.set(name, lines.pop() ?? '');
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      process.stderr.write(line.startsWith('{') ? pretty(line) : `[${name}] ${line}\n`);
+    }
+  };
+}
+
+/** The last lines a server wrote, for the message when it exits unexpectedly. */
+function tailOfLog(name: string, lines = 20): string {
+  const file = path.join(logDir, `${name}.log`);
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
 
 /**
  * Tokens for a first run, kept in .vigil/credentials.env so the next run reuses them;
@@ -60,7 +96,7 @@ function credentials(): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
   const started: Managed[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -86,12 +122,14 @@ async function main(): Promise<void> {
     };
     // Respond links in notifications point at this API unless VIGIL_PUBLIC_URL says where people reach it.
     childEnv.VIGIL_PUBLIC_URL ??= `http://127.0.0.1:${childEnv.VIGIL_API_PORT ?? 8080}`;
-    const worker = startVigil('worker', childEnv, 'inherit');
+    const logs = prettyLogs();
+    const worker = startVigil('worker', childEnv, logs);
     started.push(worker);
-    const api = startVigil('api', childEnv, 'inherit');
+    const api = startVigil('api', childEnv, logs);
     started.push(api);
     const apiPort = Number(childEnv.VIGIL_API_PORT ?? 8080);
     await waitUntil('API', () => portOpen(apiPort), { timeoutMs: 60_000, proc: api });
+    say(`Logs       Temporal and FerretDB write to ${path.relative(ROOT, logDir)}/`);
     say(
       `API        http://127.0.0.1:${apiPort}  (tokens in ${path.relative(ROOT, path.join(dataDir, 'credentials.env'))})`,
     );
@@ -99,6 +137,8 @@ async function main(): Promise<void> {
       void m.exited.then((code) => {
         if (!stopping) {
           say(`${m.name} exited with code ${code}; stopping everything`);
+          const tail = tailOfLog(m.name);
+          if (tail) say(`last lines of ${path.relative(ROOT, path.join(logDir, `${m.name}.log`))}:\n${tail}`);
           void stopAll(1);
         }
       });
@@ -125,7 +165,7 @@ async function temporal(started: Managed[]): Promise<string> {
         port,
         uiPort,
         dbFile: path.join(dataDir, 'temporal.db'),
-        output: prefixed,
+        output: toLogFile,
       }),
     );
     say(
@@ -149,7 +189,7 @@ async function mongo(started: Managed[]): Promise<string> {
         bin: required('FERRETDB_PATH'),
         port,
         dataDir: path.join(dataDir, 'ferretdb'),
-        output: prefixed,
+        output: toLogFile,
       }),
     );
     say(`FerretDB   127.0.0.1:${port} (SQLite in ${path.relative(ROOT, dataDir)}/ferretdb)`);

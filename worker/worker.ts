@@ -92,7 +92,7 @@ export function buildActivities(deps: {
     ...createStoreActivities(deps),
     ...oncall,
     // Tells the workflow (through the plan, which its history records) that this worker
-    // also serves the per-channel notify queues; see notifyFor in workflows/runtime.ts.
+    // also serves the per-channel notify queues; see notifyFor in workflows/incident/activity-stubs.ts.
     ...(deps.notifyTaskQueues
       ? {
           loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) => ({

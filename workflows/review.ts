@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { ReviewActivities } from '../activities/review';
+import { PERSIST_PROFILE } from './activity-profiles';
 import type { IncidentState } from '../domain/incident/incident';
 import { buildReview, type Review } from '../domain/review/review';
 import type { SlaTargetMinutes } from '../domain/review/analysis';
@@ -20,11 +21,8 @@ export interface PostIncidentReviewInput {
   slaTargets?: SlaTargetMinutes;
 }
 
-/** Profile "persist": a MongoDB outage delays the review, never loses it. */
-const { storeReview } = proxyActivities<ReviewActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/** A MongoDB outage delays the review, never loses it. */
+const { storeReview } = proxyActivities<ReviewActivities>(PERSIST_PROFILE);
 
 export async function postIncidentReviewWorkflow(input: PostIncidentReviewInput): Promise<{ reviewId: string }> {
   const { incident } = input;

@@ -1,7 +1,7 @@
 /**
  * One small interface per notification channel (webhook and log here; Slack, email and
  * SMS later), and the one place that decides whether a failed delivery is worth retrying.
- * The retry policy lives in NOTIFY_ACTIVITY_OPTIONS; channels only classify.
+ * The retry policy lives in NOTIFY_PROFILE; channels only classify.
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {

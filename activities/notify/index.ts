@@ -79,7 +79,7 @@ export function createNotifyActivities(deps: NotifyDeps) {
      * Delivers one notification through the channel for
      * `notification.recipient.contactMethod.type`; types without a channel go to the log.
      *
-     * Retries (profile "notify", NOTIFY_ACTIVITY_OPTIONS): transient failures (5xx, 408,
+     * Retries (profile "notify", NOTIFY_PROFILE): transient failures (5xx, 408,
      * 429 with its Retry-After, timeouts, network errors) throw a retryable
      * ApplicationFailure of type `NotificationTransient`; a receiver that refuses the
      * message (other 4xx, invalid address) throws a non-retryable `NotificationRejected`,

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, CommandAction } from '../../domain/runbook/run';
+import type { ActionResult, CommandAction } from '../../domain/runbook/action';
 import { BoundedOutput } from './output';
 
 export const COMMAND_NOT_ALLOWED = 'RunbookCommandNotAllowed';

@@ -4,7 +4,7 @@
  * the status checked against the step's expectation (any 2xx by default).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionResult, HttpAction } from '../../domain/runbook/run';
+import type { ActionResult, HttpAction } from '../../domain/runbook/action';
 import { BoundedOutput } from './output';
 
 export const HTTP_FAILED = 'RunbookHttpFailed';

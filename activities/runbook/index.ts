@@ -8,7 +8,7 @@ import { loadRunbookCatalog, formatRunbookIssue } from './catalog';
 import type { Logger } from '../../lib/logger';
 import type { Runbook } from '../../domain/runbook/runbook';
 import { matchesTrigger, resolveInputs, type AlertFacts } from '../../domain/runbook/match';
-import type { ActionResult, CommandAction, HttpAction } from '../../domain/runbook/run';
+import type { ActionResult, CommandAction, HttpAction } from '../../domain/runbook/action';
 import type { InputValues } from '../../domain/runbook/template';
 import { runCommand } from './command';
 import { runHttp } from './http';

@@ -1,156 +1,128 @@
 import path from 'node:path';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import express, { Router, type RequestHandler } from 'express';
-import { z } from 'zod';
+import express, { type RequestHandler } from 'express';
 import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../activities/runbook/catalog';
-import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
-import type { Runbook } from '../../domain/runbook/runbook';
-import type { ApprovalDecision, RunbookStarted, RunRunbookCommand } from '../../domain/runbook/run';
-import { conflict, HttpError, notFound, parseOr400, unavailable } from '../errors';
-import { incidentIdParam } from '../schemas';
+import { RunbookSchema } from '../../domain/runbook/runbook';
+import { notFound } from '../errors';
+import { jsonBody } from '../http/mount';
+import { defineRoute, ok } from '../http/route';
+import { feature } from '../http/services';
+import { E400, E503 } from './errors-doc';
+import {
+  ApprovalDecidedSchema,
+  approvalBody,
+  approvalParams,
+  RUNBOOK_YAML_TYPES,
+  RunbookInvalidSchema,
+  RunbookListSchema,
+  RunbookStartedSchema,
+  RunbookValidSchema,
+  runBody,
+  runParams,
+  summarize,
+  validateBody,
+} from './runbook-schemas';
 
-/** What the runbook routes need from Temporal; tests may fake it. */
-export interface RunbookGateway {
-  run(incidentId: string, cmd: RunRunbookCommand): Promise<RunbookStarted>;
-  decide(incidentId: string, runId: string, decision: ApprovalDecision): Promise<{ step: string; decision: string }>;
-}
-
-export interface RunbookRouteDeps {
-  /** The runbook folder (VIGIL_RUNBOOK_DIR), read on every request: edits need no restart. */
-  dir: string;
-  gateway: RunbookGateway;
-}
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a runbook name (slug)');
-export const runParams = incidentIdParam.extend({ name: slug });
-export const approvalParams = incidentIdParam.extend({
-  runId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}$/, 'must be a run id as on the timeline (<runbook>-<8 hex>)'),
-  step: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a step id'),
-});
-export const runBody = z
-  .strictObject({
-    dryRun: z.boolean().default(false),
-    /** Values over the alert's; each is checked against the input's pattern by the workflow. */
-    inputs: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be an input name'), z.string().max(4096))
-      .optional(),
-  })
-  .default({ dryRun: false });
-export const approvalBody = z.strictObject({
-  decision: z.enum(['approve', 'deny']),
-  comment: z.string().trim().max(2000).optional(),
-});
-const HOW = 'send the runbook as a YAML body (Content-Type: application/yaml) or as JSON {"yaml": "..."}';
-export const validateBody = z.object(
-  { yaml: z.string({ error: HOW }).min(1, 'must not be empty').max(MAX_RUNBOOK_BYTES) },
-  { error: HOW },
-);
-
-/** What the validate route reads as runbook YAML; anything else is parsed as JSON. */
-export const RUNBOOK_YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'];
 const yamlText = express.text({ type: RUNBOOK_YAML_TYPES, limit: MAX_RUNBOOK_BYTES });
+/** A YAML body as text, anything else as JSON. */
+const yamlOrJson: RequestHandler = (req, res, next) => {
+  yamlText(req, res, (err?: unknown) => (err ? next(err) : jsonBody(req, res, next)));
+};
+export type { RunbookGateway } from '../runbook-gateway';
 
-export function summarize(rb: Runbook) {
-  return {
-    name: rb.name,
-    description: rb.description,
-    trigger: rb.trigger ?? null,
-    inputs: rb.inputs,
-    onSuccess: rb.onSuccess,
-    onFailure: rb.onFailure,
-    steps: rb.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.name ? { name: s.name } : {}) })),
-  };
-}
+const base = { tag: 'Runbooks', auth: 'responder', feature: 'runbooks' } as const;
 
 /** Runbook routes: list and validate (read), run and approve (responders). */
-export function runbookRoutes(
-  deps: RunbookRouteDeps,
-  roles: { read: RequestHandler; respond: RequestHandler },
-): Router {
-  const router = Router();
-  router.get('/runbooks', roles.read, async (_req, res) => {
-    const catalog = await loadRunbookCatalog(deps.dir);
-    res.json({
-      data: catalog.runbooks.map((e) => ({ ...summarize(e.runbook), file: path.basename(e.file) })),
-      errors: catalog.errors.map((e) => ({ ...e, file: e.file ? path.basename(e.file) : undefined })),
-    });
-  });
-
-  router.post('/runbooks/validate', roles.read, yamlText, (req, res) => {
-    const body = typeof req.body === 'string' ? { yaml: req.body } : req.body;
-    const { yaml } = parseOr400(validateBody, body);
-    const parsed = parseRunbookYaml(yaml, 'runbook.yaml');
-    if (parsed.ok) res.json({ valid: true, runbook: summarize(parsed.runbook) });
-    else res.status(422).json({ valid: false, errors: parsed.errors.map(({ file: _f, ...e }) => e) });
-  });
-
-  router.post('/incidents/:id/runbooks/:name/run', roles.respond, async (req, res) => {
-    const { id, name } = parseOr400(runParams, req.params, 'path');
-    const body = parseOr400(runBody, req.body ?? {});
-    const catalog = await loadRunbookCatalog(deps.dir);
-    if (!catalog.runbooks.some((e) => e.runbook.name === name)) {
-      const broken = catalog.errors.some((e) => e.file && path.basename(e.file, path.extname(e.file)) === name);
-      throw notFound(`runbook "${name}"${broken ? ' (its file has errors: see GET /api/v1/runbooks)' : ''}`);
-    }
-    const started = await deps.gateway.run(id, {
-      by: req.principal?.name ?? 'unknown',
-      name,
-      dryRun: body.dryRun,
-      ...(body.inputs ? { inputs: body.inputs } : {}),
-    });
-    res.status(202).json({ status: 'started', ...started, links: { incident: `/api/v1/incidents/${id}` } });
-  });
-
-  router.post('/incidents/:id/runbooks/:runId/approvals/:step', roles.respond, async (req, res) => {
-    const { id, runId, step } = parseOr400(approvalParams, req.params, 'path');
-    const body = parseOr400(approvalBody, req.body);
-    const by = req.principal?.name ?? 'unknown';
-    res.json(
-      await deps.gateway.decide(id, runId, {
-        step,
-        decision: body.decision,
-        by,
-        ...(body.comment ? { comment: body.comment } : {}),
-      }),
-    );
-  });
-  return router;
-}
-
-export function createRunbookGateway(client: Client): RunbookGateway {
-  return {
-    async run(incidentId, cmd) {
-      try {
-        return await client.workflow.getHandle(incidentId).executeUpdate(runRunbookUpdate, { args: [cmd] });
-      } catch (err) {
-        throw mapError(err, `incident ${incidentId}`);
-      }
+export const runbookRoutes = [
+  defineRoute({
+    ...base,
+    method: 'get',
+    path: '/api/v1/runbooks',
+    operationId: 'listRunbooks',
+    summary: 'Valid runbooks and the errors of invalid files',
+    responses: { 200: ok('The runbooks, and the errors of the files that are not', RunbookListSchema) },
+    handler: async (_input, services, { reply }) => {
+      const catalog = await loadRunbookCatalog(feature(services, 'runbooks').dir);
+      return reply(200, {
+        data: catalog.runbooks.map((e) => ({ ...summarize(e.runbook), file: path.basename(e.file) })),
+        errors: catalog.errors.map((e) => ({ ...e, file: e.file ? path.basename(e.file) : undefined })),
+      });
     },
-    async decide(incidentId, runId, decision) {
-      try {
-        return await client.workflow
-          .getHandle(runbookWorkflowId(incidentId, runId))
-          .executeUpdate(runbookApprovalUpdate, { args: [decision] });
-      } catch (err) {
-        throw mapError(err, `runbook run ${runId} of incident ${incidentId}`);
-      }
+  }),
+  defineRoute({
+    ...base,
+    method: 'post',
+    path: '/api/v1/runbooks/validate',
+    operationId: 'validateRunbook',
+    summary: 'Check a runbook before shipping it',
+    request: {
+      body: {
+        schema: validateBody,
+        content: {
+          ...Object.fromEntries(RUNBOOK_YAML_TYPES.map((type) => [type, RunbookSchema])),
+          'application/json': validateBody,
+        },
+        parser: yamlOrJson,
+        read: (req) => (typeof req.body === 'string' ? { yaml: req.body } : req.body),
+      },
     },
-  };
-}
-
-function mapError(err: unknown, what: string): Error {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === 'RunbookRefused') return new HttpError(422, 'runbook_refused', err.cause.message);
-    return conflict(err.cause.message);
-  }
-  if (err instanceof WorkflowNotFoundError) return notFound(what);
-  if (err instanceof Error && /already completed|workflow execution.*(completed|closed)/i.test(err.message)) {
-    return conflict(`${what} has finished`);
-  }
-  const wrapped = unavailable('the workflow service');
-  (wrapped as { cause?: unknown }).cause = err;
-  return wrapped;
-}
+    responses: {
+      200: ok('Valid', RunbookValidSchema),
+      400: E400,
+      413: 'Over the runbook size limit',
+      422: ok('Invalid: every error with its line and column', RunbookInvalidSchema),
+    },
+    handler: ({ body }, _services, { reply }) => {
+      const parsed = parseRunbookYaml(body.yaml, 'runbook.yaml');
+      return parsed.ok
+        ? reply(200, { valid: true, runbook: summarize(parsed.runbook) })
+        : reply(422, { valid: false, errors: parsed.errors.map(({ file: _f, ...e }) => e) });
+    },
+  }),
+  defineRoute({
+    ...base,
+    method: 'post',
+    path: '/api/v1/incidents/{id}/runbooks/{name}/run',
+    operationId: 'runRunbook',
+    summary: 'Run a runbook on the incident by hand',
+    request: { params: runParams, body: { schema: runBody } },
+    responses: {
+      202: ok('Started', RunbookStartedSchema),
+      400: E400,
+      404: 'Unknown runbook or incident',
+      409: 'The incident is resolved',
+      422: 'An input breaks its pattern',
+      503: E503,
+    },
+    handler: async ({ params: { id, name }, body, by }, services, { reply }) => {
+      const { dir, gateway } = feature(services, 'runbooks');
+      const catalog = await loadRunbookCatalog(dir);
+      if (!catalog.runbooks.some((e) => e.runbook.name === name)) {
+        const broken = catalog.errors.some((e) => e.file && path.basename(e.file, path.extname(e.file)) === name);
+        throw notFound(`runbook "${name}"${broken ? ' (its file has errors: see GET /api/v1/runbooks)' : ''}`);
+      }
+      const inputs = body.inputs ? { inputs: body.inputs } : {};
+      const started = await gateway.run(id, { by, name, dryRun: body.dryRun, ...inputs });
+      return reply(202, { status: 'started', ...started, links: { incident: `/api/v1/incidents/${id}` } });
+    },
+  }),
+  defineRoute({
+    ...base,
+    method: 'post',
+    path: '/api/v1/incidents/{id}/runbooks/{runId}/approvals/{step}',
+    operationId: 'decideRunbookApproval',
+    summary: 'Approve or deny a waiting approval step',
+    request: { params: approvalParams, body: { schema: approvalBody } },
+    responses: {
+      200: ok('Decided', ApprovalDecidedSchema),
+      400: E400,
+      404: 'Unknown run',
+      409: 'That step is not waiting',
+      503: E503,
+    },
+    handler: async ({ params: { id, runId, step }, body, by }, services, { reply }) => {
+      const comment = body.comment ? { comment: body.comment } : {};
+      const decision = { step, decision: body.decision, by, ...comment };
+      return reply(200, await feature(services, 'runbooks').gateway.decide(id, runId, decision));
+    },
+  }),
+];

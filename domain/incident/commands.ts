@@ -2,13 +2,9 @@
  * Commands beyond acknowledge/resolve, and the escalation facts the workflow records.
  * Each `refuse*` answers why a command cannot apply (or undefined); each transition is pure.
  */
-import {
-  commandEvent,
-  type EscalationState,
-  type IncidentCommand,
-  type IncidentState,
-  type TimelineEvent,
-} from './incident';
+import { escalationOf, nextStep, startOfEpoch } from './escalation';
+import type { EscalationPolicy } from '../oncall/policy';
+import { commandEvent, type IncidentCommand, type IncidentState, type TimelineEvent } from './incident';
 import type { Severity } from './severity';
 
 export interface ReassignCommand extends IncidentCommand {
@@ -24,9 +20,6 @@ export interface SeverityCommand extends IncidentCommand {
 
 export const MAX_SNOOZE_MINUTES = 24 * 60;
 
-const escalationOf = (s: IncidentState): EscalationState =>
-  s.escalation ?? { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false };
-
 function withEvent(state: IncidentState, event: TimelineEvent, patch: Partial<IncidentState>): IncidentState {
   return { ...state, ...patch, timeline: [...state.timeline, event], seq: state.seq + 1 };
 }
@@ -39,7 +32,7 @@ function restartPaging(state: IncidentState): Partial<IncidentState> {
     acknowledgedAt: undefined,
     acknowledgedBy: undefined,
     snoozedUntil: undefined,
-    escalation: { epoch: e.epoch + 1, loop: 0, level: 0, userIds: [], exhausted: false },
+    escalation: startOfEpoch(e.epoch + 1),
   };
 }
 
@@ -171,9 +164,24 @@ export function restartCursor(state: IncidentState): IncidentState {
   return {
     ...state,
     assignedUserIds: undefined,
-    escalation: { epoch: e.epoch + 1, loop: 0, level: 0, userIds: [], exhausted: false },
+    escalation: startOfEpoch(e.epoch + 1),
     seq: state.seq + 1,
   };
+}
+
+/**
+ * Escalate while no step is being paged (acknowledged, snoozed): the cursor moves to the
+ * policy's next step (past its last loop after the last one), or the policy starts over
+ * when it was exhausted, when people were assigned, or when there is none.
+ */
+export function moveToNextStep(
+  state: IncidentState,
+  policy: Pick<EscalationPolicy, 'levels' | 'loops'> | undefined,
+): IncidentState {
+  const esc = escalationOf(state);
+  if (state.assignedUserIds || !policy || esc.exhausted) return restartCursor(state);
+  const next = nextStep(policy, esc);
+  return moveCursor(state, next.done ? { loop: policy.loops + 1, level: 0 } : next.cursor);
 }
 
 export function recordExhausted(state: IncidentState, now: string): IncidentState {

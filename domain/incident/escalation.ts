@@ -5,6 +5,7 @@
  * 1-based to people (level 1, loop 1).
  */
 import type { EscalationPolicy } from '../oncall/policy';
+import type { EscalationState, IncidentState } from './incident';
 
 export interface EscalationCursor {
   /** 0-based pass over the policy: 0 .. policy.loops. */
@@ -16,6 +17,16 @@ export interface EscalationCursor {
 export type EscalationStep = { done: false; cursor: EscalationCursor; delayMinutes: number } | { done: true };
 
 export const FIRST_STEP: EscalationCursor = { loop: 0, level: 0 };
+
+/** Paging as it stands when epoch `epoch` begins: level 1 of the first pass, nobody paged yet. */
+export function startOfEpoch(epoch: number): EscalationState {
+  return { epoch, loop: 0, level: 0, userIds: [], exhausted: false };
+}
+
+/** The incident's escalation position (states carried from before it was recorded start at epoch 0). */
+export function escalationOf(state: Pick<IncidentState, 'escalation'>): EscalationState {
+  return state.escalation ?? startOfEpoch(0);
+}
 
 /** The step at `cursor`, with how long to wait for an acknowledgement before the next one. */
 export function stepAt(policy: Pick<EscalationPolicy, 'levels' | 'loops'>, cursor: EscalationCursor): EscalationStep {

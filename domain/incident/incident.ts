@@ -2,6 +2,7 @@
  * Incident state and the pure transitions the incident workflow applies. No I/O and no
  * clock: every transition takes `now` (ISO string) so workflows and tests drive time.
  */
+import { startOfEpoch } from './escalation';
 import type { Severity } from './severity';
 import { applySourceAlerts, initialSourceAlerts, type SourceAlertRef, type TrackedAlert } from './source-alerts';
 
@@ -144,7 +145,7 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
     ],
     timelineDropped: 0,
     seq: 1,
-    escalation: { epoch: 0, loop: 0, level: 0, userIds: [], exhausted: false },
+    escalation: startOfEpoch(0),
     slaBreaches: [],
     ...(alert.sourceAlerts ? { sourceAlerts: initialSourceAlerts(alert) } : {}),
   };

@@ -3,6 +3,7 @@ export * from './commands';
 export * from './escalation';
 export * from './incident';
 export * from './notification';
+export * from './plan';
 export * from './posted-message';
 export * from './severity';
 export * from './source-alerts';

@@ -1,10 +1,9 @@
 /**
- * What the incident workflow hands to a notification channel, the idempotency key each
- * delivery carries, and the activity options profile for sending. Pure and deterministic:
- * workflows import this module, so it holds only types, constants and one pure function.
+ * What the incident workflow hands to a notification channel and the idempotency key each
+ * delivery carries. Pure and deterministic: workflows import this module. The activity
+ * options for sending are the "notify" profile in workflows/activity-profiles.ts.
  */
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
-import type { IncidentStatus } from './incident';
+import type { IncidentState, IncidentStatus } from './incident';
 import type { Severity } from './severity';
 import type { ContactMethodType } from '../config/user';
 
@@ -53,6 +52,38 @@ export interface Notification {
   resolvedBy?: string;
   /** When the workflow decided to notify (workflow time, ISO), not when it was sent. */
   occurredAt: string;
+}
+
+/** What one delivery adds to the incident's facts: its key, kind, recipient and moment. */
+export type NotificationParts = Pick<
+  Notification,
+  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt'
+>;
+
+/**
+ * The notification a channel gets: the incident as `s` shows it (status, severity, who
+ * holds it) with one delivery's parts. New sends and rewrites of posted messages alike.
+ */
+export function incidentNotification(s: IncidentState, parts: NotificationParts): Notification {
+  const { approval, recipient, occurredAt } = parts;
+  return {
+    idempotencyKey: parts.idempotencyKey,
+    kind: parts.kind,
+    incidentId: s.incidentId,
+    incidentNumber: s.number,
+    service: s.service,
+    severity: s.severity,
+    status: s.status,
+    summary: s.summary,
+    message: parts.message,
+    level: parts.level,
+    loop: parts.loop,
+    acknowledgedBy: s.acknowledgedBy,
+    resolvedBy: s.resolvedBy,
+    ...(approval ? { approval } : {}),
+    recipient,
+    occurredAt,
+  };
 }
 
 export interface DeliveryReceipt {
@@ -154,31 +185,3 @@ function assertPosition(name: string, value: number): void {
 export function notifyTaskQueue(incidentTaskQueue: string, channelType: string): string {
   return `${incidentTaskQueue}-notify-${channelType}`;
 }
-
-/**
- * Activity options profile "notify". Retries with backoff on transient failures (5xx,
- * 408, 429, timeouts, network errors) for about four minutes; a receiver that refuses the
- * message (other 4xx, bad address) fails at once with `NotificationRejected`, which the
- * workflow records on the timeline while escalation continues. The channel's own HTTP
- * timeout sits below startToCloseTimeout, so a slow receiver surfaces as a classified
- * failure rather than an activity timeout. Run sends beside the escalation timer, not in
- * front of it: a failing channel must not delay the next level.
- *
- * Cancellation (acknowledgement, re-plan) waits for an attempt already in flight: a page
- * the receiver took is recorded as `notified` rather than lost from the timeline, while a
- * send waiting out its retry backoff is dropped at once, so nothing is sent after the ack.
- */
-export const NOTIFY_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  // A send heartbeats while it waits on the receiver (activities/notify): a worker that dies
-  // mid-send is noticed within seconds and the page goes again, not after startToClose.
-  heartbeatTimeout: '5 seconds',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [NOTIFICATION_REJECTED],
-  },
-};

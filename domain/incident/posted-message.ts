@@ -1,10 +1,10 @@
 /**
  * Messages a channel can update in place (Slack bot messages): how a `notified` timeline
  * event records one, and how it is read back, so a continued-as-new run still knows them.
- * Pure; the sync itself is workflows/messages.ts.
+ * Pure; the sync itself is workflows/incident/slack-message-sync.ts.
  */
-import type { TimelineEvent } from './incident';
-import type { MessageRef, Notification, NotificationKind } from './notification';
+import type { IncidentState, TimelineEvent } from './incident';
+import { messageView, type MessageRef, type Notification, type NotificationKind } from './notification';
 
 /** A message the incident can rewrite, rebuilt from its `notified` timeline event. */
 export interface PostedMessage {
@@ -23,7 +23,7 @@ export interface PostedMessage {
   shown: string;
 }
 
-/** What a `notified` event records of a message that can be updated (see paging.deliver). */
+/** What a `notified` event records of a message that can be updated (see workflows/incident/delivery.ts). */
 export function postedMessageData(
   ref: MessageRef | undefined,
   shown: string,
@@ -55,6 +55,18 @@ export function postedMessage(e: TimelineEvent): PostedMessage | undefined {
     ...(typeof d.loop === 'number' ? { loop: d.loop } : {}),
     ...(typeof d.message === 'string' ? { message: d.message } : {}),
   };
+}
+
+/**
+ * The messages a carried state's timeline records, as showing that state: a run hands over
+ * (continue-as-new) only once its messages show its state.
+ */
+export function postedMessagesOf(state: IncidentState): PostedMessage[] {
+  const shown = messageView(state);
+  return state.timeline.flatMap((e) => {
+    const m = postedMessage(e);
+    return m ? [{ ...m, shown }] : [];
+  });
 }
 
 const isRef = (v: unknown): v is MessageRef =>

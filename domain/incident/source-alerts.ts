@@ -102,6 +102,22 @@ export function applySourceAlerts(
   return { ...next, timeline: [...next.timeline, event], seq: next.seq + 1 };
 }
 
+/** The source says some of its alerts resolved, by fingerprint: tracked as a delivery naming them. */
+export function resolveSourceAlerts(
+  state: IncidentState,
+  fact: { source: string; fingerprints: readonly string[] },
+  now: string,
+): IncidentState {
+  const sourceAlerts = fact.fingerprints.map((fingerprint) => ({ fingerprint, status: 'resolved' as const }));
+  return applySourceAlerts(state, { source: fact.source, receivedAt: now, sourceAlerts }, (same) => same);
+}
+
+/** The source says its alert resolved, naming none of its alerts (older payloads). */
+export function recordSourceResolved(state: IncidentState, source: string, now: string): IncidentState {
+  const event: TimelineEvent = { at: now, type: 'alert_resolved', message: `Alert resolved at the source (${source})` };
+  return { ...state, timeline: [...state.timeline, event], seq: state.seq + 1 };
+}
+
 /** The tracked alerts of a newly opened incident. */
 export function initialSourceAlerts(alert: AlertEvent): TrackedAlert[] | undefined {
   return alert.sourceAlerts ? trackSourceAlerts([], alert.sourceAlerts, alert.receivedAt).tracked : undefined;

@@ -8,21 +8,15 @@
  * Every answer is an HTML page: 403 bad or forged link, 410 expired or for an earlier
  * incident under the same id, 400 a bad form field, 404 unknown incident, 409 refused.
  */
-import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../../lib/logger';
 import type { RespondClaims, RespondLinks } from './link';
 import type { IncidentState } from '../../domain/incident/incident';
-import { HttpError, knownHttpError, parseOr400 } from '../../api/errors';
+import { HttpError, knownHttpError } from '../../api/errors';
+import { defineRoute } from '../../api/http/route';
+import { feature, type Services } from '../../api/http/services';
 import type { IncidentGateway } from '../../api/incident-gateway';
 import { incidentPage, messagePage, PAGE_HEADERS, type IncidentPageView } from './page';
-
-export interface RespondRouteDeps {
-  /** Checks tokens (createRespondLinks with VIGIL_PUBLIC_URL and VIGIL_LINK_SIGNING_SECRET). */
-  verifier: Pick<RespondLinks, 'verify'>;
-  incidents: IncidentGateway;
-  log: Logger;
-}
 
 /** Two fields from our own form; nothing legitimate comes near this. */
 const BODY_LIMIT = '16kb';
@@ -31,7 +25,7 @@ const actionSchema = z.enum(ACTIONS, {
   error: (issue) =>
     issue.input === undefined ? 'is required: "acknowledge" or "resolve"' : 'must be "acknowledge" or "resolve"',
 });
-/** The form the page posts; exported for the OpenAPI document. */
+/** The form the page posts. */
 export const formSchema = z.object({
   action: actionSchema,
   note: z.string({ error: 'must be text' }).trim().max(2000, 'must be at most 2000 characters').optional(),
@@ -48,58 +42,114 @@ const TITLES: Record<number, string> = {
   503: 'Try again shortly',
 };
 
-export function respondRoutes(deps: RespondRouteDeps): Router {
-  const router = Router();
-
-  // Before any body is read: a forged or expired link gets no further.
-  router.param('token', (_req, res, next, token: string) => {
-    try {
-      res.locals.claims = verified(deps.verifier, token);
+const HTML = { 'text/html': z.string() };
+const page = (description: string) => ({ description, content: HTML });
+/** Before any body is read: a forged or expired link gets no further. */
+const linkChecked = (services: Services): RequestHandler[] => {
+  const { verifier } = feature(services, 'respond');
+  return [
+    (req, res, next) => {
+      res.locals.claims = verified(verifier, String(req.params.token));
       next();
-    } catch (err) {
-      next(err);
-    }
-  });
+    },
+  ];
+};
+const base = {
+  tag: 'Respond links',
+  auth: 'signedLink',
+  feature: 'respond',
+  path: '/respond/{token}',
+  format: { answer: errorPage, content: HTML },
+  middleware: linkChecked,
+} as const;
+const tokenParam = z.object({ token: z.string() });
+const linkErrors = {
+  403: 'Not a valid link',
+  404: 'Unknown incident',
+  410: 'Expired, or issued for an earlier incident under this id',
+  503: 'Temporal is unavailable; retry',
+};
+const claimsOf = (res: Response) => res.locals.claims as RespondClaims;
+const send = (html: string) => ({ headers: { ...PAGE_HEADERS }, type: PAGE_HEADERS['content-type'], html });
 
-  router.get('/:token', async (req, res) => {
-    const claims = res.locals.claims as RespondClaims;
-    const state = await incidentFor(deps.incidents, claims);
-    const preselect = actionSchema.safeParse(req.query.action).data;
-    send(res, 200, incidentPage({ state, actingAs: claims.u, ...(preselect ? { preselect } : {}) }));
-  });
-
-  router.post(
-    '/:token',
-    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 10 }),
-    async (req, res) => {
-      const claims = res.locals.claims as RespondClaims;
-      if (!req.is('application/x-www-form-urlencoded')) {
-        throw new HttpError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
-      }
-      const form = parseOr400(formSchema, req.body ?? {}, 'form');
-      const before = await incidentFor(deps.incidents, claims);
+export const respondRoutes = [
+  defineRoute({
+    ...base,
+    method: 'get',
+    operationId: 'getRespondPage',
+    summary: 'The incident page of a respond link; changes nothing',
+    request: {
+      params: tokenParam,
+      // Only preselects a form: a value that is not an action is ignored, never refused.
+      query: z.object({ action: actionSchema.optional().catch(undefined) }),
+      describe: { token: 'The signed token of the link', action: 'Only preselects that form' },
+    },
+    responses: { 200: page('The incident with a form per command still possible'), ...linkErrors },
+    handler: async ({ query }, { incidents }, { reply, res }) => {
+      const claims = claimsOf(res);
+      const state = await incidentFor(incidents, claims);
+      const preselect = query.action ? { preselect: query.action } : {};
+      const { html, ...extra } = send(incidentPage({ state, actingAs: claims.u, ...preselect }));
+      return reply(200, html, extra);
+    },
+  }),
+  defineRoute({
+    ...base,
+    method: 'post',
+    operationId: 'respondFromLink',
+    summary: "Acknowledge or resolve as the link's user",
+    request: {
+      params: tokenParam,
+      describe: { token: 'The signed token of the link' },
+      body: {
+        schema: formSchema,
+        content: { 'application/x-www-form-urlencoded': formSchema },
+        parser: express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 10 }),
+        read: (req) => {
+          if (!req.is('application/x-www-form-urlencoded')) {
+            throw new HttpError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
+          }
+          return req.body ?? {};
+        },
+        where: 'form',
+      },
+    },
+    responses: {
+      200: page('Done: the incident page with the outcome'),
+      400: 'A bad form field',
+      409: page('Refused: the page says why'),
+      413: 'Form over 16 KB',
+      415: 'Not a form',
+      ...linkErrors,
+    },
+    handler: async ({ body: form }, { incidents }, { reply, req, res }) => {
+      const claims = claimsOf(res);
+      const before = await incidentFor(incidents, claims);
       const cmd = { by: claims.u, ...(form.note ? { note: form.note } : {}) };
-      const page = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
-        incidentPage({ state, actingAs: claims.u, notice });
+      const view = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
+        send(incidentPage({ state, actingAs: claims.u, notice }));
       try {
-        const after = await deps.incidents.command(claims.i, form.action, cmd);
+        const after = await incidents.command(claims.i, form.action, cmd);
         req.log?.info({ incidentId: claims.i, userId: claims.u, action: form.action }, 'respond link command');
-        send(res, 200, page(after, { ok: true, text: `${DONE[form.action]} by ${claims.u}.` }));
+        const { html, ...extra } = view(after, { ok: true, text: `${DONE[form.action]} by ${claims.u}.` });
+        return reply(200, html, extra);
       } catch (err) {
         if (!(err instanceof HttpError) || err.status !== 409) throw err;
         req.log?.info(
           { incidentId: claims.i, userId: claims.u, action: form.action, reason: err.message },
           'respond link command refused',
         );
-        const now = await deps.incidents.state(claims.i).catch(() => before);
-        send(res, 409, page(now, { ok: false, text: `Not ${DONE[form.action].toLowerCase()}: ${err.message}.` }));
+        const now = await incidents.state(claims.i).catch(() => before);
+        const text = `Not ${DONE[form.action].toLowerCase()}: ${err.message}.`;
+        const { html, ...extra } = view(now, { ok: false, text });
+        return reply(409, html, extra);
       }
     },
-  );
+  }),
+];
 
-  router.use(errorPage);
-  return router;
-}
+/** Errors the router raises before a route runs (a token with broken %-encoding) get a page too. */
+export const respondFallback = [errorPage];
 
 const invalidLink = () =>
   new HttpError(
@@ -108,7 +158,7 @@ const invalidLink = () =>
     'This link is not valid. Check that it was copied whole, or use the link in a newer notification.',
   );
 
-function verified(verifier: RespondRouteDeps['verifier'], token: string): RespondClaims {
+function verified(verifier: Pick<RespondLinks, 'verify'>, token: string): RespondClaims {
   const result = verifier.verify(token);
   if (result.ok) return result.claims;
   if (result.reason === 'expired') {
@@ -134,16 +184,16 @@ async function incidentFor(incidents: IncidentGateway, claims: RespondClaims): P
   return state;
 }
 
-function send(res: Response, status: number, html: string): void {
+function sendPage(res: Response, status: number, html: string): void {
   res.status(status).set(PAGE_HEADERS).send(html);
 }
 
-/** Every failure as a page; never internals, never the token. */
-const errorPage: ErrorRequestHandler = (err, req: Request, res, _next) => {
+/** Every failure as a page; never internals, never the token. (Hoisted; Express knows it by its four parameters.) */
+function errorPage(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   const known = knownHttpError(err) ?? otherClientError(err);
   if (!known) {
     req.log?.error({ err }, 'respond page failed');
-    send(
+    sendPage(
       res,
       500,
       messagePage('Something went wrong', 'The error is in the Vigil API log. Try again, or use Slack or the API.'),
@@ -151,8 +201,8 @@ const errorPage: ErrorRequestHandler = (err, req: Request, res, _next) => {
     return;
   }
   if (known.status === 403 || known.status === 410) req.log?.warn({ code: known.code }, 'respond link refused');
-  send(res, known.status, messagePage(TITLES[known.status] ?? 'Cannot do that', known.message));
-};
+  sendPage(res, known.status, messagePage(TITLES[known.status] ?? 'Cannot do that', known.message));
+}
 
 /**
  * The router's and body parser's own 4xx: a path segment with broken %-encoding is not a

@@ -9,7 +9,7 @@ import { HttpError } from '../../api/errors';
 import { INCIDENT_ID_PATTERN } from '../../api/incident-id';
 import type { IncidentCommands, IncidentGateway } from '../../api/incident-gateway';
 import { parseApprovalValue, SLACK_ACTIONS } from './actions';
-import type { RunbookGateway } from '../../api/routes/runbooks';
+import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
 
 export interface SlackMessage {

@@ -4,29 +4,28 @@
  *   POST /api/v1/slack/interactions  button presses (form field `payload` = JSON)
  * The raw body is read before any parsing and verified (HMAC, constant time, 5-minute
  * window). Slack wants an answer within 3 s: the route answers at once, then runs the
- * command (a workflow update may take longer) and posts the result to `response_url`,
- * only when that URL starts with the configured prefix (https://hooks.slack.com/), so a
- * signed request cannot make Vigil post anywhere else. A Slack user is acted for only
- * when a Vigil user has a `slack` contact method with that Slack user id.
+ * command (a workflow update may take longer) and posts the result to `response_url`
+ * (./respond-later). A Slack user is acted for only when a Vigil user has a `slack`
+ * contact method with that Slack user id.
  */
-import express, { Router, type Request } from 'express';
-import type { Logger } from '../../lib/logger';
-import type { IncidentGateway } from '../../api/incident-gateway';
-import type { RunbookGateway } from '../../api/routes/runbooks';
+import express, { type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { defineRoute, ok } from '../../api/http/route';
+import { feature, type Services } from '../../api/http/services';
+import type { RunbookGateway } from '../../api/runbook-gateway';
 import { runAction, runSlashCommand, type SlackMessage } from './commands';
 import { mongoSlackDirectory, type SlackDirectory } from './directory';
+import { createLater } from './respond-later';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from './verify';
 
-export interface SlackRouteDeps {
+export interface SlackServices {
   /** VIGIL_SLACK_SIGNING_SECRET. */
   signingSecret: string;
-  incidents: IncidentGateway;
-  log: Logger;
   /** VIGIL_SLACK_RESPONSE_URL_PREFIX. */
   responseUrlPrefix?: string;
   /** VIGIL_SLACK_DECLARE_SERVICE. */
   declareService?: string;
-  /** Approve / Deny buttons of runbook approval steps. */
+  /** Approve / Deny buttons of runbook approval steps (default: the runbook routes' gateway). */
   runbooks?: Pick<RunbookGateway, 'decide'>;
   directory?: SlackDirectory;
   fetch?: typeof globalThis.fetch;
@@ -36,28 +35,37 @@ export interface SlackRouteDeps {
 /** Slack's own limit for these payloads is far below this. */
 const BODY_LIMIT = '64kb';
 
-export function slackRoutes(deps: SlackRouteDeps): Router {
-  const router = Router();
-  const directory = deps.directory ?? mongoSlackDirectory;
-  const now = deps.now ?? Date.now;
-  const prefix = deps.responseUrlPrefix ?? 'https://hooks.slack.com/';
-  const doFetch = deps.fetch ?? globalThis.fetch;
-  const commandDeps = {
-    incidents: deps.incidents,
-    runbooks: deps.runbooks,
-    directory,
-    declareService: deps.declareService,
-    now,
-  };
+export const SlackMessageSchema = z.object({
+  response_type: z.enum(['ephemeral', 'in_channel']),
+  text: z.string(),
+  replace_original: z.boolean().optional(),
+});
+const SignatureRefusedSchema = z.object({ error: z.literal('invalid_signature'), reason: z.string() });
+const commandForm = z.object({
+  command: z.string().optional(),
+  text: z.string().optional(),
+  user_id: z.string().optional(),
+  response_url: z.string().optional(),
+});
+const interactionForm = z.object({ payload: z.string().optional() });
+const interactionPayload = z.object({
+  type: z.string().optional(),
+  user: z.object({ id: z.string().optional() }).optional(),
+  actions: z.array(z.object({ action_id: z.string().optional(), value: z.string().optional() })).optional(),
+  response_url: z.string().optional(),
+});
 
-  // The exact bytes Slack signed: no urlencoded/json parser runs before this.
-  router.use(express.raw({ type: () => true, limit: BODY_LIMIT }));
-  router.use((req, res, next) => {
+/** The exact bytes Slack signed, verified before anything else reads them. */
+function signed(services: Services): RequestHandler[] {
+  const slack = feature(services, 'slack');
+  const now = slack.now ?? Date.now;
+  const verify: RequestHandler = (req, res, next) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const header = (name: string) => [req.headers[name]].flat()[0];
     const result = verifySlackRequest(
-      deps.signingSecret,
-      header(req, SLACK_TIMESTAMP_HEADER),
-      header(req, SLACK_SIGNATURE_HEADER),
+      slack.signingSecret,
+      header(SLACK_TIMESTAMP_HEADER),
+      header(SLACK_SIGNATURE_HEADER),
       raw,
       now(),
     );
@@ -66,108 +74,126 @@ export function slackRoutes(deps: SlackRouteDeps): Router {
       res.status(401).json({ error: 'invalid_signature', reason: result.reason });
       return;
     }
-    res.locals.form = new URLSearchParams(raw.toString('utf8'));
     next();
-  });
+  };
+  return [express.raw({ type: () => true, limit: BODY_LIMIT }), verify];
+}
 
-  /** Posts the outcome to response_url; failures are logged (the user already has our "working" answer). */
-  const respond = async (responseUrl: string | undefined, message: SlackMessage) => {
-    if (!responseUrl || !responseUrl.startsWith(prefix)) {
-      deps.log.warn({ prefix }, 'slack response_url missing or outside the allowed prefix; result not posted');
-      return;
-    }
-    try {
-      const res = await doFetch(responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-        signal: AbortSignal.timeout(10_000),
+/** The form's fields, the first value of each (as URLSearchParams.get reads them). */
+function formFields(req: Request): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams((req.body as Buffer).toString('utf8'))) fields[name] ??= value;
+  return fields;
+}
+
+function slackContext(services: Services) {
+  const slack = feature(services, 'slack');
+  const directory = slack.directory ?? mongoSlackDirectory;
+  const later = createLater({
+    prefix: slack.responseUrlPrefix ?? 'https://hooks.slack.com/',
+    fetch: slack.fetch ?? globalThis.fetch,
+    log: services.log,
+  });
+  const runbooks = slack.runbooks ?? services.runbooks?.gateway;
+  const commandDeps = {
+    incidents: services.incidents,
+    runbooks,
+    directory,
+    declareService: slack.declareService,
+    now: slack.now,
+  };
+  return { directory, later, commandDeps };
+}
+
+const notMapped = (slackUserId: string): SlackMessage => ({
+  response_type: 'ephemeral',
+  text:
+    `Your Slack user ${slackUserId} is not mapped to a Vigil user. Ask an admin to add a contact method ` +
+    `{"type": "slack", "address": "${slackUserId}"} to your Vigil user.`,
+});
+const alreadyRead: RequestHandler = (_req, _res, next) => next();
+const form = <S extends z.ZodType>(schema: S, fields: string) => ({
+  schema,
+  parser: alreadyRead,
+  read: formFields,
+  where: 'form',
+  content: { 'application/x-www-form-urlencoded': schema },
+  description: `Slack's form fields: ${fields}`,
+});
+const base = {
+  method: 'post',
+  tag: 'Slack',
+  auth: 'slackSignature',
+  feature: 'slack',
+  middleware: signed,
+} as const;
+const refused = ok('Bad or stale signature', SignatureRefusedSchema);
+
+export const slackRoutes = [
+  defineRoute({
+    ...base,
+    path: '/api/v1/slack/commands',
+    operationId: 'postSlackCommand',
+    summary: 'Slash command /incident ...',
+    request: { body: form(commandForm, 'command, text, user_id, response_url') },
+    responses: {
+      200: ok(
+        'Answered at once ("Working on ..." or "not mapped"); the result goes to response_url',
+        SlackMessageSchema,
+      ),
+      401: refused,
+    },
+    handler: async ({ body: f }, services, { reply, req }) => {
+      const { directory, later, commandDeps } = slackContext(services);
+      const slackUserId = f.user_id ?? '';
+      const text = f.text ?? '';
+      const user = slackUserId ? await directory.userBySlackId(slackUserId) : undefined;
+      if (!user) return reply(200, notMapped(slackUserId || '(none)'));
+      req.log?.info({ slackUserId, userId: user.id, verb: text.trim().split(/\s+/)[0] }, 'slack command');
+      later(() => runSlashCommand(text, user.id, commandDeps), f.response_url);
+      return reply(200, {
+        response_type: 'ephemeral',
+        text: `Working on \`${f.command ?? '/incident'} ${text.trim()}\`…`,
       });
-      await res.body?.cancel();
-      if (!res.ok) deps.log.warn({ status: res.status }, 'slack response_url refused the result');
-    } catch (err) {
-      deps.log.warn({ err }, 'could not post to slack response_url');
-    }
-  };
-  /** Runs after the HTTP answer has gone out. */
-  const later = (work: () => Promise<SlackMessage>, responseUrl: string | undefined) => {
-    setImmediate(() => {
-      void work().then(
-        (message) => respond(responseUrl, message),
-        (err: unknown) => {
-          deps.log.error({ err }, 'slack command failed');
-          return respond(responseUrl, {
-            response_type: 'ephemeral',
-            text: 'Something went wrong; the error is in the Vigil API log.',
-          });
-        },
-      );
-    });
-  };
-  const notMapped = (slackUserId: string): SlackMessage => ({
-    response_type: 'ephemeral',
-    text:
-      `Your Slack user ${slackUserId} is not mapped to a Vigil user. Ask an admin to add a contact method ` +
-      `{"type": "slack", "address": "${slackUserId}"} to your Vigil user.`,
-  });
-
-  router.post('/commands', async (req, res) => {
-    const form = res.locals.form as URLSearchParams;
-    const slackUserId = form.get('user_id') ?? '';
-    const text = form.get('text') ?? '';
-    const user = slackUserId ? await directory.userBySlackId(slackUserId) : undefined;
-    if (!user) {
-      res.json(notMapped(slackUserId || '(none)'));
-      return;
-    }
-    req.log?.info({ slackUserId, userId: user.id, verb: text.trim().split(/\s+/)[0] }, 'slack command');
-    res.json({
-      response_type: 'ephemeral',
-      text: `Working on \`${form.get('command') ?? '/incident'} ${text.trim()}\`…`,
-    });
-    later(() => runSlashCommand(text, user.id, commandDeps), form.get('response_url') ?? undefined);
-  });
-
-  router.post('/interactions', async (req, res) => {
-    const form = res.locals.form as URLSearchParams;
-    let payload: {
-      type?: string;
-      user?: { id?: string };
-      actions?: Array<{ action_id?: string; value?: string }>;
-      response_url?: string;
-    };
-    try {
-      payload = JSON.parse(form.get('payload') ?? '');
-    } catch {
-      res.status(400).json({ error: 'invalid_payload' });
-      return;
-    }
-    const responseUrl = typeof payload.response_url === 'string' ? payload.response_url : undefined;
-    if (payload.type !== 'block_actions') {
-      res.status(200).end();
-      return;
-    }
-    const slackUserId = payload.user?.id ?? '';
-    const user = slackUserId ? await directory.userBySlackId(slackUserId) : undefined;
-    res.status(200).end(); // acknowledged at once; the outcome goes to response_url
-    if (!user) {
-      later(async () => notMapped(slackUserId || '(none)'), responseUrl);
-      return;
-    }
-    for (const action of payload.actions ?? []) {
-      if (!action.action_id || !action.value) continue;
-      req.log?.info({ slackUserId, userId: user.id, action: action.action_id }, 'slack action');
-      const { action_id: actionId, value } = action;
-      later(
-        async () => ({ replace_original: false, ...(await runAction(actionId, value, user.id, commandDeps)) }),
-        responseUrl,
-      );
-    }
-  });
-  return router;
-}
-
-function header(req: Request, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
+    },
+  }),
+  defineRoute({
+    ...base,
+    path: '/api/v1/slack/interactions',
+    operationId: 'postSlackInteraction',
+    summary: 'Buttons: acknowledge, resolve, escalate, runbook approvals',
+    request: { body: form(interactionForm, 'payload (JSON: type, user, actions, response_url)') },
+    responses: {
+      200: { description: 'Acknowledged at once (empty); the outcome goes to response_url' },
+      400: ok('The payload is not JSON', z.object({ error: z.literal('invalid_payload') })),
+      401: refused,
+    },
+    handler: async ({ body: f }, services, { reply, req }) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(f.payload ?? '');
+      } catch {
+        return reply(400, { error: 'invalid_payload' });
+      }
+      const payload = interactionPayload.safeParse(json).data;
+      if (payload?.type !== 'block_actions') return reply(200, undefined);
+      const { directory, later, commandDeps } = slackContext(services);
+      const slackUserId = payload.user?.id ?? '';
+      const user = slackUserId ? await directory.userBySlackId(slackUserId) : undefined;
+      if (!user) {
+        later(async () => notMapped(slackUserId || '(none)'), payload.response_url);
+        return reply(200, undefined);
+      }
+      for (const { action_id: actionId, value } of payload.actions ?? []) {
+        if (!actionId || !value) continue;
+        req.log?.info({ slackUserId, userId: user.id, action: actionId }, 'slack action');
+        const run = async () => ({
+          replace_original: false,
+          ...(await runAction(actionId, value, user.id, commandDeps)),
+        });
+        later(run, payload.response_url);
+      }
+      return reply(200, undefined);
+    },
+  }),
+];

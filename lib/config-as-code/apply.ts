@@ -90,7 +90,7 @@ export async function applyConfigFolder(dir: string, opts: ApplyOptions): Promis
     log.warn({ kind: err.kind, id: err.id }, 'config apply raced an API write');
     return report;
   }
-  log.info({ changes: report.changes }, 'config folder applied');
+  log.debug({ changes: report.changes }, 'config folder applied');
   return report;
 }
 

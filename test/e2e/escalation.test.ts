@@ -456,16 +456,15 @@ describe('escalation by policy, paging a real webhook receiver', () => {
     60_000,
   );
 
-  // ---- Regression tests for defects this file found (fixed in workflows/escalation.ts and
-  // workflows/paging.ts).
+  // ---- Regression tests for defects this file found (fixed in the escalation loop and in
+  // paging, workflows/incident/).
 
-  // Was: after exhaustion, a manual escalate pages level 1 of pass 1 again in the same epoch
-  // (workflows/escalation.ts runStep's exhausted branch and escalateManually both call
-  // moveCursor({ loop: 0, level: 0 }) without bumping escalation.epoch), so paging.ts
-  // deliver() builds notificationIdempotencyKey with the same workflowId, runKey, cycle,
-  // level, loop, user and channel as the first page: the identical key. A receiver that
-  // dedups on it (as the Notification contract asks) drops the re-page while the timeline
-  // says "Notified cat"; the second exhaustion notice (discriminator = epoch) repeats too.
+  // Was: after exhaustion, a manual escalate paged level 1 of pass 1 again in the same epoch
+  // (the cursor moved back to loop 0, level 0 without a new escalation epoch), so the
+  // delivery got the same workflowId, runKey, cycle, level, loop, user and channel as the
+  // first page: the identical idempotency key. A receiver that dedups on it (as the
+  // Notification contract asks) dropped the re-page while the timeline said "Notified cat";
+  // the second exhaustion notice (discriminator = epoch) repeated too.
   it.concurrent(
     'a manual escalation after exhaustion pages again with keys a receiver has not seen',
     async ({ expect }) => {
@@ -507,11 +506,11 @@ describe('escalation by policy, paging a real webhook receiver', () => {
     60_000,
   );
 
-  // Was: workflows/paging.ts notifyPerson awaits each rule's deliver() (line 28) before
-  // timing the next rule, so while the first contact method is being retried (5xx,
-  // timeouts: NOTIFY_ACTIVITY_OPTIONS retries for ~4 min) the person's later rules (an SMS
-  // "after 2 minutes") wait for those retries to end, although their delay is counted from
-  // the page. The fallback channel is late exactly when the first one is failing.
+  // Was: paging a person awaited each rule's delivery before timing the next rule, so while
+  // the first contact method was being retried (5xx, timeouts: NOTIFY_PROFILE retries for
+  // ~4 min) the person's later rules (an SMS "after 2 minutes") waited for those retries to
+  // end, although their delay counts from the page. The fallback channel was late exactly
+  // when the first one was failing.
   it.concurrent(
     "a person's later rule fires on time while an earlier contact method is being retried",
     async ({ expect }) => {
@@ -551,10 +550,10 @@ describe('escalation by policy, paging a real webhook receiver', () => {
   );
 
   // Was: a page whose delivery is being retried keeps being retried after the incident is
-  // acknowledged and is delivered then (with status "triggered" in the payload): paging.ts
-  // checks stale() only before each rule, and the sendNotification activity is never
-  // cancelled, though paging.ts promises the person's paging "stops as soon as the incident
-  // is acknowledged" (cancelling the activity would end it at once during retry backoff).
+  // acknowledged and is delivered then (with status "triggered" in the payload): paging
+  // checked for the acknowledgement only before each rule and never cancelled the
+  // sendNotification activity, though a person's paging "stops as soon as the incident is
+  // acknowledged" (cancelling the activity ends it at once during retry backoff).
   it.concurrent(
     'stops retrying a page once the incident is acknowledged',
     async ({ expect }) => {

@@ -46,6 +46,7 @@ const gateway = {
 } as unknown as IncidentGateway;
 
 const app = createApp({
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {
     ingestKeys: [{ name: 'monitoring', secret: INGEST }],

@@ -6,11 +6,8 @@ import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifyActivities, createWebhookChannel, type NotificationChannel } from '../../activities/notify';
-import {
-  NOTIFY_ACTIVITY_OPTIONS,
-  notificationIdempotencyKey,
-  type Notification,
-} from '../../domain/incident/notification';
+import { notificationIdempotencyKey, type Notification } from '../../domain/incident/notification';
+import { NOTIFY_PROFILE } from '../../workflows/activity-profiles';
 import type { ContactMethodType } from '../../domain/config/user';
 
 /** A real HTTP receiver on loopback that records idempotency keys; `reply` answers. */
@@ -192,7 +189,7 @@ describe('sendNotification in an activity context (MockActivityEnvironment)', ()
     const err = await run(quiet({ attempt: 3 }), notification('webhook', receiver.url)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NotificationTransient', nonRetryable: false, nextRetryDelay: 3000 });
-    expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).not.toContain((err as ApplicationFailure).type);
+    expect(NOTIFY_PROFILE.retry?.nonRetryableErrorTypes).not.toContain((err as ApplicationFailure).type);
     expect(logged().find((l) => l.msg === 'notification failed')).toMatchObject({ attempt: 3, channel: 'webhook' });
   });
 
@@ -201,7 +198,7 @@ describe('sendNotification in an activity context (MockActivityEnvironment)', ()
     const err = await run(quiet(), notification('webhook', receiver.url)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NotificationRejected', nonRetryable: true });
-    expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).toContain((err as ApplicationFailure).type);
+    expect(NOTIFY_PROFILE.retry?.nonRetryableErrorTypes).toContain((err as ApplicationFailure).type);
   });
 
   it('returns the receipt on success', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   NOTIFICATION_REJECTED,
-  NOTIFY_ACTIVITY_OPTIONS,
   notificationIdempotencyKey,
   type NotificationKeyParts,
 } from '../../domain/incident/notification';
+import { NOTIFY_PROFILE } from '../../workflows/activity-profiles';
 
 const WF = 'incident-database-2b923dd0c8d73f87d4b24fbe';
 const RUN = '0195a1b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b';
@@ -81,13 +81,13 @@ describe('notification idempotency key', () => {
 
 describe('notify activity options profile', () => {
   it('never retries a refused notification and retries the rest with capped backoff', () => {
-    expect(NOTIFY_ACTIVITY_OPTIONS.retry?.nonRetryableErrorTypes).toEqual([NOTIFICATION_REJECTED]);
-    expect(NOTIFY_ACTIVITY_OPTIONS.retry).toMatchObject({
+    expect(NOTIFY_PROFILE.retry?.nonRetryableErrorTypes).toEqual([NOTIFICATION_REJECTED]);
+    expect(NOTIFY_PROFILE.retry).toMatchObject({
       initialInterval: '2 seconds',
       backoffCoefficient: 2,
       maximumInterval: '2 minutes',
       maximumAttempts: 8,
     });
-    expect(NOTIFY_ACTIVITY_OPTIONS.startToCloseTimeout).toBe('30 seconds');
+    expect(NOTIFY_PROFILE.startToCloseTimeout).toBe('30 seconds');
   });
 });

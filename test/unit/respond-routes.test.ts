@@ -43,6 +43,7 @@ const gateway = {
 const links = createRespondLinks({ publicUrl: 'https://vigil.example.com', secret: SECRET, now: () => clock });
 const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
 const app = createApp({
+  verifyReplies: true,
   log,
   credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
   incidents: gateway,

@@ -47,6 +47,7 @@ const store: ReviewStore = {
 };
 
 const app = createApp({
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: { ingestKeys: [], responderTokens: [{ name: 'alice', secret: RESPONDER }], adminTokens: [] },
   reviews: store,

@@ -31,6 +31,7 @@ const gateway: RunbookGateway = {
 };
 
 const app = createApp({
+  verifyReplies: true,
   log: createLogger({ level: 'silent', name: 'test' }),
   credentials: {
     ingestKeys: [{ name: 'mon', secret: INGEST }],

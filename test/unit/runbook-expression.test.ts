@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, evaluateCondition, ExpressionError, parseExpression } from '../../domain/runbook/expression';
+import { ExpressionError, parseExpression } from '../../domain/runbook/expression';
+import { evaluate, evaluateCondition } from '../../domain/runbook/expression-evaluation';
 import { matchesTrigger, resolveInputs } from '../../domain/runbook/match';
 import { RunbookSchema, type RunbookSource } from '../../domain/runbook/runbook';
 import { render, renderJson, TemplateError } from '../../domain/runbook/template';

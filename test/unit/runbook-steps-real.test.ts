@@ -16,7 +16,7 @@ import { createRunbookActivities } from '../../activities/runbook';
 import { runCommand } from '../../activities/runbook/command';
 import { createLogger } from '../../lib/logger';
 import { StepSchema } from '../../domain/runbook/runbook';
-import { renderAction, type CommandAction, type HttpAction } from '../../domain/runbook/run';
+import { renderAction, type CommandAction, type HttpAction } from '../../domain/runbook/action';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/runbook');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-runbook-'));

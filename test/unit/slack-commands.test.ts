@@ -3,15 +3,14 @@
  * an immediate answer, the outcome posted to response_url (only under the allowed
  * prefix), user mapping, and number lookup.
  */
-import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { slackRoutes } from '../../integrations/slack/routes';
+import { createApp, type AppDeps } from '../../api/app';
 import { signSlackRequest } from '../../integrations/slack/verify';
 import { conflict } from '../../api/errors';
 import type { IncidentGateway } from '../../api/incident-gateway';
-import type { RunbookGateway } from '../../api/routes/runbooks';
+import type { RunbookGateway } from '../../api/runbook-gateway';
 import { approvalValue, SLACK_ACTIONS } from '../../integrations/slack/actions';
 import type { SlackDirectory } from '../../integrations/slack/directory';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
@@ -81,19 +80,14 @@ const runbooks: Pick<RunbookGateway, 'decide'> = {
 };
 
 function app() {
-  const a = express();
-  a.use(
-    '/slack',
-    slackRoutes({
-      signingSecret: SECRET,
-      incidents,
-      runbooks,
-      log: pino({ level: 'silent' }),
-      directory,
-      responseUrlPrefix: `${rx.base}/`,
-    }),
-  );
-  return a;
+  return createApp({
+    log: pino({ level: 'silent' }),
+    credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
+    incidents,
+    readiness: {},
+    slack: { signingSecret: SECRET, runbooks, directory, responseUrlPrefix: `${rx.base}/` },
+    verifyReplies: true,
+  } as unknown as AppDeps);
 }
 function signed(path: string, form: Record<string, string>) {
   const raw = new URLSearchParams(form).toString();
@@ -106,7 +100,7 @@ function signed(path: string, form: Record<string, string>) {
     .send(raw);
 }
 const slash = (text: string, user = 'U0ALICE1') =>
-  signed('/slack/commands', {
+  signed('/api/v1/slack/commands', {
     command: '/incident',
     text,
     user_id: user,
@@ -183,7 +177,7 @@ describe('slash command /incident', () => {
   });
 
   it('never posts to a response_url outside the allowed prefix', async () => {
-    await signed('/slack/commands', {
+    await signed('/api/v1/slack/commands', {
       command: '/incident',
       text: 'ack 7',
       user_id: 'U0ALICE1',
@@ -197,7 +191,7 @@ describe('slash command /incident', () => {
 
 describe('interactive buttons', () => {
   const press = (actionId: string, user = 'U0ALICE1', value = ID) =>
-    signed('/slack/interactions', {
+    signed('/api/v1/slack/interactions', {
       payload: JSON.stringify({
         type: 'block_actions',
         user: { id: user, username: 'alice' },

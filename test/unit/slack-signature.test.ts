@@ -6,9 +6,8 @@ import { createHmac } from 'node:crypto';
 import pino from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { slackRoutes } from '../../integrations/slack/routes';
+import { createApp, type AppDeps } from '../../api/app';
 import { signSlackRequest, verifySlackRequest } from '../../integrations/slack/verify';
-import express from 'express';
 import type { IncidentGateway } from '../../api/incident-gateway';
 import type { SlackDirectory } from '../../integrations/slack/directory';
 
@@ -71,47 +70,46 @@ describe('slack routes refuse unsigned requests', () => {
     serviceExists: async () => false,
     onCall: async () => undefined,
   };
-  const app = express();
-  app.use(
-    '/slack',
-    slackRoutes({
-      signingSecret: SECRET,
-      incidents,
-      log: pino({ level: 'silent' }),
-      directory,
-      now: () => NOW,
-      fetch: async () => new Response('ok'),
-    }),
-  );
+  const app = createApp({
+    log: pino({ level: 'silent' }),
+    credentials: { ingestKeys: [], responderTokens: [], adminTokens: [] },
+    incidents,
+    readiness: {},
+    slack: { signingSecret: SECRET, directory, now: () => NOW, fetch: async () => new Response('ok') },
+    verifyReplies: true,
+  } as unknown as AppDeps);
   const post = (path: string, headers: Record<string, string>, raw = body) =>
     request(app).post(path).set('content-type', 'application/x-www-form-urlencoded').set(headers).send(raw);
 
-  it.each(['/slack/commands', '/slack/interactions'])('%s: valid passes, the rest get 401', async (path) => {
-    const valid = await post(path, {
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signSlackRequest(SECRET, ts, body),
-    });
-    expect(valid.status).not.toBe(401); // past the signature (interactions then wants a payload field: 400)
-    const wrong = await post(path, {
-      'x-slack-request-timestamp': ts,
-      'x-slack-signature': signSlackRequest('wrong-secret-xyz', ts, body),
-    });
-    expect(wrong.status).toBe(401);
-    const staleTs = String(NOW / 1000 - 600);
-    const stale = await post(path, {
-      'x-slack-request-timestamp': staleTs,
-      'x-slack-signature': signSlackRequest(SECRET, staleTs, body),
-    });
-    expect(stale.status).toBe(401);
-    expect(stale.body.reason).toBe('stale_timestamp');
-    const tampered = await post(
-      path,
-      { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
-      `${body}x`,
-    );
-    expect(tampered.status).toBe(401);
-    const missing = await post(path, {});
-    expect(missing.status).toBe(401);
-    expect(missing.body.reason).toBe('missing_headers');
-  });
+  it.each(['/api/v1/slack/commands', '/api/v1/slack/interactions'])(
+    '%s: valid passes, the rest get 401',
+    async (path) => {
+      const valid = await post(path, {
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': signSlackRequest(SECRET, ts, body),
+      });
+      expect(valid.status).not.toBe(401); // past the signature (interactions then wants a payload field: 400)
+      const wrong = await post(path, {
+        'x-slack-request-timestamp': ts,
+        'x-slack-signature': signSlackRequest('wrong-secret-xyz', ts, body),
+      });
+      expect(wrong.status).toBe(401);
+      const staleTs = String(NOW / 1000 - 600);
+      const stale = await post(path, {
+        'x-slack-request-timestamp': staleTs,
+        'x-slack-signature': signSlackRequest(SECRET, staleTs, body),
+      });
+      expect(stale.status).toBe(401);
+      expect(stale.body.reason).toBe('stale_timestamp');
+      const tampered = await post(
+        path,
+        { 'x-slack-request-timestamp': ts, 'x-slack-signature': signSlackRequest(SECRET, ts, body) },
+        `${body}x`,
+      );
+      expect(tampered.status).toBe(401);
+      const missing = await post(path, {});
+      expect(missing.status).toBe(401);
+      expect(missing.body.reason).toBe('missing_headers');
+    },
+  );
 });

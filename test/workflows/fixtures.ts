@@ -12,14 +12,15 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { ApplicationFailure } from '@temporalio/common';
 import { vi } from 'vitest';
 import type { NotifyActivities } from '../../activities/notify';
-import type { OnCallActivities, Recipient, ServicePlan } from '../../activities/oncall';
+import type { OnCallActivities } from '../../activities/oncall';
 import type { ReviewActivities, StoreReviewInput } from '../../activities/review';
 import type { RunbookActivities } from '../../activities/runbook';
-import type { createStoreActivities } from '../../activities/store';
+import type { StoreActivities } from '../../activities/store';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
+import type { Recipient, ServicePlan } from '../../domain/incident/plan';
 import { DEFAULT_SEVERITY_TARGETS, type Severity } from '../../domain/incident/severity';
 import { incidentWorkflow } from '../../workflows/incident';
 import { workflowsPath } from './env';
@@ -97,7 +98,7 @@ export interface Sent {
   approval?: { runId: string; step: string };
 }
 
-type AllActivities = ReturnType<typeof createStoreActivities> &
+type AllActivities = StoreActivities &
   OnCallActivities &
   NotifyActivities &
   ReviewActivities &

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { createStoreActivities } from '../../activities/store';
+import type { StoreActivities } from '../../activities/store';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
@@ -15,9 +15,7 @@ import { createTimeSkippingEnv, workflowsPath } from './env';
 import type { OnCallActivities } from '../../activities/oncall';
 import type { NotifyActivities } from '../../activities/notify';
 import type { ReviewActivities } from '../../activities/review';
-import { PLACEHOLDER_PLAN } from '../../workflows/runtime';
-
-type StoreActivities = ReturnType<typeof createStoreActivities>;
+import { PLACEHOLDER_PLAN } from '../../domain/incident/plan';
 
 let env: TestWorkflowEnvironment;
 let projected: IncidentState[] = [];

@@ -16,7 +16,7 @@ import type { IncidentState } from '../../domain/incident/incident';
 import { loadRunbookCatalog } from '../../activities/runbook/catalog';
 import { RunbookSchema, type RunbookSource } from '../../domain/runbook/runbook';
 import { resolveInputs } from '../../domain/runbook/match';
-import type { ActionResult } from '../../domain/runbook/run';
+import type { ActionResult } from '../../domain/runbook/action';
 import { runbookWorkflow } from '../../workflows/runbook/runbook';
 import { createTimeSkippingEnv } from './env';
 import {

@@ -4,7 +4,7 @@
  * records every report on its timeline and applies the outcome (acknowledge, resolve or
  * escalate). Responders approve or deny approval steps with an update sent here.
  */
-import { ApplicationFailure, getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, setHandler } from '@temporalio/workflow';
 import { runbookApprovalUpdate, runbookEventSignal } from '../contract';
 import type {
   ApprovalDecision,
@@ -13,6 +13,7 @@ import type {
   RunbookRunInput,
   StepResult,
 } from '../../domain/runbook/run';
+import { refuse } from '../refusal';
 import { runStep, tolerated, type RunContext } from './steps';
 
 export async function runbookWorkflow(input: RunbookRunInput): Promise<RunbookOutcome> {
@@ -80,9 +81,6 @@ function timedOutInGroup(failed: StepResult | undefined, rc: RunContext): boolea
 }
 
 function refuseApproval(rc: RunContext, d: ApprovalDecision): void {
-  const refuse = (why: string) => {
-    throw ApplicationFailure.nonRetryable(why, 'CommandRefused');
-  };
   if (!d || typeof d.by !== 'string' || d.by.length === 0) refuse('decision needs a "by"');
   if (d.decision !== 'approve' && d.decision !== 'deny') refuse('decision must be "approve" or "deny"');
   if (!rc.pending.has(d.step)) {

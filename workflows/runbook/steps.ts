@@ -15,21 +15,14 @@ import {
 } from '@temporalio/workflow';
 import type { RunbookActivities } from '../../activities/runbook';
 import { durationMs, type LeafStep, type Step } from '../../domain/runbook/runbook';
-import { ExpressionError, evaluateCondition, expressionPaths, parseExpression } from '../../domain/runbook/expression';
-import {
-  describeAction,
-  renderAction,
-  type ActionResult,
-  type ApprovalDecision,
-  type RunbookEvent,
-  type RunbookRunInput,
-  type StepAction,
-  type StepResult,
-} from '../../domain/runbook/run';
+import { ExpressionError, expressionPaths, parseExpression } from '../../domain/runbook/expression';
+import { evaluateCondition } from '../../domain/runbook/expression-evaluation';
+import { describeAction, renderAction, type ActionResult, type StepAction } from '../../domain/runbook/action';
+import type { ApprovalDecision, RunbookEvent, RunbookRunInput, StepResult } from '../../domain/runbook/run';
 import { render, TemplateError } from '../../domain/runbook/template';
+import { remediateProfile } from '../activity-profiles';
 
 export const DEFAULT_APPROVAL_TIMEOUT = '15m';
-const DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;
 
 /** What a step needs from its run. */
 export interface RunContext {
@@ -169,14 +162,9 @@ async function awaitApproval(
 }
 
 async function execute(step: LeafStep, action: StepAction, rc: RunContext): Promise<Outcome> {
-  const kind = action.kind;
-  const retry = step.retry ?? { attempts: 1, delay: '5s', backoff: 2 };
-  const activities = proxyActivities<RunbookActivities>({
-    startToCloseTimeout: step.timeout ?? DEFAULT_TIMEOUT[kind],
-    ...(kind === 'command' ? { heartbeatTimeout: '30 seconds' } : {}),
-    retry: { maximumAttempts: retry.attempts, initialInterval: retry.delay, backoffCoefficient: retry.backoff },
-    summary: `runbook ${rc.input.runbook.name} step ${step.id}`,
-  });
+  const activities = proxyActivities<RunbookActivities>(
+    remediateProfile(step, action.kind, `runbook ${rc.input.runbook.name} step ${step.id}`),
+  );
   const args = { incidentId: rc.input.incidentId, runId: rc.input.runId, stepId: step.id };
   const described = describeAction(action);
   try {

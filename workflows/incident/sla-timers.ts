@@ -5,22 +5,25 @@
  * incident (the acknowledger, or the people last paged).
  */
 import { condition } from '@temporalio/workflow';
-import type { IncidentState } from '../domain/incident/incident';
-import { recordEvent, recordSlaBreach } from '../domain/incident/commands';
-import { notifyFirstContact } from './paging';
-import { nowIso, nowMs, oncall, type Ctx } from './runtime';
+import type { IncidentState } from '../../domain/incident/incident';
+import { recordEvent, recordSlaBreach } from '../../domain/incident/commands';
+import { oncall } from './activity-stubs';
+import { nowIso, nowMs } from './clock';
+import { notifyFirstContact } from './delivery';
+import type { IncidentRun } from './incident-run';
 
 type Sla = 'response' | 'resolution';
 
-const met = (ctx: Ctx, sla: Sla) => {
-  const s = ctx.state();
+/** Response: met by the first acknowledgement; both: by the resolution. */
+function met(run: IncidentRun, sla: Sla): boolean {
+  const s = run.state;
   return s.status === 'resolved' || (sla === 'response' && s.firstAcknowledgedAt !== undefined);
-};
+}
 
 /** People who hold the incident now: the acknowledger if they are a known user, else the last paged. */
-async function holders(ctx: Ctx) {
-  const s = ctx.state();
-  const ack = s.acknowledgedBy && ctx.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
+async function holders(run: IncidentRun) {
+  const s = run.state;
+  const ack = s.acknowledgedBy && run.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
   const userIds =
     ack.length > 0 ? ack : (s.assignedUserIds ?? (s.escalation?.userIds.length ? s.escalation.userIds : lastPaged(s)));
   if (userIds.length === 0) return [];
@@ -36,28 +39,29 @@ function lastPaged(s: IncidentState): string[] {
   return [];
 }
 
-export async function watchSla(ctx: Ctx, sla: Sla): Promise<void> {
+/** One SLA's timer: ends once met; re-planned on each severity change; a breach is recorded once. */
+export async function watchSla(run: IncidentRun, sla: Sla): Promise<void> {
   for (;;) {
-    if (met(ctx, sla) || ctx.state().slaBreaches?.some((b) => b.sla === sla)) return;
-    const version = ctx.severityVersion;
-    const s = ctx.state();
-    const targets = ctx.plan.targets[s.severity];
+    if (met(run, sla) || run.state.slaBreaches?.some((b) => b.sla === sla)) return;
+    const mark = run.severityChanges;
+    const s = run.state;
+    const targets = run.plan.targets[s.severity];
     const minutes = sla === 'response' ? targets.ackWithinMinutes : targets.resolveWithinMinutes;
-    const dueMs = Date.parse(s.createdAt) + minutes * ctx.plan.minuteMs;
+    const dueMs = Date.parse(s.createdAt) + minutes * run.plan.minuteMs;
     const wait = dueMs - nowMs();
     if (wait > 0) {
-      await condition(() => met(ctx, sla) || ctx.severityVersion !== version, wait, {
+      await condition(() => met(run, sla) || run.severityChanges !== mark, wait, {
         summary: `${sla} SLA: ${minutes} min (${s.severity})`,
       });
     }
-    if (met(ctx, sla)) return;
-    if (ctx.severityVersion !== version) continue;
+    if (met(run, sla)) return;
+    if (run.severityChanges !== mark) continue;
     const dueAt = new Date(dueMs).toISOString();
-    ctx.apply((x) => recordSlaBreach(x, sla, dueAt, nowIso()));
+    run.apply((x) => recordSlaBreach(x, sla, dueAt, nowIso()));
     await notifyFirstContact(
-      ctx,
+      run,
       'sla_breach',
-      await holders(ctx),
+      await holders(run),
       `${sla} SLA breached: ${minutes} min for ${s.severity}`,
       sla,
     );
@@ -65,26 +69,25 @@ export async function watchSla(ctx: Ctx, sla: Sla): Promise<void> {
   }
 }
 
-/** SEV1/SEV2: remind the commander that a stakeholder update is due, every cadence. */
-export async function remindStatusUpdates(ctx: Ctx): Promise<void> {
+/** SEV1/SEV2: remind the holders that a stakeholder update is due, every cadence, until resolved. */
+export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> {
   for (;;) {
-    const s = ctx.state();
+    const s = run.state;
     if (s.status === 'resolved') return;
     // Counted from the timeline, so a continued-as-new run keeps numbering (and keys) unique.
     const count = s.timeline.filter((e) => e.type === 'status_update_due').length + 1;
-    const every = ctx.plan.targets[s.severity].updateEveryMinutes;
-    const version = ctx.severityVersion;
+    const every = run.plan.targets[s.severity].updateEveryMinutes;
+    const mark = run.severityChanges;
+    const replan = () => run.state.status === 'resolved' || run.severityChanges !== mark;
     if (!every || (s.severity !== 'SEV1' && s.severity !== 'SEV2')) {
-      await condition(() => ctx.state().status === 'resolved' || ctx.severityVersion !== version);
+      await condition(replan);
       continue;
     }
-    const changed = await condition(
-      () => ctx.state().status === 'resolved' || ctx.severityVersion !== version,
-      every * ctx.plan.minuteMs,
-      { summary: `stakeholder update every ${every} min` },
-    );
+    const changed = await condition(replan, every * run.plan.minuteMs, {
+      summary: `stakeholder update every ${every} min`,
+    });
     if (changed) continue;
-    ctx.apply((x) =>
+    run.apply((x) =>
       recordEvent(x, {
         at: nowIso(),
         type: 'status_update_due',
@@ -93,9 +96,9 @@ export async function remindStatusUpdates(ctx: Ctx): Promise<void> {
       }),
     );
     await notifyFirstContact(
-      ctx,
+      run,
       'status_update_due',
-      await holders(ctx),
+      await holders(run),
       `Stakeholder update #${count} is due (${s.severity})`,
       count,
     );

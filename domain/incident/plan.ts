@@ -1,0 +1,52 @@
+/**
+ * What the incident workflow knows of configuration: the service plan it runs under and
+ * the people it pages. The on-call activities build these from MongoDB; the workflow,
+ * its tests and the activities share the types from here.
+ */
+import type { EscalationPolicy } from '../oncall/policy';
+import type { NotificationRecipient } from './notification';
+import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from './severity';
+
+export interface ServicePlan {
+  found: boolean;
+  serviceName?: string;
+  teamId?: string;
+  policy?: EscalationPolicy;
+  targets: Record<Severity, SeverityTargets>;
+  inMaintenance: boolean;
+  autoResolve: { mode: 'never' | 'immediately' | 'after_quiet'; quietMinutes?: number };
+  /** Ids a reassign may name, as of now. */
+  knownUserIds: string[];
+  knownPolicyIds: string[];
+  minuteMs: number;
+  /**
+   * Send each contact type on its own task queue (`<queue>-notify-<type>`). Set by the
+   * worker that runs those queues; absent in plans recorded before them (and in tests that
+   * run one queue), which keep sending on the incident's queue.
+   */
+  notifyTaskQueues?: boolean;
+}
+
+/** Until the service plan is loaded: page nobody, default SLA targets. */
+export const PLACEHOLDER_PLAN: ServicePlan = {
+  found: false,
+  targets: { ...DEFAULT_SEVERITY_TARGETS },
+  inMaintenance: false,
+  autoResolve: { mode: 'never' },
+  knownUserIds: [],
+  knownPolicyIds: [],
+  minuteMs: 60_000,
+};
+
+/** One person to page and their personal notification rules, in delay order. */
+export interface Recipient {
+  userId: string;
+  name?: string;
+  rules: Array<{ delayMinutes: number; contactMethod: NotificationRecipient['contactMethod'] }>;
+}
+
+export interface Recipients {
+  recipients: Recipient[];
+  /** Targets that named something that does not exist, or resolved to nobody. */
+  problems: string[];
+}

@@ -1,0 +1,97 @@
+/**
+ * The activity option profiles workflow code schedules activities with. Every stub names
+ * one, and every profile spells out its timeout and retry policy, so nobody has to know
+ * the SDK's defaults to tell how long an activity may take or how often it runs.
+ *
+ * | profile   | for                                          | attempts         | timeout  |
+ * |-----------|----------------------------------------------|------------------|----------|
+ * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
+ * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
+ * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
+ */
+import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
+import { NOTIFICATION_REJECTED } from '../domain/incident/notification';
+import type { LeafStep } from '../domain/runbook/runbook';
+
+/**
+ * notify: retries with backoff on transient failures (5xx, 408, 429, timeouts, network
+ * errors) for about four minutes; a receiver that refuses the message (other 4xx, bad
+ * address) fails at once with `NotificationRejected`, which the workflow records on the
+ * timeline while escalation continues. The channel's own HTTP timeout sits below
+ * startToCloseTimeout, so a slow receiver surfaces as a classified failure rather than an
+ * activity timeout. Run sends beside the escalation timer, not in front of it: a failing
+ * channel must not delay the next level.
+ *
+ * Cancellation (acknowledgement, re-plan) waits for an attempt already in flight: a page
+ * the receiver took is recorded as `notified` rather than lost from the timeline, while a
+ * send waiting out its retry backoff is dropped at once, so nothing is sent after the ack.
+ */
+export const NOTIFY_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  // A send heartbeats while it waits on the receiver (activities/notify): a worker that dies
+  // mid-send is noticed after 5 s and the page goes again, not after startToClose (30 s).
+  heartbeatTimeout: '5 seconds',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [NOTIFICATION_REJECTED],
+  },
+};
+
+/**
+ * persist: idempotent writes to MongoDB (the incident read model, reviews). Retried
+ * without limit, backing off to a minute: an outage delays a write, never loses it.
+ */
+export const PERSIST_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+
+/**
+ * lookup: reads of configuration (service plan, who to page) and the idempotent incident
+ * number. Retried without limit, backing off to 30 s: paging waits for MongoDB, and picks
+ * up again within half a minute of its return.
+ */
+export const LOOKUP_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};
+
+/**
+ * lookup of the runbook folder, which a worker may not serve (older deployments, tests):
+ * three attempts, and none more once the worker answers that it has no such activity.
+ * The incident runs on without runbooks then.
+ */
+export const RUNBOOK_LOOKUP_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '100 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
+
+/** A step without its own timeout: an HTTP call gets a minute, a command five. */
+export const REMEDIATE_DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;
+/** A step without its own retry runs once: a remediation repeats only where its author says it may. */
+const REMEDIATE_DEFAULT_RETRY = { attempts: 1, delay: '5s', backoff: 2 };
+
+/**
+ * remediate: one runbook step, with the step's own timeout and retries (see the runbook
+ * schema); commands heartbeat, so a hung process is noticed within 30 s.
+ */
+export function remediateProfile(step: LeafStep, kind: 'http' | 'command', summary: string): ActivityOptions {
+  const retry = step.retry ?? REMEDIATE_DEFAULT_RETRY;
+  return {
+    startToCloseTimeout: step.timeout ?? REMEDIATE_DEFAULT_TIMEOUT[kind],
+    ...(kind === 'command' ? { heartbeatTimeout: '30 seconds' } : {}),
+    retry: { maximumAttempts: retry.attempts, initialInterval: retry.delay, backoffCoefficient: retry.backoff },
+    summary,
+  };
+}

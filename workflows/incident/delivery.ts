@@ -1,0 +1,124 @@
+/**
+ * Delivering one notification to one contact method: its idempotency key, the send on the
+ * channel's task queue, and the outcome on the timeline (`notified`, with the message ref
+ * when the channel can rewrite it later, or `notification_failed` with the cause).
+ */
+import { ActivityFailure, ApplicationFailure, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { recordEvent } from '../../domain/incident/commands';
+import { escalationOf } from '../../domain/incident/escalation';
+import type { IncidentState, TimelineEvent } from '../../domain/incident/incident';
+import {
+  incidentNotification,
+  messageView,
+  notificationIdempotencyKey,
+  type Notification,
+  type NotificationKind,
+} from '../../domain/incident/notification';
+import type { Recipient } from '../../domain/incident/plan';
+import { postedMessageData } from '../../domain/incident/posted-message';
+import { notifyFor } from './activity-stubs';
+import { nowIso } from './clock';
+import type { IncidentRun } from './incident-run';
+
+type ContactMethod = Recipient['rules'][number]['contactMethod'];
+/** What tells deliveries apart: escalation position (pages), epoch, and a discriminator. */
+type DeliveryKey = { level?: number; loop?: number; cycle: number; discriminator?: string | number };
+
+/** Sends one notification to each person's first contact method (non-page kinds). */
+export async function notifyFirstContact(
+  run: IncidentRun,
+  kind: Exclude<NotificationKind, 'page'>,
+  people: Recipient[],
+  message: string,
+  discriminator?: string | number,
+  extra: Pick<Notification, 'approval'> = {},
+): Promise<void> {
+  await Promise.all(
+    people.map(async (person) => {
+      const first = person.rules[0]?.contactMethod;
+      const key = { cycle: escalationOf(run.state).epoch, discriminator };
+      if (first) await deliver(run, kind, person, first, key, message, extra);
+    }),
+  );
+}
+
+export async function deliver(
+  run: IncidentRun,
+  kind: NotificationKind,
+  person: Recipient,
+  method: ContactMethod,
+  key: DeliveryKey,
+  message?: string,
+  extra: Pick<Notification, 'approval'> = {},
+): Promise<void> {
+  const s = run.state;
+  const idempotencyKey = keyOf(s, kind, person, method, key);
+  // A continued-as-new run resumes the step it was in: what the previous run already
+  // delivered (or saw refused) is on the timeline and is not sent again.
+  if (alreadyRecorded(s, idempotencyKey)) return;
+  const notification = incidentNotification(s, {
+    idempotencyKey,
+    kind,
+    message,
+    level: key.level,
+    loop: key.loop,
+    ...extra,
+    recipient: { userId: person.userId, name: person.name, contactMethod: method },
+    occurredAt: nowIso(),
+  });
+  const data = { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey };
+  run.sendsInFlight += 1;
+  try {
+    const receipt = await notifyFor(run.plan, method.type).sendNotification({ notification });
+    // An approval request keeps its own buttons: it is answered in place from Slack, not synced.
+    const posted = notification.approval
+      ? {}
+      : postedMessageData(receipt.messageRef, messageView(notification), notification);
+    const event: TimelineEvent = {
+      at: nowIso(),
+      type: 'notified',
+      message: `Notified ${person.userId} by ${receipt.channel} (${kind})`,
+      data: { ...data, ...posted },
+    };
+    run.recordNotified(event);
+  } catch (err) {
+    if (isCancellation(err)) return; // paging ended while sending: nothing to report
+    const cause =
+      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
+    run.apply((st) =>
+      recordEvent(st, {
+        at: nowIso(),
+        type: 'notification_failed',
+        message: `Could not notify ${person.userId} by ${method.type}: ${cause}`,
+        data,
+      }),
+    );
+  } finally {
+    run.sendsInFlight -= 1;
+  }
+}
+
+function keyOf(
+  s: IncidentState,
+  kind: NotificationKind,
+  person: Recipient,
+  method: ContactMethod,
+  key: DeliveryKey,
+): string {
+  const common = {
+    workflowId: workflowInfo().workflowId,
+    runKey: s.runKey,
+    userId: person.userId,
+    channel: method.id,
+    cycle: key.cycle,
+    discriminator: key.discriminator,
+  };
+  return kind === 'page'
+    ? notificationIdempotencyKey({ ...common, level: key.level ?? 0, loop: key.loop ?? 0 })
+    : notificationIdempotencyKey({ ...common, kind });
+}
+
+const alreadyRecorded = (s: IncidentState, idempotencyKey: string): boolean =>
+  s.timeline.some(
+    (e) => (e.type === 'notified' || e.type === 'notification_failed') && e.data?.idempotencyKey === idempotencyKey,
+  );

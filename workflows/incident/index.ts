@@ -1,0 +1,162 @@
+/**
+ * incidentWorkflow: one incident, from its first alert to its post-incident review.
+ *
+ * One IncidentRun (./incident-run.ts) owns the run: the incident state, the service plan
+ * and every counter. The message handlers below call its methods; the long-running parts
+ * started below wait on it. Each message, what it changes, and which parts react:
+ *
+ * | message               | changes (IncidentRun)                   | parts that react                              |
+ * |-----------------------|-----------------------------------------|-----------------------------------------------|
+ * | alertFired signal     | opens the incident; then a repeat:      | first alert: the run starts (all parts below) |
+ * |                       | count, details, severity if worse       | SLA timers, reminders: re-plan if it rose     |
+ * |                       | after resolution: alertsAfterResolution | the end: continue-as-new opens the next one   |
+ * | alertResolved signal  | sourceResolvedAt (all source alerts)    | auto-resolve: now or after the quiet period   |
+ * | noteAdded signal      | timeline                                | (read model only)                             |
+ * | runbookEvent signal   | timeline; a finished run acknowledges,  | runbooks: tell responders, ask for approvals  |
+ * |                       | resolves or escalates (as below)        | as for that command                           |
+ * | acknowledge update    | status acknowledged, acknowledgedBy,    | escalation loop: step ends, holds until the   |
+ * |                       | acknowledgedAt, firstAcknowledgedAt     |   ack timeout re-triggers                     |
+ * |                       |                                         | paging: waiting rules, retrying sends stop    |
+ * |                       |                                         | response SLA timer: met                       |
+ * |                       |                                         | Slack message sync: rewrites                  |
+ * | resolve update        | status resolved, resolvedBy, resolvedAt | every part ends; Slack message sync: rewrites |
+ * |                       |                                         | the end: review child, next incident          |
+ * | escalate update       | status triggered (ack, snooze cleared); | escalation loop: pages the next step now      |
+ * |                       | manualEscalations + 1 while paging,     | Slack message sync: rewrites                  |
+ * |                       | else the cursor moves on                |                                               |
+ * | reassign update       | new epoch at level 1: named people or   | paging: the old epoch's stops                 |
+ * |                       | another policy (plan reloaded)          | escalation loop: pages the new target         |
+ * | snooze update         | acknowledged until snoozedUntil         | as acknowledge; escalation loop re-triggers   |
+ * |                       |                                         |   at snoozedUntil                             |
+ * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan; message sync  |
+ * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
+ * | incidentState query   | nothing                                 |                                               |
+ *
+ * Every change moves `seq`, so the read-model projector writes the new state; a change of
+ * status, severity or acknowledger upserts the search attributes (IncidentRun.apply).
+ * Alerts after resolution open the next incident under the same id (continue-as-new), and
+ * so does a history grown long (alert storms), carrying the whole state.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  acknowledgeUpdate,
+  alertFiredSignal,
+  alertResolvedSignal,
+  changeSeverityUpdate,
+  escalateUpdate,
+  incidentStateQuery,
+  noteAddedSignal,
+  reassignUpdate,
+  resolveUpdate,
+  reviewWorkflowId,
+  runbookEventSignal,
+  runRunbookUpdate,
+  snoozeUpdate,
+  type IncidentWorkflowInput,
+} from '../contract';
+import { refuseAcknowledge, refuseResolve, type IncidentState } from '../../domain/incident/incident';
+import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../domain/incident/commands';
+import { autoResolve } from './auto-resolve';
+import { runEscalation } from './escalation-loop';
+import { IncidentRun } from './incident-run';
+import { prepareIncident } from './preparation';
+import { projectReadModel } from './read-model-projector';
+import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
+import { remindStakeholderUpdates, watchSla } from './sla-timers';
+import { syncPostedMessages } from './slack-message-sync';
+
+/** A signalWithStart always brings the first alert; without one in this long, give up. */
+const FIRST_ALERT_WAIT = '1 minute';
+
+export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentState | undefined> {
+  const run = new IncidentRun(input);
+
+  // Facts (signals) apply at once: a command in the same activation as the first alert must see an open incident.
+  setHandler(alertFiredSignal, (alert) => run.alertFired(alert));
+  setHandler(alertResolvedSignal, (fact) => run.alertResolved(fact));
+  setHandler(noteAddedSignal, (note) => run.noteAdded(note));
+  setHandler(incidentStateQuery, () => run.state);
+  // Commands (updates): the validator refuses with the reason, the handler answers with the new state.
+  setHandler(acknowledgeUpdate, (cmd) => run.acknowledge(cmd), {
+    validator: (cmd) => run.check(cmd, refuseAcknowledge),
+  });
+  setHandler(resolveUpdate, (cmd) => run.resolve(cmd), { validator: (cmd) => run.check(cmd, refuseResolve) });
+  setHandler(escalateUpdate, (cmd) => run.escalate(cmd), { validator: (cmd) => run.check(cmd, refuseIfResolved) });
+  setHandler(reassignUpdate, (cmd) => run.reassign(cmd), { validator: (cmd) => run.checkReassign(cmd) });
+  setHandler(snoozeUpdate, (cmd) => run.snooze(cmd), { validator: (cmd) => run.check(cmd, refuseSnooze) });
+  setHandler(changeSeverityUpdate, (cmd) => run.changeSeverity(cmd), {
+    validator: (cmd) => run.check(cmd, refuseSeverityChange),
+  });
+  setHandler(runbookEventSignal, (event) => recordRunbookEvent(run, event));
+  setHandler(runRunbookUpdate, (cmd) => runRunbookByHand(run, cmd), {
+    validator: (cmd) => refuseRunbookCommand(run, cmd),
+  });
+
+  if (!(await condition(() => run.opened, FIRST_ALERT_WAIT))) {
+    log.warn('incident started without an alert; closing', { incidentId: input.incidentId });
+    return undefined;
+  }
+  await prepareIncident(run);
+
+  // The long-running parts, each waiting on the run. Runbooks the alert triggers start once
+  // per incident (not again after a continue-as-new).
+  if (run.fresh && patched('runbook-automation')) void startTriggeredRunbooks(run);
+  // Slack messages follow the incident's state; the incident ends once they show it.
+  const syncsMessages = patched('message-sync');
+  if (syncsMessages) void syncPostedMessages(run);
+  void projectReadModel(run);
+  void watchSla(run, 'response');
+  void watchSla(run, 'resolution');
+  void remindStakeholderUpdates(run);
+  void autoResolve(run);
+  // The main loop: escalation, until resolved or the history asks to hand over.
+  const limit = input.maxHistoryEvents;
+  const handOver = () =>
+    workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
+  await runEscalation(run, handOver);
+  await condition(() => allHandlersFinished() && run.readModelCurrent() && (!syncsMessages || run.messagesCurrent()));
+
+  if (run.state.status !== 'resolved') {
+    log.info('history is long; continuing as new with the incident state', { incidentId: input.incidentId });
+    return continueAsNew<typeof incidentWorkflow>({ ...input, carried: { state: run.state } });
+  }
+  await startReview(run);
+  if (run.alertsAfterResolution.length > 0) {
+    log.info('alert after resolution opens a new incident', { incidentId: input.incidentId });
+    return continueAsNew<typeof incidentWorkflow>({
+      incidentId: input.incidentId,
+      service: input.service,
+      dedupKey: input.dedupKey,
+      maxHistoryEvents: limit,
+      carried: { alerts: run.alertsAfterResolution },
+    });
+  }
+  return run.state;
+}
+
+/** The post-incident review child, with the SLA targets the incident ran under. */
+async function startReview(run: IncidentRun): Promise<void> {
+  const s = run.state;
+  const targets = run.plan.targets[s.severity];
+  await startChild('postIncidentReviewWorkflow', {
+    workflowId: reviewWorkflowId(s.incidentId, s.runKey),
+    args: [
+      {
+        incident: s,
+        slaTargets: { ackWithinMinutes: targets.ackWithinMinutes, resolveWithinMinutes: targets.resolveWithinMinutes },
+      },
+    ],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    staticSummary: `Post-incident review of #${s.number ?? '?'} ${s.service}`,
+  });
+}
