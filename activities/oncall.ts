@@ -1,5 +1,5 @@
-import { loadConfigSnapshot, type ConfigSnapshot } from '../lib/models/config';
-import { IncidentNumberModel } from '../lib/models/incident-number';
+import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '../lib/models/config';
+import { numberAllocator } from './incident-number';
 import type { Logger } from '../lib/logger';
 import { toEpochMs } from '../domain/common/fields';
 import { inMaintenance, type Service, type User } from '../domain/config';
@@ -15,8 +15,6 @@ import {
   type WindowInstants,
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
-
-const DUPLICATE_KEY = 11000;
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);
@@ -59,6 +57,8 @@ function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problem
  * All activities here are read-only or idempotent: safe to retry (profile "persist").
  */
 export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) {
+  const loadConfigSnapshot = coalesce(loadConfigFromStore);
+  const takeNumber = numberAllocator(deps.log);
   return {
     async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
@@ -113,21 +113,36 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
 
     /** The incident's number: the same on every retry, never shared (see IncidentNumberModel). */
     async allocateIncidentNumber(input: { incidentKey: string }): Promise<number> {
-      for (let attempt = 0; attempt < 50; attempt++) {
-        const mine = await IncidentNumberModel.findOne({ incidentKey: input.incidentKey }).lean();
-        if (mine) return mine._id;
-        const last = await IncidentNumberModel.findOne({}).sort({ _id: -1 }).lean();
-        const next = (last?._id ?? 0) + 1;
-        try {
-          await IncidentNumberModel.create({ _id: next, incidentKey: input.incidentKey, createdAt: new Date() });
-          return next;
-        } catch (err) {
-          if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
-          deps.log.debug({ next }, 'incident number taken concurrently; retrying');
-        }
-      }
-      throw new Error('could not allocate an incident number after 50 attempts');
+      return takeNumber(input.incidentKey);
     },
+  };
+}
+
+/**
+ * Shares reads between concurrent callers without serving anything stale: a caller gets a
+ * read that started after it asked. Callers arriving while a read runs share the next one,
+ * so a storm of new incidents costs a read per read-time, not one per incident (FerretDB
+ * was spending as much CPU on these as Temporal on the workflows).
+ */
+export function coalesce<T>(read: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | undefined;
+  let next: Promise<T> | undefined;
+  const start = () => {
+    const p = read().finally(() => {
+      if (running === p) running = undefined;
+    });
+    running = p;
+    return p;
+  };
+  return () => {
+    if (!running) return start();
+    next ??= running
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return start();
+      });
+    return next;
   };
 }
 

@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: the pure paths Vigil runs on every page and every API read, timed
+ * The pure paths Vigil runs on every page and every API read, timed
  * against a baseline measured in the same run, so the figures compare on any machine.
  *  - onCallAt (arithmetic rotation index) vs. a baseline that walks every weekly handoff
  *    in local time from the layer's start: onCallAt's cost must not grow with schedule age.
  *  - shifts over 30 days, buildReview + renderReviewMarkdown for a 500-event incident.
  * Prints ops/s and heap growth per op. No assertions: tests assert behaviour, not timings.
+ * `npm run bench` (bench/main.ts) runs these first and puts them in its table; run this
+ * file alone with `node --expose-gc node_modules/.bin/tsx bench/oncall.ts`.
  */
 import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
@@ -42,11 +44,7 @@ function naiveOnCall(at: number): string {
   return ['a', 'b', 'c', 'd'][i % 4] as string;
 }
 
-function measure(
-  name: string,
-  fn: (i: number) => unknown,
-  minMs = 700,
-): { name: string; opsPerSec: number; heapPerOp: number } {
+function measure(name: string, fn: (i: number) => unknown, minMs = 700): MicroRow {
   for (let i = 0; i < 50; i++) fn(i); // warm up
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
@@ -88,24 +86,39 @@ function incident(events: number): IncidentState {
   };
 }
 
-const recent = Date.parse('2026-11-22T12:00:00Z');
-const rows = [
-  measure('baseline: walk handoffs, 6 years in', (i) => naiveOnCall(recent + i * 3_600_000)),
-  measure('onCallAt, 6 years in', (i) => onCallAt(schedule, recent + i * 3_600_000)),
-  measure('onCallAt, first week', (i) => onCallAt(schedule, layerStart + (i % 168) * 3_600_000)),
-  measure('shifts over 30 days', (i) =>
-    shifts(schedule, recent + i * 86_400_000, recent + i * 86_400_000 + 30 * 86_400_000),
-  ),
-  measure('buildReview + Markdown, 500 events', () => renderReviewMarkdown(buildReview(incident(500)))),
-];
-const base = rows[0] as (typeof rows)[number];
-console.log(`node ${process.version}, ${new Date().toISOString()}`);
-console.log('case'.padEnd(42), 'ops/s'.padStart(12), 'vs baseline'.padStart(12), 'heap B/op'.padStart(11));
-for (const r of rows) {
-  console.log(
-    r.name.padEnd(42),
-    r.opsPerSec.toFixed(0).padStart(12),
-    `${(r.opsPerSec / base.opsPerSec).toFixed(2)}x`.padStart(12),
-    r.heapPerOp.toFixed(0).padStart(11),
-  );
+export interface MicroRow {
+  name: string;
+  opsPerSec: number;
+  heapPerOp: number;
 }
+
+/** The pure paths, each with ops/s; the first row is the baseline. */
+export function runOncallBench(): MicroRow[] {
+  const recent = Date.parse('2026-11-22T12:00:00Z');
+  return [
+    measure('baseline: walk handoffs, 6 years in', (i) => naiveOnCall(recent + i * 3_600_000)),
+    measure('onCallAt, 6 years in', (i) => onCallAt(schedule, recent + i * 3_600_000)),
+    measure('onCallAt, first week', (i) => onCallAt(schedule, layerStart + (i % 168) * 3_600_000)),
+    measure('shifts over 30 days', (i) =>
+      shifts(schedule, recent + i * 86_400_000, recent + i * 86_400_000 + 30 * 86_400_000),
+    ),
+    measure('buildReview + Markdown, 500 events', () => renderReviewMarkdown(buildReview(incident(500)))),
+  ];
+}
+
+function main(): void {
+  const rows = runOncallBench();
+  const base = rows[0] as MicroRow;
+  console.log(`node ${process.version}, ${new Date().toISOString()}`);
+  console.log('case'.padEnd(42), 'ops/s'.padStart(12), 'vs baseline'.padStart(12), 'heap B/op'.padStart(11));
+  for (const r of rows) {
+    console.log(
+      r.name.padEnd(42),
+      r.opsPerSec.toFixed(0).padStart(12),
+      `${(r.opsPerSec / base.opsPerSec).toFixed(2)}x`.padStart(12),
+      r.heapPerOp.toFixed(0).padStart(11),
+    );
+  }
+}
+
+if (require.main === module) main();

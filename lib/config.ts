@@ -143,6 +143,8 @@ export const configSchema = z.object({
   /** Per-channel notify workers: concurrent sends and sends per second, e.g. "slack=2,sms=20". */
   VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
+  /** Open incidents a worker keeps in memory (Temporal's maxCachedWorkflows); the rest replay when woken. */
+  VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
@@ -23,6 +24,7 @@ import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/u
 import { buildRespondLinks } from '../integrations/respond/worker-links';
 import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
+import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
 
 type ChannelConfig = LibChannelConfig &
   Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL'>>;
@@ -162,14 +164,23 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
   const channels = buildChannels({ log, config });
   const links = buildRespondLinks({ log, config });
   const activities = buildActivities({ log, config, notifyTaskQueues: true, channels, links, metrics });
-  const worker = await Worker.create({
+  const common = {
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath: require.resolve('../workflows'),
-    activities,
     // The worker stops on SIGINT/SIGTERM by itself; in-flight activities get this long.
     shutdownGraceTime: '10 seconds',
+    // Sends heartbeat every second (activities/notify); each beat reaches the server at once.
+    maxHeartbeatThrottleInterval: '1 second',
+  };
+  const worker = await Worker.create({
+    ...common,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: require.resolve('../workflows'),
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
+    activities,
+    // Open incidents kept in memory (~0.7 MB each); the others replay from history when a
+    // timer or signal wakes them. Bounds the worker's memory, whatever the number open.
+    maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
   const { sendNotification, updateNotification } = activities;
@@ -178,13 +189,11 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     channelWorkers.push({
       layout,
       worker: await Worker.create({
-        connection,
-        namespace: config.TEMPORAL_NAMESPACE,
+        ...common,
         taskQueue: layout.taskQueue,
         activities: { sendNotification, updateNotification },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
-        shutdownGraceTime: '10 seconds',
       }),
     });
   }

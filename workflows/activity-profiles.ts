@@ -29,6 +29,9 @@ import type { LeafStep } from '../domain/runbook/runbook';
  */
 export const NOTIFY_PROFILE: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  // A send heartbeats while it waits on the receiver (activities/notify): a worker that dies
+  // mid-send is noticed after 5 s and the page goes again, not after startToClose (30 s).
+  heartbeatTimeout: '5 seconds',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: {
     initialInterval: '2 seconds',

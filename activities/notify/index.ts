@@ -22,6 +22,14 @@ export { createTeamsChannel } from './teams';
 
 export type NotifyChannels = Partial<Record<ContactMethodType, NotificationChannel>>;
 
+/**
+ * How often a send in progress heartbeats, well inside NOTIFY_ACTIVITY_OPTIONS'
+ * heartbeatTimeout. The first beat comes after this long, so a quick send (most of them)
+ * costs the server no heartbeat at all; the worker's maxHeartbeatThrottleInterval lets
+ * each beat through at once.
+ */
+export const HEARTBEAT_EVERY_MS = 1_000;
+
 export interface NotifyDeps {
   channels: NotifyChannels;
   log: Logger;
@@ -53,6 +61,9 @@ export function createNotifyActivities(deps: NotifyDeps) {
     const context = asyncLocalStorage.getStore();
     const channel = channelFor(n.recipient.contactMethod.type);
     const fields = { ...logFields(n), channel: channel.type, attempt: context?.info.attempt };
+    // Alive while the receiver takes its time: if this worker dies mid-send, the server
+    // notices at the heartbeat timeout (seconds) instead of startToClose, and sends again.
+    const beat = context ? setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
     try {
       if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
       const receipt = await run(channel, n, context ? { signal: context.cancellationSignal } : {});
@@ -64,6 +75,8 @@ export function createNotifyActivities(deps: NotifyDeps) {
       deps.log.warn({ ...fields, err: failure }, logAs.failed);
       meter?.failed(channel.type, failure);
       throw failure;
+    } finally {
+      clearInterval(beat);
     }
   }
 

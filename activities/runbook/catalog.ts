@@ -10,7 +10,7 @@ import { runbookProblems } from '../../domain/runbook/checks';
 import { createLocator, formatPath, issueAt } from '../../lib/config-as-code/locate';
 import { listYamlFiles } from '../../lib/config-as-code/yaml-source';
 import type { ConfigIssue } from '../../lib/config-as-code/types';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 export type RunbookIssue = ConfigIssue;
 
@@ -129,7 +129,7 @@ export async function loadRunbookCatalog(dir: string): Promise<RunbookCatalog> {
   const catalog: RunbookCatalog = { runbooks: [], errors: [] };
   const byName = new Map<string, string>();
   for (const file of files) {
-    const parsed = parseRunbookYaml(await readFile(file, 'utf8'), file);
+    const parsed = await parseFile(file);
     if (!parsed.ok) {
       catalog.errors.push(...parsed.errors);
       continue;
@@ -149,6 +149,23 @@ export async function loadRunbookCatalog(dir: string): Promise<RunbookCatalog> {
     catalog.runbooks.push({ file, runbook: parsed.runbook });
   }
   return catalog;
+}
+
+/**
+ * Parsed files by path, reused while the file's size and times are unchanged: the worker
+ * plans runbooks for every new incident, and parsing the folder each time cost a storm of
+ * incidents as much CPU as the paging itself. A changed file is parsed again.
+ */
+const parsedFiles = new Map<string, { stamp: string; parsed: ParsedRunbook }>();
+
+async function parseFile(file: string): Promise<ParsedRunbook> {
+  const st = await stat(file);
+  const stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+  const cached = parsedFiles.get(file);
+  if (cached?.stamp === stamp) return cached.parsed;
+  const parsed = parseRunbookYaml(await readFile(file, 'utf8'), file);
+  parsedFiles.set(file, { stamp, parsed });
+  return parsed;
 }
 
 export { formatIssue as formatRunbookIssue } from '../../lib/config-as-code/types';

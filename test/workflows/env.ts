@@ -4,6 +4,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import path from 'node:path';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../worker/bundler-options';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { INDEXED_VALUE_TYPE } from '../../lib/temporal';
 import { SEARCH_ATTRIBUTES } from '../../workflows/contract';
@@ -45,4 +46,4 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
  * tens of seconds on a loaded machine, and that belongs under the hook timeout, not in
  * the first test's 60 s.
  */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath }));
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLER_OPTIONS }));
