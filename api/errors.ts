@@ -29,12 +29,16 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 export const conflict = (reason: string) => new HttpError(409, 'conflict', reason);
 export const unavailable = (what: string) => new HttpError(503, 'unavailable', `${what} is unavailable; retry later`);
 
-/** Turns zod issues into `{ path, message }` pairs with a dotted path naming the field. */
+/**
+ * Turns zod issues into `{ path, message }` pairs with a dotted path naming the field; an
+ * unknown field is named itself (zod reports it at the object that holds it).
+ */
 export function fieldIssues(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = issue.path.map(String);
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...at, key]) : [at];
+    return paths.map((p) => ({ path: p.length > 0 ? p.join('.') : '(body)', message: issue.message }));
+  });
 }
 
 export function validationError(error: z.ZodError, where = 'request body'): HttpError {

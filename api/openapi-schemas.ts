@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { CONFIG_KINDS, type ConfigKind } from '../lib/models/config';
-import { InstantSchema } from '../domain/common/fields';
+import { InstantSchema, LocalDateTimeSchema, TimeZoneSchema } from '../domain/common/fields';
 import { ActionItemPatchSchema } from '../domain/review/action-items';
 import { ReviewSchema } from '../domain/review/review';
 import { IncidentStateSchema } from '../domain/incident/state-schema';
@@ -131,9 +131,31 @@ for (const [schema, { id, description }] of entries) components.add(schema, desc
 export const componentRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
 
 /**
- * What JSON Schema cannot see in our schemas: an Instant is a refined, transformed string
- * (it also takes a Date, which JSON cannot carry), and `z.int()` adds the safe-integer
- * bounds to every integer, which only clutters the document.
+ * What JSON Schema cannot see in our schemas, so that the document is no looser than the
+ * routes: refinements and transforms are code, and each rule below states one of them in
+ * JSON Schema (the API may accept more spellings than published, never fewer).
+ */
+const TIGHTER = new Map<unknown, JsonObject>([
+  // Any case, but these spellings (and 1..4 as numbers).
+  [SeverityInputSchema, { anyOf: undefined, type: undefined, enum: [...ACCEPTED_SEVERITIES, 1, 2, 3, 4] }],
+  // A real IANA zone (luxon checks); the canonical names are published.
+  [TimeZoneSchema, { enum: ['UTC', ...Intl.supportedValuesOf('timeZone')] }],
+  // Wall-clock "YYYY-MM-DDTHH:mm[:ss]" (a real calendar date: checked by the route).
+  [LocalDateTimeSchema, { pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2})?$' }],
+  [reassignSchema, { oneOf: [{ required: ['toUserIds'] }, { required: ['toPolicyId'] }] }],
+  [
+    pagerDutyEventSchema,
+    {
+      if: { properties: { event_action: { const: 'trigger' } } },
+      then: { required: ['payload'] },
+      else: { required: ['dedup_key'] },
+    },
+  ],
+]);
+
+/**
+ * An Instant is a refined, transformed string (it also takes a Date, which JSON cannot
+ * carry): published as a date-time. An email address is its pattern. Then the rules of TIGHTER.
  */
 function override(ctx: { zodSchema: unknown; jsonSchema: JsonObject }): void {
   const js = ctx.jsonSchema;
@@ -141,8 +163,13 @@ function override(ctx: { zodSchema: unknown; jsonSchema: JsonObject }): void {
     for (const key of Object.keys(js)) if (key !== 'description') delete js[key];
     Object.assign(js, { type: 'string', format: 'date-time' });
   }
-  if (js.maximum === Number.MAX_SAFE_INTEGER) delete js.maximum;
-  if (js.minimum === Number.MIN_SAFE_INTEGER) delete js.minimum;
+  // The pattern zod checks is the rule; validators differ on what `format: email` means
+  // (Schemathesis's refuses addresses zod takes), so the document states the pattern only.
+  if (js.format === 'email' && typeof js.pattern === 'string') delete js.format;
+  for (const [key, value] of Object.entries(TIGHTER.get(ctx.zodSchema) ?? {})) {
+    if (value === undefined) delete js[key];
+    else js[key] = value;
+  }
 }
 
 const settings = (io: Io) => ({ io, target: 'draft-2020-12', unrepresentable: 'any', override }) as const;

@@ -11,9 +11,9 @@ export const serviceSlug = z
 /** The generic JSON alert (`POST /api/v1/alerts`). Unknown fields are ignored. */
 export const genericAlertSchema = z.object(
   {
-    source: z.string().trim().min(1).max(255),
+    source: z.string().regex(/\S/, 'must not be blank').trim().max(255),
     dedupKey: z.string().min(1).max(255).optional(),
-    summary: z.string().trim().min(1).max(1024),
+    summary: z.string().regex(/\S/, 'must not be blank').trim().max(1024),
     severity: SeverityInputSchema,
     service: serviceSlug,
     details: z.record(z.string(), z.unknown()).default({}),

@@ -19,15 +19,20 @@ ln -sfn "$VIGIL_TOOLS_DIR" "$VIGIL_ROOT/.tools"
 exec 9>"$VIGIL_TOOLS_DIR/.lock"
 flock 9 # two provisioning runs (e.g. `npm start` and `npm test`) must not build at once
 
+# from_env VAR LABEL: when the environment names the tool, checks and prints it (and succeeds).
+from_env() {
+  local path="${!1:-}"
+  [ -n "$path" ] || return 1
+  [ -x "$path" ] || die "$1=$path is not an executable file"
+  step "$2: using $1 ($path)"; echo "$path"
+}
+
 go_env() { # builds must not depend on the caller's GOFLAGS or module mode
   env GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local "$@"
 }
 
 provision_temporal() {
-  if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
-    [ -x "$TEMPORAL_CLI_PATH" ] || die "TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file"
-    step "temporal CLI: using TEMPORAL_CLI_PATH ($TEMPORAL_CLI_PATH)"; echo "$TEMPORAL_CLI_PATH"; return
-  fi
+  from_env TEMPORAL_CLI_PATH "temporal CLI" && return
   if command -v temporal >/dev/null 2>&1; then
     step "temporal CLI: using $(command -v temporal) from PATH"; command -v temporal; return
   fi
@@ -43,10 +48,7 @@ provision_temporal() {
 }
 
 provision_ferretdb() {
-  if [ -n "${FERRETDB_PATH:-}" ]; then
-    [ -x "$FERRETDB_PATH" ] || die "FERRETDB_PATH=$FERRETDB_PATH is not an executable file"
-    step "ferretdb: using FERRETDB_PATH ($FERRETDB_PATH)"; echo "$FERRETDB_PATH"; return
-  fi
+  from_env FERRETDB_PATH ferretdb && return
   if command -v ferretdb >/dev/null 2>&1; then
     step "ferretdb: using $(command -v ferretdb) from PATH"; command -v ferretdb; return
   fi
@@ -82,10 +84,7 @@ MOD
 }
 
 provision_test_server() {
-  if [ -n "${TEMPORAL_TEST_SERVER_PATH:-}" ]; then
-    [ -x "$TEMPORAL_TEST_SERVER_PATH" ] || die "TEMPORAL_TEST_SERVER_PATH=$TEMPORAL_TEST_SERVER_PATH is not executable"
-    step "time-skipping test server: using TEMPORAL_TEST_SERVER_PATH"; echo "$TEMPORAL_TEST_SERVER_PATH"; return
-  fi
+  from_env TEMPORAL_TEST_SERVER_PATH "time-skipping test server" && return
   local wrapper="$VIGIL_TOOLS_DIR/bin/temporal-test-server"
   local cp="$VIGIL_TOOLS_DIR/temporal-test-server.classpath"
   local pom="$VIGIL_ROOT/scripts/test-server/pom.xml"
@@ -150,10 +149,7 @@ provision_chromium() {
 # cannot be built elsewhere and renamed: it is built in place, and a stamp file written last
 # (the version) marks it complete; a half-built one is rebuilt.
 provision_schemathesis() {
-  if [ -n "${SCHEMATHESIS_PATH:-}" ]; then
-    [ -x "$SCHEMATHESIS_PATH" ] || die "SCHEMATHESIS_PATH=$SCHEMATHESIS_PATH is not an executable file"
-    step "schemathesis: using SCHEMATHESIS_PATH ($SCHEMATHESIS_PATH)"; echo "$SCHEMATHESIS_PATH"; return
-  fi
+  from_env SCHEMATHESIS_PATH schemathesis && return
   local venv="$VIGIL_TOOLS_DIR/schemathesis-venv"
   local stamp="$venv/.vigil-version"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]; then

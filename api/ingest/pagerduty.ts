@@ -16,8 +16,8 @@ export const PD_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 const text = (max: number) =>
   z
     .string({ error: (i) => (i.input === undefined ? 'is missing or blank' : 'must be a string') })
+    .regex(/\S/, 'is missing or blank') // not blank, stated where JSON Schema sees it (min(1) after trim is not)
     .trim()
-    .min(1, 'is missing or blank')
     .max(max, `must be at most ${max} characters`);
 const timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
 const links = z

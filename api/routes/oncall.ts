@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConfigSnapshot } from '../../lib/models/config';
-import { IdSchema, InstantSchema, toEpochMs } from '../../domain/common';
+import { IdSchema, InstantSchema, parseInstant, toEpochMs } from '../../domain/common';
 import { inMaintenance, type User } from '../../domain/config';
 import { onCallAt, PolicyTargetSchema, resolveLevel, shifts } from '../../domain/oncall';
 import { HttpError, notFound } from '../errors';
@@ -11,9 +11,12 @@ export const idParam = z.object({ id: IdSchema });
 export const atQuery = z.object({ at: InstantSchema.optional() });
 const DAY_MS = 86_400_000;
 export const MAX_SHIFT_RANGE_DAYS = 400;
+/** Epoch millis of a valid instant, NaN otherwise (every comparison with NaN is false). */
+const ms = (text?: string) => (text === undefined ? NaN : (parseInstant(text) ?? NaN));
 export const rangeQuery = z
   .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
-  .refine((q) => !q.from || !q.to || toEpochMs(q.to) > toEpochMs(q.from), {
+  // Runs even when a bound itself is invalid (already reported at the field): compare only real instants.
+  .refine((q) => !(ms(q.to) <= ms(q.from)), {
     path: ['to'],
     message: 'must be after from',
   });
