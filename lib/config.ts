@@ -114,6 +114,11 @@ export const configSchema = z.object({
   VIGIL_TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
   VIGIL_TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   VIGIL_TWILIO_FROM: z.string().min(1).optional(),
+  /** Voice channel: the number calls come from; default VIGIL_TWILIO_FROM when that is a number. */
+  VIGIL_TWILIO_VOICE_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number, e.g. "+15551234567"')
+    .optional(),
   /** Slack: bot token (chat.postMessage, preferred) or incoming webhook; signing secret for commands and buttons. */
   VIGIL_SLACK_BOT_TOKEN: z.string().min(1).optional(),
   VIGIL_SLACK_WEBHOOK_URL: httpUrlString.optional(),
@@ -135,6 +140,14 @@ export const configSchema = z.object({
   /** Per-channel notify workers: concurrent sends and sends per second, e.g. "slack=2,sms=20". */
   VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
+  /**
+   * Development only: pages to a contact type whose channel is not configured are written to
+   * the log ("logged, not delivered") instead of failing with channel_not_configured.
+   */
+  VIGIL_NOTIFY_LOG_ONLY: z
+    .enum(['0', '1', 'true', 'false'], { error: () => 'must be 1 or 0 (true or false)' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

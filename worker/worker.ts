@@ -8,9 +8,11 @@ import {
   createSmsChannel,
   createTeamsChannel,
   createWebhookChannel,
+  type NotificationChannel,
   type NotifyChannels,
   type NotifyDeps,
 } from '../activities/notify';
+import { channelAvailability, type ChannelConfig as LibChannelConfig } from '../lib/channels';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
 import { createRunbookActivities } from '../activities/runbook';
@@ -19,20 +21,8 @@ import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
 
-type ChannelConfig = Partial<
-  Pick<
-    Config,
-    | 'VIGIL_SMTP_URL'
-    | 'VIGIL_SMTP_FROM'
-    | 'VIGIL_TWILIO_API_URL'
-    | 'VIGIL_TWILIO_ACCOUNT_SID'
-    | 'VIGIL_TWILIO_AUTH_TOKEN'
-    | 'VIGIL_TWILIO_FROM'
-    | 'VIGIL_SLACK_BOT_TOKEN'
-    | 'VIGIL_SLACK_WEBHOOK_URL'
-    | 'VIGIL_SLACK_API_URL'
-  >
->;
+type ChannelConfig = LibChannelConfig &
+  Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_NOTIFY_LOG_ONLY'>>;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
@@ -40,42 +30,53 @@ type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUT
   ChannelConfig;
 
 /**
- * The delivery channel per contact method type, from configuration. A type whose provider
- * is not configured has no channel: its notifications go to the log (and a warning says so).
+ * The delivery channel per contact method type, from configuration. Which types are
+ * deliverable is decided once, by channelAvailability (lib/channels.ts, also behind readiness);
+ * a type without a channel fails its sends with channel_not_configured (a warning says so at
+ * start), or is only logged with VIGIL_NOTIFY_LOG_ONLY.
  */
 export function buildChannels(deps: { log: Logger; config: ActivityConfig }): NotifyChannels {
   const { log, config } = deps;
+  const available = channelAvailability(config);
   const channels: NotifyChannels = {};
-  const secret = config.VIGIL_WEBHOOK_SIGNING_SECRET;
-  if (secret) channels.webhook = createWebhookChannel({ signingSecret: secret, log });
-  else log.warn('VIGIL_WEBHOOK_SIGNING_SECRET is not set: webhook contact methods are only logged');
-  if (config.VIGIL_SMTP_URL) {
-    channels.email = createEmailChannel({
-      smtpUrl: config.VIGIL_SMTP_URL,
-      from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>',
-      log,
-    });
-  } else log.warn('VIGIL_SMTP_URL is not set: email contact methods are only logged');
-  if (config.VIGIL_TWILIO_ACCOUNT_SID && config.VIGIL_TWILIO_AUTH_TOKEN && config.VIGIL_TWILIO_FROM) {
-    channels.sms = createSmsChannel({
-      baseUrl: config.VIGIL_TWILIO_API_URL ?? 'https://api.twilio.com',
-      accountSid: config.VIGIL_TWILIO_ACCOUNT_SID,
-      authToken: config.VIGIL_TWILIO_AUTH_TOKEN,
-      from: config.VIGIL_TWILIO_FROM,
-      log,
-    });
-  } else log.warn('VIGIL_TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM are not all set: SMS contact methods are only logged');
-  if (config.VIGIL_SLACK_BOT_TOKEN || config.VIGIL_SLACK_WEBHOOK_URL) {
-    channels.slack = createSlackChannel({
-      botToken: config.VIGIL_SLACK_BOT_TOKEN,
-      webhookUrl: config.VIGIL_SLACK_WEBHOOK_URL,
-      apiUrl: config.VIGIL_SLACK_API_URL,
-      log,
-    });
-  } else
-    log.warn('VIGIL_SLACK_BOT_TOKEN and VIGIL_SLACK_WEBHOOK_URL are not set: Slack contact methods are only logged');
-  // The contact address is the Teams webhook URL: nothing to configure.
-  channels.teams = createTeamsChannel({ log });
+  const build: { [T in ContactMethodType]?: () => NotificationChannel } = {
+    webhook: () => createWebhookChannel({ signingSecret: config.VIGIL_WEBHOOK_SIGNING_SECRET ?? '', log }),
+    email: () =>
+      createEmailChannel({
+        smtpUrl: config.VIGIL_SMTP_URL ?? '',
+        from: config.VIGIL_SMTP_FROM ?? 'Vigil <vigil@localhost>',
+        log,
+      }),
+    sms: () =>
+      createSmsChannel({
+        baseUrl: config.VIGIL_TWILIO_API_URL ?? 'https://api.twilio.com',
+        accountSid: config.VIGIL_TWILIO_ACCOUNT_SID ?? '',
+        authToken: config.VIGIL_TWILIO_AUTH_TOKEN ?? '',
+        from: config.VIGIL_TWILIO_FROM ?? '',
+        log,
+      }),
+    slack: () =>
+      createSlackChannel({
+        botToken: config.VIGIL_SLACK_BOT_TOKEN,
+        webhookUrl: config.VIGIL_SLACK_WEBHOOK_URL,
+        apiUrl: config.VIGIL_SLACK_API_URL,
+        log,
+      }),
+    teams: () => createTeamsChannel({ log }),
+  };
+  const fate = config.VIGIL_NOTIFY_LOG_ONLY
+    ? 'its pages are only logged, not delivered (VIGIL_NOTIFY_LOG_ONLY)'
+    : 'its pages fail as channel_not_configured';
+  for (const type of CONTACT_METHOD_TYPES) {
+    const a = available[type];
+    const make = build[type];
+    if (a.deliverable && make) channels[type] = make();
+    else
+      log.warn(
+        { channel: type, why: a.deliverable ? 'no channel in this build' : a.why },
+        `channel not configured: ${fate}`,
+      );
+  }
   return channels;
 }
 
@@ -108,7 +109,13 @@ export function buildActivities(deps: {
       outputLimit: deps.config.VIGIL_RUNBOOK_OUTPUT_LIMIT ?? 16_384,
     }),
     // Also on the incident queue: incidents planned before per-channel queues send here.
-    ...createNotifyActivities({ channels: deps.channels ?? buildChannels(deps), log: deps.log, links: deps.links }),
+    ...createNotifyActivities({
+      channels: deps.channels ?? buildChannels(deps),
+      availability: channelAvailability(deps.config),
+      logOnly: deps.config.VIGIL_NOTIFY_LOG_ONLY,
+      log: deps.log,
+      links: deps.links,
+    }),
   };
 }
 

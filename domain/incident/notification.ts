@@ -10,6 +10,11 @@ import type { ContactMethodType } from '../config/user';
 /** Failure types the notify activity throws (ApplicationFailure.type). */
 export const NOTIFICATION_REJECTED = 'NotificationRejected';
 export const NOTIFICATION_TRANSIENT = 'NotificationTransient';
+/**
+ * No channel is configured for the contact type (no SMTP URL, no Twilio credentials, ...):
+ * nothing was sent, and retrying cannot help. Recorded as a failed notification with this reason.
+ */
+export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
 
 export const NOTIFICATION_KINDS = [
   'page',
@@ -87,7 +92,7 @@ export function incidentNotification(s: IncidentState, parts: NotificationParts)
 }
 
 export interface DeliveryReceipt {
-  /** Channel that delivered it (contact method type, or "log" for the fallback). */
+  /** Channel that delivered it (contact method type, or "log" when only logged). */
   channel: string;
   idempotencyKey: string;
   deliveredAt: string;
@@ -97,6 +102,11 @@ export interface DeliveryReceipt {
   providerMessageId?: string;
   /** Where the receiver keeps the message, when the channel can update it in place (Slack bot). */
   messageRef?: MessageRef;
+  /**
+   * Written to the worker's log instead of sent (VIGIL_NOTIFY_LOG_ONLY, development): nobody
+   * was reached. The timeline says "logged, not delivered".
+   */
+  logged?: true;
 }
 
 /** A posted message that can be edited later: Slack's conversation id and message ts. */
