@@ -1,7 +1,7 @@
 import { loadConfigSnapshot, type ConfigSnapshot } from '../lib/models/config';
 import { IncidentNumberModel } from '../lib/models/incident-number';
 import type { Logger } from '../lib/logger';
-import { inMaintenance, type User } from '../domain/config';
+import { inMaintenance, servicePolicyId, type User } from '../domain/config';
 import {
   severityTargets,
   SEVERITIES,
@@ -26,7 +26,7 @@ function toRecipient(users: readonly User[], userId: string): Recipient | undefi
       delayMinutes: r.delayMinutes,
       contactMethod: { id: r.method.id, type: r.method.type, address: r.method.address },
     }));
-  return { userId, name: user.name, rules };
+  return { userId, name: user.name, timeZone: user.timezone, rules };
 }
 
 function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problems: string[]): Recipients {
@@ -49,7 +49,8 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
     async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === input.serviceId);
-      const policyId = input.policyId ?? service?.escalationPolicyId;
+      // A service that names a team but no policy is paged by the team's default policy.
+      const policyId = input.policyId ?? (service && servicePolicyId(service, snap.teams));
       const policy = snap.escalationPolicies.find((p) => p.id === policyId);
       const targets = Object.fromEntries(
         SEVERITIES.map((sev) => [sev, severityTargets(sev, service?.severityOverrides)]),
@@ -57,6 +58,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       return {
         found: Boolean(service),
         serviceName: service?.name,
+        ...(service ? { tier: service.tier } : {}),
         teamId: service?.teamId,
         policy,
         targets,

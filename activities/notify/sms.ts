@@ -10,7 +10,7 @@
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt } from '../../domain/incident/notification';
 import { rejected, type NotificationChannel } from './channel';
-import { incidentRef } from './format';
+import { incidentRef, localTime, tierLabel } from './format';
 import { httpUrl, postOnce } from './http';
 
 export interface SmsChannelDeps {
@@ -33,7 +33,7 @@ const MAX_BODY = 300;
 /** Header and text, cut to fit; the link is kept whole (a cut link is a broken one) or, if it cannot fit, left out. */
 export function smsBody(n: Parameters<NotificationChannel['send']>[0]): string {
   const text = [
-    `[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`,
+    `[${n.severity}] ${incidentRef(n)} ${n.service}${tierLabel(n)} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()} ${localTime(n)}`,
     n.message ?? n.summary,
   ].join('\n');
   const link = n.links?.incident;

@@ -30,6 +30,8 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export interface NotificationRecipient {
   userId: string;
   name?: string;
+  /** The person's IANA zone (user.timezone): every time they read is shown in it; absent: UTC. */
+  timeZone?: string;
   contactMethod: { id: string; type: ContactMethodType; address: string };
 }
 
@@ -40,6 +42,8 @@ export interface Notification {
   incidentId: string;
   incidentNumber?: number;
   service: string;
+  /** The service's tier (1 = critical .. 4 = low), shown with the incident in every message. */
+  tier?: number;
   severity: Severity;
   status: IncidentStatus;
   summary: string;
@@ -62,7 +66,7 @@ export interface Notification {
 /** What one delivery adds to the incident's facts: its key, kind, recipient and moment. */
 export type NotificationParts = Pick<
   Notification,
-  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt'
+  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt' | 'tier'
 >;
 
 /**
@@ -77,6 +81,7 @@ export function incidentNotification(s: IncidentState, parts: NotificationParts)
     incidentId: s.incidentId,
     incidentNumber: s.number,
     service: s.service,
+    ...(parts.tier === undefined ? {} : { tier: parts.tier }),
     severity: s.severity,
     status: s.status,
     summary: s.summary,

@@ -65,7 +65,13 @@ export async function deliver(
     level: key.level,
     loop: key.loop,
     ...extra,
-    recipient: { userId: person.userId, name: person.name, contactMethod: method },
+    ...(run.plan.tier === undefined ? {} : { tier: run.plan.tier }),
+    recipient: {
+      userId: person.userId,
+      name: person.name,
+      ...(person.timeZone ? { timeZone: person.timeZone } : {}),
+      contactMethod: method,
+    },
     occurredAt: nowIso(),
   });
   const data = { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey };
