@@ -8,6 +8,7 @@ import { localTime, titleLine, whatHappened } from '../../activities/notify/form
 import { smsBody } from '../../activities/notify/sms';
 import type { Notification } from '../../domain/incident/notification';
 import { servicePolicyId } from '../../domain/config/service';
+import { postedMessage, postedMessageData } from '../../domain/incident/posted-message';
 import { readinessWarnings } from '../../domain/oncall/readiness';
 import { channelAvailability } from '../../lib/channels';
 
@@ -91,5 +92,22 @@ describe("team's default escalation policy", () => {
     expect(warnings).toEqual([
       expect.objectContaining({ id: 'web', message: expect.stringContaining('has no defaultEscalationPolicyId') }),
     ]);
+  });
+});
+
+describe('Slack messages rewritten in place', () => {
+  it("keep the recipient's zone: the notified event records it and the posted message reads it back", () => {
+    const n = page('2026-03-29T01:30:00Z', 'Europe/Berlin');
+    const data = postedMessageData({ channel: 'D1', ts: '1.0' }, 'triggered', n);
+    const event = {
+      at: n.occurredAt,
+      type: 'notified' as const,
+      message: 'Notified ann by slack (page)',
+      data: { userId: 'ann', channel: 'slack', contactMethodId: 'm', kind: 'page', idempotencyKey: 'k', ...data },
+    };
+    expect(postedMessage(event)).toMatchObject({ timeZone: 'Europe/Berlin', ref: { ts: '1.0' } });
+    // A failed or logged page is never a posted message, whatever its data.
+    expect(postedMessage({ ...event, type: 'notification_failed' })).toBeUndefined();
+    expect(postedMessage({ ...event, type: 'notification_logged' })).toBeUndefined();
   });
 });
