@@ -2,7 +2,7 @@ import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '
 import { numberAllocator } from './incident-number';
 import type { Logger } from '../lib/logger';
 import { toEpochMs } from '../domain/common/fields';
-import { inMaintenance, type Service, type User } from '../domain/config';
+import { inMaintenance, servicePolicyId, type Service, type User } from '../domain/config';
 import {
   MAINTENANCE_HORIZON_DAYS,
   severityTargets,
@@ -27,7 +27,7 @@ function toRecipient(users: readonly User[], userId: string): Recipient | undefi
       delayMinutes: r.delayMinutes,
       contactMethod: { id: r.method.id, type: r.method.type, address: r.method.address },
     }));
-  return { userId, name: user.name, rules };
+  return { userId, name: user.name, timeZone: user.timezone, rules };
 }
 
 /** The service's windows overlapping [now, now + horizon), as ISO instants, in start order. */
@@ -63,7 +63,8 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
     async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === input.serviceId);
-      const policyId = input.policyId ?? service?.escalationPolicyId;
+      // A service that names a team but no policy is paged by the team's default policy.
+      const policyId = input.policyId ?? (service && servicePolicyId(service, snap.teams));
       const policy = snap.escalationPolicies.find((p) => p.id === policyId);
       const targets = Object.fromEntries(
         SEVERITIES.map((sev) => [sev, severityTargets(sev, service?.severityOverrides)]),
@@ -71,6 +72,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       return {
         found: Boolean(service),
         serviceName: service?.name,
+        ...(service ? { tier: service.tier } : {}),
         teamId: service?.teamId,
         policy,
         targets,

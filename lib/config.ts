@@ -145,6 +145,14 @@ export const configSchema = z.object({
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
   /** Open incidents a worker keeps in memory (Temporal's maxCachedWorkflows); the rest replay when woken. */
   VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1000),
+  /**
+   * Development only: pages to a contact type whose channel is not configured are written to
+   * the log ("logged, not delivered") instead of failing with channel_not_configured.
+   */
+  VIGIL_NOTIFY_LOG_ONLY: z
+    .enum(['0', '1', 'true', 'false'], { error: () => 'must be 1 or 0 (true or false)' })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true'),
 });
 
 export type Config = z.infer<typeof configSchema>;

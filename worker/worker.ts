@@ -27,7 +27,7 @@ import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
 
 type ChannelConfig = LibChannelConfig &
-  Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL'>>;
+  Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL' | 'VIGIL_NOTIFY_LOG_ONLY'>>;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
@@ -35,8 +35,10 @@ type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUT
   ChannelConfig;
 
 /**
- * The delivery channel per contact method type, from configuration. A type whose provider
- * is not configured has no channel: its notifications go to the log (and a warning says so).
+ * The delivery channel per contact method type, from configuration. Which types are
+ * deliverable is decided once, by channelAvailability (lib/channels.ts, also behind readiness);
+ * a type without a channel fails its sends with channel_not_configured (a warning says so at
+ * start), or is only logged with VIGIL_NOTIFY_LOG_ONLY.
  */
 export function buildChannels(deps: { log: Logger; config: ActivityConfig }): NotifyChannels {
   const { log, config } = deps;
@@ -69,12 +71,18 @@ export function buildChannels(deps: { log: Logger; config: ActivityConfig }): No
       }),
     teams: () => createTeamsChannel({ log }),
   };
+  const fate = config.VIGIL_NOTIFY_LOG_ONLY
+    ? 'its pages are only logged, not delivered (VIGIL_NOTIFY_LOG_ONLY)'
+    : 'its pages fail as channel_not_configured';
   for (const type of CONTACT_METHOD_TYPES) {
     const a = available[type];
     const make = build[type];
     if (a.deliverable && make) channels[type] = make();
-    else if (!a.deliverable)
-      log.warn({ channel: type, why: a.why }, 'channel not configured: its contact methods are only logged');
+    else
+      log.warn(
+        { channel: type, why: a.deliverable ? 'no channel in this build' : a.why },
+        `channel not configured: ${fate}`,
+      );
   }
   return channels;
 }
@@ -112,9 +120,10 @@ export function buildActivities(deps: {
     // Also on the incident queue: incidents planned before per-channel queues send here.
     ...createNotifyActivities({
       channels: deps.channels ?? buildChannels(deps),
+      availability: channelAvailability(deps.config),
+      logOnly: deps.config.VIGIL_NOTIFY_LOG_ONLY,
       log: deps.log,
       links: deps.links,
-      ...(deps.metrics ? { metrics: notifyMeter(deps.metrics) } : {}),
     }),
   };
 }

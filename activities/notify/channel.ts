@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
+  CHANNEL_NOT_CONFIGURED,
   NOTIFICATION_REJECTED,
   NOTIFICATION_TRANSIENT,
   type DeliveryReceipt,
@@ -40,6 +41,20 @@ export const MAX_RETRY_AFTER_MS = 2 * 60_000;
 /** The receiver refused the message; retrying cannot help. Escalation carries on. */
 export function rejected(message: string, details: Record<string, unknown> = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: NOTIFICATION_REJECTED, message, nonRetryable: true, details: [details] });
+}
+
+/**
+ * This deployment has no channel for the contact type (`why` names the missing settings).
+ * Nothing was sent; the workflow records a failed notification with this reason and goes on
+ * to the person's next rule and the policy's next level, as for any failed delivery.
+ */
+export function notConfigured(type: string, why: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: CHANNEL_NOT_CONFIGURED,
+    message: `${CHANNEL_NOT_CONFIGURED}: ${type} is not configured here (${why})`,
+    nonRetryable: true,
+    details: [{ reason: CHANNEL_NOT_CONFIGURED, contactType: type, why }],
+  });
 }
 
 /** Delivery may work later (receiver down, overloaded, slow or unreachable). */

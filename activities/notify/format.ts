@@ -2,6 +2,7 @@
  * What a person reads, shared by the human channels (email, SMS, Slack, Teams): a title
  * line and a short description of what happened, from the same Notification.
  */
+import { DateTime } from 'luxon';
 import type { Notification, NotificationKind } from '../../domain/incident/notification';
 import type { Severity } from '../../domain/incident/severity';
 
@@ -28,19 +29,36 @@ export function incidentRef(n: Notification): string {
   return n.incidentNumber === undefined ? n.incidentId : `#${n.incidentNumber}`;
 }
 
-/** e.g. "[SEV1] #42 checkout: Error rate above 5%". */
+/** e.g. "[SEV1] #42 checkout (tier 1): Error rate above 5%". */
 export function titleLine(n: Notification): string {
-  return `[${n.severity}] ${incidentRef(n)} ${n.service}: ${n.summary}`;
+  return `[${n.severity}] ${incidentRef(n)} ${n.service}${tierLabel(n)}: ${n.summary}`;
 }
 
-/** e.g. "Incident triggered (escalation level 1, loop 1)" or the message of an update. */
+/** " (tier 1)", or nothing for a notification planned before tiers were carried. */
+export function tierLabel(n: Pick<Notification, 'tier'>): string {
+  return n.tier === undefined ? '' : ` (tier ${n.tier})`;
+}
+
+/**
+ * When it happened, in the recipient's own zone (user.timezone; UTC when unknown), e.g.
+ * "Sun 29 Mar 03:30 GMT+2" or "Sat 28 Mar 20:30 EDT": luxon applies the zone's DST rules.
+ */
+export function localTime(n: Pick<Notification, 'occurredAt' | 'recipient'>): string {
+  const at = DateTime.fromISO(n.occurredAt, { zone: n.recipient.timeZone ?? 'UTC' });
+  // An unknown zone (config edited by hand) must not hide the time: fall back to UTC.
+  const shown = at.isValid ? at : DateTime.fromISO(n.occurredAt, { zone: 'UTC' });
+  return shown.toFormat('ccc d LLL HH:mm ZZZZ');
+}
+
+/** e.g. "Incident triggered (escalation level 1, loop 1) at Sun 29 Mar 03:30 GMT+2", or with an update's message. */
 export function whatHappened(n: Notification): string {
   const label = KIND_LABELS[n.kind] ?? n.kind;
   const where =
     n.level === undefined
       ? ''
       : ` (escalation level ${n.level + 1}${n.loop === undefined ? '' : `, loop ${n.loop + 1}`})`;
-  return n.message ? `${label}${where}: ${n.message}` : `${label}${where}`;
+  const when = ` at ${localTime(n)}`;
+  return n.message ? `${label}${where}${when}: ${n.message}` : `${label}${where}${when}`;
 }
 
 /**

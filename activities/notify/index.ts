@@ -8,7 +8,8 @@ import { asyncLocalStorage } from '@temporalio/activity';
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt, MessageRef, Notification } from '../../domain/incident/notification';
 import type { ContactMethodType } from '../../domain/config/user';
-import { failureForError, rejected, type NotificationChannel, type SendContext } from './channel';
+import type { ChannelAvailability } from '../../domain/oncall/readiness';
+import { failureForError, notConfigured, rejected, type NotificationChannel, type SendContext } from './channel';
 import { createLogChannel, logFields } from './log';
 import type { NotifyMeter } from './metrics';
 
@@ -34,6 +35,16 @@ export interface NotifyDeps {
   channels: NotifyChannels;
   log: Logger;
   /**
+   * Why a type has no channel (channelAvailability in lib/channels.ts), named in the
+   * channel_not_configured failure. Absent: the failure says only that none is configured.
+   */
+  availability?: ChannelAvailability;
+  /**
+   * Development opt-in (VIGIL_NOTIFY_LOG_ONLY): a type without a channel is written to the
+   * log, its receipt marked `logged`, instead of failing with channel_not_configured.
+   */
+  logOnly?: boolean;
+  /**
    * Links a notification carries (the incident page a responder opens), added here, in
    * the activity, so the workflow never holds the signing secret. Absent: no links.
    */
@@ -43,10 +54,18 @@ export interface NotifyDeps {
 }
 
 export function createNotifyActivities(deps: NotifyDeps) {
-  const fallback = createLogChannel({ log: deps.log });
-  const channelFor = (type: string): NotificationChannel =>
+  const logOnly = deps.logOnly ? createLogChannel({ log: deps.log }) : undefined;
+  /** The channel for a contact type, or why there is none (the send fails without an attempt). */
+  const channelFor = (type: string): NotificationChannel | { missing: string } => {
     // hasOwn: the type arrives as data, and "constructor" must not find Object's.
-    (Object.hasOwn(deps.channels, type) ? deps.channels[type as ContactMethodType] : undefined) ?? fallback;
+    const own = (t: object) => Object.hasOwn(t, type);
+    const channel = own(deps.channels) ? deps.channels[type as ContactMethodType] : undefined;
+    const found = channel ?? logOnly;
+    if (found) return found;
+    const known =
+      deps.availability && own(deps.availability) ? deps.availability[type as ContactMethodType] : undefined;
+    return { missing: known && !known.deliverable ? known.why : `no ${type} channel in this deployment` };
+  };
 
   /** One delivery attempt through the notification's channel, logged and classified. */
   async function attempt(
@@ -59,7 +78,13 @@ export function createNotifyActivities(deps: NotifyDeps) {
     const n: Notification = links ? { ...notification, links: { ...notification.links, ...links } } : notification;
     // Absent when called outside a worker (scripts, plain tests): then nothing cancels.
     const context = asyncLocalStorage.getStore();
-    const channel = channelFor(n.recipient.contactMethod.type);
+    const type = n.recipient.contactMethod.type;
+    const channel = channelFor(type);
+    if ('missing' in channel) {
+      const failure = notConfigured(type, channel.missing);
+      deps.log.warn({ ...logFields(n), err: failure }, `${logAs.failed}: channel not configured`);
+      throw failure;
+    }
     const fields = { ...logFields(n), channel: channel.type, attempt: context?.info.attempt };
     // Alive while the receiver takes its time: if this worker dies mid-send, the server
     // notices at the heartbeat timeout (seconds) instead of startToClose, and sends again.
@@ -83,7 +108,9 @@ export function createNotifyActivities(deps: NotifyDeps) {
   return {
     /**
      * Delivers one notification through the channel for
-     * `notification.recipient.contactMethod.type`; types without a channel go to the log.
+     * `notification.recipient.contactMethod.type`. A type whose channel is not configured
+     * fails at once, non-retryable, with type `channel_not_configured` (no send attempted),
+     * unless `logOnly` (development) writes it to the log with a `logged` receipt.
      *
      * Retries (profile "notify", NOTIFY_PROFILE): transient failures (5xx, 408,
      * 429 with its Retry-After, timeouts, network errors) throw a retryable

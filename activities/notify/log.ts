@@ -1,7 +1,7 @@
 /**
- * In-process log channel: writes the notification to the log and keeps nothing. Used in
- * development, and as the fallback for contact types that have no provider yet, so a page
- * to such a contact is visible in the worker's log instead of vanishing.
+ * In-process log channel: writes the notification to the log and keeps nothing. Only with
+ * VIGIL_NOTIFY_LOG_ONLY (development), for contact types whose channel is not configured;
+ * its receipt says `logged`, so the timeline reads "logged, not delivered", never "Notified".
  */
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt, Notification } from '../../domain/incident/notification';
@@ -12,8 +12,13 @@ export function createLogChannel(deps: { log: Logger; now?: () => number }): Not
   return {
     type: 'log',
     async send(n): Promise<DeliveryReceipt> {
-      deps.log.info(logFields(n), 'notification');
-      return { channel: 'log', idempotencyKey: n.idempotencyKey, deliveredAt: new Date(now()).toISOString() };
+      deps.log.info(logFields(n), 'notification logged, not delivered (VIGIL_NOTIFY_LOG_ONLY)');
+      return {
+        channel: 'log',
+        idempotencyKey: n.idempotencyKey,
+        deliveredAt: new Date(now()).toISOString(),
+        logged: true,
+      };
     },
   };
 }

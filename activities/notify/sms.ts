@@ -12,7 +12,7 @@ import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt } from '../../domain/incident/notification';
 import { twilioSender, type TwilioRestDeps } from '../../integrations/twilio/rest';
 import type { NotificationChannel } from './channel';
-import { incidentRef } from './format';
+import { incidentRef, localTime, tierLabel } from './format';
 
 export interface SmsChannelDeps extends TwilioRestDeps {
   /** Sender number (E.164) or messaging service id. */
@@ -30,7 +30,7 @@ export const SMS_REPLY_HINT = 'Reply 1 to ack, 2 to escalate, "resolve" to resol
 export function smsBody(n: Parameters<NotificationChannel['send']>[0], replies = false): string {
   const hint = replies && n.kind === 'page' && n.status !== 'resolved' ? `\n${SMS_REPLY_HINT}` : '';
   const text = [
-    `[${n.severity}] ${incidentRef(n)} ${n.service} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()}`,
+    `[${n.severity}] ${incidentRef(n)} ${n.service}${tierLabel(n)} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()} ${localTime(n)}`,
     n.message ?? n.summary,
   ].join('\n');
   const link = n.links?.incident;

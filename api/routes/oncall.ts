@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadConfigSnapshot } from '../../lib/models/config';
 import { IdSchema, InstantSchema, parseInstant, toEpochMs } from '../../domain/common';
-import { inMaintenance, type User } from '../../domain/config';
+import { inMaintenance, servicePolicyId, type User } from '../../domain/config';
 import { onCallAt, PolicyTargetSchema, resolveLevel, shifts } from '../../domain/oncall';
 import { HttpError, notFound } from '../errors';
 import { defineRoute, ok } from '../http/route';
@@ -141,8 +141,9 @@ export const onCallRoutes = [
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === id);
       if (!service) throw notFound(`service "${id}"`);
-      const policy = snap.escalationPolicies.find((p) => p.id === service.escalationPolicyId);
-      if (!policy) throw notFound(`escalation policy "${service.escalationPolicyId}" of service "${id}"`);
+      const policyId = servicePolicyId(service, snap.teams);
+      const policy = snap.escalationPolicies.find((p) => p.id === policyId);
+      if (!policy) throw notFound(`escalation policy "${policyId ?? '(none, nor a team default)'}" of service "${id}"`);
       const levels = policy.levels.map((level, i) => {
         const { userIds, unresolved, empty } = resolveLevel(policy, i, snap, at);
         const users = userIds.map((u) => person(snap.users, u));

@@ -69,7 +69,9 @@ export function referencesOf<K extends EntityKind>(kind: K, entity: EntityByKind
       const service = entity as Service;
       return [
         { path: 'teamId', kind: 'team', id: service.teamId },
-        { path: 'escalationPolicyId', kind: 'escalationPolicy', id: service.escalationPolicyId },
+        ...(service.escalationPolicyId
+          ? [{ path: 'escalationPolicyId', kind: 'escalationPolicy' as const, id: service.escalationPolicyId }]
+          : []),
       ];
     }
   }

@@ -15,6 +15,7 @@ import {
   strictObject,
   toEpochMs,
 } from '../common/fields';
+import type { Team } from './team';
 import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
 import { SEVERITIES, SeverityOverridesSchema, severityTargets } from '../incident/severity';
 
@@ -71,7 +72,8 @@ export const ServiceSchema = strictObject({
   /** 1 = critical .. 4 = low, as in the seeds' service priority matrix. */
   tier: z.int().min(1, 'must be 1 (critical) to 4 (low)').max(4, 'must be 1 (critical) to 4 (low)'),
   teamId: IdSchema,
-  escalationPolicyId: IdSchema,
+  /** Absent: the team's defaultEscalationPolicyId pages the service's incidents. */
+  escalationPolicyId: IdSchema.optional(),
   integrationKeys: z.array(IntegrationKeySchema).default([]),
   statusPageComponent: z.string().trim().min(1).max(200).optional(),
   severityOverrides: SeverityOverridesSchema.optional(),
@@ -108,4 +110,15 @@ export function maintenanceWindowAt(
 
 export function inMaintenance(service: Pick<Service, 'maintenanceWindows'>, instant: InstantInput): boolean {
   return maintenanceWindowAt(service, instant) !== undefined;
+}
+
+/**
+ * The policy that pages a service's incidents: its own `escalationPolicyId`, else the
+ * `defaultEscalationPolicyId` of the team it names; undefined when neither is set.
+ */
+export function servicePolicyId(
+  service: Pick<Service, 'escalationPolicyId' | 'teamId'>,
+  teams: readonly Pick<Team, 'id' | 'defaultEscalationPolicyId'>[],
+): string | undefined {
+  return service.escalationPolicyId ?? teams.find((t) => t.id === service.teamId)?.defaultEscalationPolicyId;
 }

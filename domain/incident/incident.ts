@@ -38,6 +38,8 @@ export type TimelineEventType =
   | 'escalated'
   | 'notified'
   | 'notification_failed'
+  /** Written to the worker's log instead of sent (VIGIL_NOTIFY_LOG_ONLY): nobody was reached. */
+  | 'notification_logged'
   | 'escalation_exhausted'
   | 'retriggered'
   | 'reassigned'

@@ -10,6 +10,11 @@ import type { ContactMethodType } from '../config/user';
 /** Failure types the notify activity throws (ApplicationFailure.type). */
 export const NOTIFICATION_REJECTED = 'NotificationRejected';
 export const NOTIFICATION_TRANSIENT = 'NotificationTransient';
+/**
+ * No channel is configured for the contact type (no SMTP URL, no Twilio credentials, ...):
+ * nothing was sent, and retrying cannot help. Recorded as a failed notification with this reason.
+ */
+export const CHANNEL_NOT_CONFIGURED = 'channel_not_configured';
 
 export const NOTIFICATION_KINDS = [
   'page',
@@ -25,6 +30,8 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export interface NotificationRecipient {
   userId: string;
   name?: string;
+  /** The person's IANA zone (user.timezone): every time they read is shown in it; absent: UTC. */
+  timeZone?: string;
   contactMethod: { id: string; type: ContactMethodType; address: string };
 }
 
@@ -35,6 +42,8 @@ export interface Notification {
   incidentId: string;
   incidentNumber?: number;
   service: string;
+  /** The service's tier (1 = critical .. 4 = low), shown with the incident in every message. */
+  tier?: number;
   severity: Severity;
   status: IncidentStatus;
   summary: string;
@@ -57,7 +66,7 @@ export interface Notification {
 /** What one delivery adds to the incident's facts: its key, kind, recipient and moment. */
 export type NotificationParts = Pick<
   Notification,
-  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt'
+  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt' | 'tier'
 >;
 
 /**
@@ -72,6 +81,7 @@ export function incidentNotification(s: IncidentState, parts: NotificationParts)
     incidentId: s.incidentId,
     incidentNumber: s.number,
     service: s.service,
+    ...(parts.tier === undefined ? {} : { tier: parts.tier }),
     severity: s.severity,
     status: s.status,
     summary: s.summary,
@@ -87,7 +97,7 @@ export function incidentNotification(s: IncidentState, parts: NotificationParts)
 }
 
 export interface DeliveryReceipt {
-  /** Channel that delivered it (contact method type, or "log" for the fallback). */
+  /** Channel that delivered it (contact method type, or "log" when only logged). */
   channel: string;
   idempotencyKey: string;
   deliveredAt: string;
@@ -97,6 +107,11 @@ export interface DeliveryReceipt {
   providerMessageId?: string;
   /** Where the receiver keeps the message, when the channel can update it in place (Slack bot). */
   messageRef?: MessageRef;
+  /**
+   * Written to the worker's log instead of sent (VIGIL_NOTIFY_LOG_ONLY, development): nobody
+   * was reached. The timeline says "logged, not delivered".
+   */
+  logged?: true;
 }
 
 /** A posted message that can be edited later: Slack's conversation id and message ts. */

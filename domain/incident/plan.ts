@@ -11,6 +11,8 @@ import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from '.
 export interface ServicePlan {
   found: boolean;
   serviceName?: string;
+  /** The service's tier (1 = critical .. 4 = low); absent in plans recorded before it. */
+  tier?: number;
   teamId?: string;
   policy?: EscalationPolicy;
   targets: Record<Severity, SeverityTargets>;
@@ -53,6 +55,8 @@ export const PLACEHOLDER_PLAN: ServicePlan = {
 export interface Recipient {
   userId: string;
   name?: string;
+  /** user.timezone: the zone the person reads times in. */
+  timeZone?: string;
   rules: Array<{ delayMinutes: number; contactMethod: NotificationRecipient['contactMethod'] }>;
 }
 

@@ -19,6 +19,8 @@ export interface PostedMessage {
   level?: number;
   loop?: number;
   message?: string;
+  /** The recipient's zone (user.timezone), so a rewrite shows times as the original did. */
+  timeZone?: string;
   /** messageView of what the message shows now. */
   shown: string;
 }
@@ -27,7 +29,7 @@ export interface PostedMessage {
 export function postedMessageData(
   ref: MessageRef | undefined,
   shown: string,
-  n: Pick<Notification, 'level' | 'loop' | 'message'>,
+  n: Pick<Notification, 'level' | 'loop' | 'message'> & { recipient?: Pick<Notification['recipient'], 'timeZone'> },
 ) {
   return ref
     ? {
@@ -35,6 +37,7 @@ export function postedMessageData(
         shown,
         ...(n.level === undefined ? {} : { level: n.level, loop: n.loop }),
         ...(n.message ? { message: n.message } : {}),
+        ...(n.recipient?.timeZone ? { timeZone: n.recipient.timeZone } : {}),
       }
     : {};
 }
@@ -54,6 +57,7 @@ export function postedMessage(e: TimelineEvent): PostedMessage | undefined {
     ...(typeof d.level === 'number' ? { level: d.level } : {}),
     ...(typeof d.loop === 'number' ? { loop: d.loop } : {}),
     ...(typeof d.message === 'string' ? { message: d.message } : {}),
+    ...(typeof d.timeZone === 'string' ? { timeZone: d.timeZone } : {}),
   };
 }
 

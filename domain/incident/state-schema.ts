@@ -18,6 +18,7 @@ const TIMELINE_EVENT_TYPES = [
   'escalated',
   'notified',
   'notification_failed',
+  'notification_logged',
   'escalation_exhausted',
   'retriggered',
   'reassigned',

@@ -10,7 +10,7 @@ import { DAY_MS, MINUTE_MS } from '../common/wall-clock';
 import { type InstantInput, toEpochMs, toIso } from '../common/fields';
 import type { ContactMethodType, User } from '../config/user';
 import type { Team } from '../config/team';
-import type { Service } from '../config/service';
+import { servicePolicyId, type Service } from '../config/service';
 import { shifts } from './oncall';
 import type { EscalationLevel, EscalationPolicy } from './policy';
 import type { Schedule } from './schedule';
@@ -133,12 +133,14 @@ function uncovered(spans: Span[], window: Span): Span[] {
 
 function serviceWarnings(config: ReadinessConfig): ReadinessWarning[] {
   const policies = new Set(config.escalationPolicies.map((p) => p.id));
-  return config.services
-    .filter((s) => !policies.has(s.escalationPolicyId))
-    .map((s) => ({
-      kind: 'service' as const,
-      id: s.id,
-      path: 'escalationPolicyId',
-      message: `escalation policy "${s.escalationPolicyId}" does not exist: an incident of this service pages nobody`,
-    }));
+  // A service without its own policy is paged by its team's default (servicePolicyId).
+  return config.services.flatMap((s) => {
+    const id = servicePolicyId(s, config.teams);
+    if (id !== undefined && policies.has(id)) return [];
+    const message =
+      id === undefined
+        ? `names no escalation policy and team "${s.teamId}" has no defaultEscalationPolicyId: an incident of this service pages nobody`
+        : `escalation policy "${id}" does not exist: an incident of this service pages nobody`;
+    return [{ kind: 'service' as const, id: s.id, path: 'escalationPolicyId', message }];
+  });
 }

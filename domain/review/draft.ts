@@ -109,10 +109,16 @@ function counts(f: ReviewFacts): string[] {
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const sent = countOf(f, 'notified');
   const failed = countOf(f, 'notification_failed');
+  const logged = countOf(f, 'notification_logged');
   const notes = countOf(f, 'note');
+  const notDelivered = [failed > 0 ? `${failed} failed` : '', logged > 0 ? `${logged} logged, not delivered` : '']
+    .filter(Boolean)
+    .join(', ');
   return [
     plural(f.metrics.alertCount, 'alert'),
-    ...(sent + failed > 0 ? [`${plural(sent, 'notification')} sent${failed > 0 ? ` (${failed} failed)` : ''}`] : []),
+    ...(sent + failed + logged > 0
+      ? [`${plural(sent, 'notification')} sent${notDelivered ? ` (${notDelivered})` : ''}`]
+      : []),
     ...(notes > 0 ? [plural(notes, 'note')] : []),
   ];
 }
@@ -159,8 +165,34 @@ function improveFacts(f: ReviewFacts): string[] {
     out.push(`The incident re-triggered ${retriggered} time(s) after being acknowledged or snoozed.`);
   if (countOf(f, 'escalation_exhausted') > 0)
     out.push('The escalation policy ran out of levels before anyone acknowledged.');
-  const failed = countOf(f, 'notification_failed');
-  if (failed > 0) out.push(`${failed} notification(s) could not be delivered.`);
+  out.push(...undelivered(f));
   if (f.metrics.mttaSeconds === undefined) out.push('The incident was never acknowledged.');
   return out;
+}
+
+/**
+ * Notifications that reached nobody, with why: "2 notification(s) could not be delivered:
+ * ann by sms (channel_not_configured) x2, Level 2: team "x" does not exist."
+ */
+function undelivered(f: ReviewFacts): string[] {
+  const what = (e: ReviewEvent): string => {
+    const user = text(e.data?.userId);
+    const reason = text(e.data?.reason);
+    if (!user) return oneLine(e.message);
+    return `${user} by ${text(e.data?.channel) ?? 'an unknown channel'}${reason ? ` (${reason})` : ''}`;
+  };
+  const listed = (type: string): [number, string] => {
+    const tally = new Map<string, number>();
+    for (const e of f.timeline.filter((x) => x.type === type)) tally.set(what(e), (tally.get(what(e)) ?? 0) + 1);
+    const n = [...tally.values()].reduce((a, b) => a + b, 0);
+    return [n, [...tally].map(([k, c]) => (c > 1 ? `${k} x${c}` : k)).join(', ')];
+  };
+  const [failed, failedList] = listed('notification_failed');
+  const [logged, loggedList] = listed('notification_logged');
+  return [
+    ...(failed > 0 ? [`${failed} notification(s) could not be delivered: ${failedList}.`] : []),
+    ...(logged > 0
+      ? [`${logged} notification(s) were only logged, not delivered (development mode): ${loggedList}.`]
+      : []),
+  ];
 }

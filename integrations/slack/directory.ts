@@ -5,7 +5,7 @@
  */
 import { loadConfigSnapshot } from '../../lib/models/config';
 import { IncidentNumberModel } from '../../lib/models/incident-number';
-import { inMaintenance } from '../../domain/config';
+import { inMaintenance, servicePolicyId } from '../../domain/config';
 import { resolveLevel } from '../../domain/oncall';
 
 export interface SlackDirectory {
@@ -38,7 +38,8 @@ export const mongoSlackDirectory: SlackDirectory = {
   async onCall(serviceId, at) {
     const snap = await loadConfigSnapshot();
     const service = snap.services.find((s) => s.id === serviceId);
-    const policy = service && snap.escalationPolicies.find((p) => p.id === service.escalationPolicyId);
+    const policyId = service && servicePolicyId(service, snap.teams);
+    const policy = snap.escalationPolicies.find((p) => p.id === policyId);
     if (!service || !policy) return undefined;
     const name = (id: string) => snap.users.find((u) => u.id === id)?.name ?? id;
     return {

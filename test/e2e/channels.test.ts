@@ -64,7 +64,8 @@ describe('email and Teams channels on the real worker', () => {
       await eventually(async () => (mails.length > 0 ? true : undefined));
       const card = JSON.parse(teams.received[0]?.body ?? '{}');
       expect(card).toMatchObject({ '@type': 'MessageCard', themeColor: 'D00000' });
-      expect(card.title).toContain('mailer: Queue backlog');
+      // The service's tier (the harness seeds tier 1) is shown with the incident.
+      expect(card.title).toContain('mailer (tier 1): Queue backlog');
       expect(String(teams.received[0]?.headers['idempotency-key'])).toContain(id);
       const mail = mails[0]!;
       expect(mail.to).toEqual(['ola@example.com']);

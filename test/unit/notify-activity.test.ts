@@ -5,7 +5,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createNotifyActivities, createWebhookChannel, type NotificationChannel } from '../../activities/notify';
+import {
+  createNotifyActivities,
+  createWebhookChannel,
+  type NotificationChannel,
+  type NotifyDeps,
+} from '../../activities/notify';
+import { channelAvailability } from '../../lib/channels';
 import { notificationIdempotencyKey, type Notification } from '../../domain/incident/notification';
 import { NOTIFY_PROFILE } from '../../workflows/activity-profiles';
 import type { ContactMethodType } from '../../domain/config/user';
@@ -82,9 +88,12 @@ let lines: string[];
 const log = () => pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
 const logged = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
-function activities(extra: Partial<Record<ContactMethodType, NotificationChannel>> = {}) {
+function activities(
+  extra: Partial<Record<ContactMethodType, NotificationChannel>> = {},
+  opts: Pick<NotifyDeps, 'availability' | 'logOnly'> = {},
+) {
   const webhook = createWebhookChannel({ signingSecret: 'whsec-0123456789abcdef', timeoutMs: 2_000, log: log() });
-  return createNotifyActivities({ channels: { webhook, ...extra }, log: log() });
+  return createNotifyActivities({ channels: { webhook, ...extra }, log: log(), ...opts });
 }
 
 beforeEach(async () => {
@@ -137,27 +146,49 @@ describe('sendNotification: dispatch', () => {
     expect(email.sent.map((n) => n.recipient.contactMethod.id)).toEqual(['alice-email']);
   });
 
-  it('falls back to the log channel for a type without a provider, leaving the address out', async () => {
-    const { sendNotification } = activities();
+  it('fails a type whose channel is not configured as channel_not_configured, non-retryable, naming why', async () => {
+    const { sendNotification } = activities({}, { availability: channelAvailability({}) });
+    const err = await sendNotification({ notification: notification('sms') }).catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'channel_not_configured', nonRetryable: true });
+    expect((err as ApplicationFailure).message).toContain('VIGIL_TWILIO_ACCOUNT_SID');
+    expect((err as ApplicationFailure).details).toEqual([
+      expect.objectContaining({ reason: 'channel_not_configured', contactType: 'sms' }),
+    ]);
+    // Nothing was attempted, and the log keeps the address out.
+    expect(receiver.keys).toEqual([]);
+    expect(logged().some((l) => l.msg === 'notification delivered')).toBe(false);
+    expect(lines.join('\n')).not.toContain('+15551234567');
+  });
+
+  it('with logOnly (development) writes the page to the log as "logged, not delivered"', async () => {
+    const { sendNotification } = activities({}, { logOnly: true });
     const receipt = await sendNotification({ notification: notification('sms') });
 
-    expect(receipt).toMatchObject({ channel: 'log', idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-sms' });
-    const entry = logged().find((l) => l.msg === 'notification');
-    expect(entry).toMatchObject({
-      kind: 'page',
-      contactType: 'sms',
-      contactMethodId: 'alice-sms',
-      incidentId: 'incident-db-1',
+    expect(receipt).toMatchObject({
+      channel: 'log',
+      logged: true,
+      idempotencyKey: 'incident-db-1:run-1:L1:R1:alice:alice-sms',
     });
+    const entry = logged().find((l) => l.msg === 'notification logged, not delivered (VIGIL_NOTIFY_LOG_ONLY)');
+    expect(entry).toMatchObject({ kind: 'page', contactType: 'sms', contactMethodId: 'alice-sms' });
     expect(lines.join('\n')).not.toContain('+15551234567');
     expect(receiver.keys).toEqual([]);
   });
 
   it('does not mistake inherited object keys for channels', async () => {
-    const { sendNotification } = activities();
     const odd = notification('sms');
     (odd.recipient.contactMethod as { type: string }).type = 'constructor';
-    await expect(sendNotification({ notification: odd })).resolves.toMatchObject({ channel: 'log' });
+    await expect(
+      activities({}, { availability: channelAvailability({}) }).sendNotification({ notification: odd }),
+    ).rejects.toMatchObject({
+      type: 'channel_not_configured',
+      message: expect.stringContaining('no constructor channel'),
+    });
+    await expect(activities({}, { logOnly: true }).sendNotification({ notification: odd })).resolves.toMatchObject({
+      channel: 'log',
+    });
   });
 
   it('wraps an unclassified channel error as transient and refuses a notification without a key', async () => {

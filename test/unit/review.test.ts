@@ -277,13 +277,29 @@ describe('buildReview: escalation path, responders, draft', () => {
     expect(review.sections.whyNotCaughtEarlier).toMatch(
       /^- The first alert reached Vigil at 2026-03-09 14:02 UTC from alertmanager\.\n- The first response came after 22 min\./,
     );
+    const unreached = { userId: 'ann', channel: 'sms', reason: 'channel_not_configured' };
     const never = buildReview(
-      incident([ev(3, 'notification_failed'), ev(9, 'escalation_exhausted'), ev(10, 'resolved', 'x')]),
+      incident([
+        ev(3, 'notification_failed', undefined, unreached),
+        ev(4, 'notification_failed', undefined, unreached),
+        ev(5, 'notification_logged', undefined, { userId: 'bo', channel: 'email', reason: 'logged_not_delivered' }),
+        ev(9, 'escalation_exhausted'),
+        ev(10, 'resolved', 'x'),
+      ]),
     );
     expect(never.sections.whatToImprove).toContain(
       '- The escalation policy ran out of levels before anyone acknowledged.',
     );
-    expect(never.sections.whatToImprove).toContain('- 1 notification(s) could not be delivered.');
+    // Undelivered pages are listed with why, and logged ones are not counted as sent.
+    expect(never.sections.whatToImprove).toContain(
+      '- 2 notification(s) could not be delivered: ann by sms (channel_not_configured) x2.',
+    );
+    expect(never.sections.whatToImprove).toContain(
+      '- 1 notification(s) were only logged, not delivered (development mode): bo by email (logged_not_delivered).',
+    );
+    expect(never.sections.whatHappened).toContain(
+      'In all: 1 alert, 0 notifications sent (2 failed, 1 logged, not delivered).',
+    );
     expect(never.sections.whatToImprove).toContain('- The incident was never acknowledged.');
     expect(never.sections.whatToImprove).toMatch(/action item with an owner and a due date\.$/);
   });

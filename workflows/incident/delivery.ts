@@ -1,7 +1,9 @@
 /**
  * Delivering one notification to one contact method: its idempotency key, the send on the
  * channel's task queue, and the outcome on the timeline (`notified`, with the message ref
- * when the channel can rewrite it later, or `notification_failed` with the cause).
+ * when the channel can rewrite it later; `notification_failed` with the cause and its
+ * reason, e.g. `channel_not_configured`; or `notification_logged` when a development
+ * worker only logged it). Only `notified` counts as reaching someone.
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { recordEvent } from '../../domain/incident/commands';
@@ -63,13 +65,30 @@ export async function deliver(
     level: key.level,
     loop: key.loop,
     ...extra,
-    recipient: { userId: person.userId, name: person.name, contactMethod: method },
+    ...(run.plan.tier === undefined ? {} : { tier: run.plan.tier }),
+    recipient: {
+      userId: person.userId,
+      name: person.name,
+      ...(person.timeZone ? { timeZone: person.timeZone } : {}),
+      contactMethod: method,
+    },
     occurredAt: nowIso(),
   });
   const data = { userId: person.userId, channel: method.type, contactMethodId: method.id, kind, idempotencyKey };
   run.sendsInFlight += 1;
   try {
     const receipt = await notifyFor(run.plan, method.type).sendNotification({ notification });
+    if (receipt.logged) {
+      run.apply((st) =>
+        recordEvent(st, {
+          at: nowIso(),
+          type: 'notification_logged',
+          message: `Logged, not delivered: ${kind} for ${person.userId} by ${method.type} (VIGIL_NOTIFY_LOG_ONLY)`,
+          data: { ...data, reason: 'logged_not_delivered' },
+        }),
+      );
+      return;
+    }
     // An approval request keeps its own buttons: it is answered in place from Slack, not synced.
     const posted = notification.approval
       ? {}
@@ -83,14 +102,15 @@ export async function deliver(
     run.recordNotified(event);
   } catch (err) {
     if (isCancellation(err)) return; // paging ended while sending: nothing to report
-    const cause =
-      err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.message : String(err);
+    const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    const cause = failure ? failure.message : String(err);
     run.apply((st) =>
       recordEvent(st, {
         at: nowIso(),
         type: 'notification_failed',
         message: `Could not notify ${person.userId} by ${method.type}: ${cause}`,
-        data,
+        // The failure's type says why: channel_not_configured, NotificationRejected, NotificationTransient (retries spent).
+        data: { ...data, ...(failure?.type ? { reason: failure.type } : {}) },
       }),
     );
   } finally {
@@ -120,5 +140,7 @@ function keyOf(
 
 const alreadyRecorded = (s: IncidentState, idempotencyKey: string): boolean =>
   s.timeline.some(
-    (e) => (e.type === 'notified' || e.type === 'notification_failed') && e.data?.idempotencyKey === idempotencyKey,
+    (e) =>
+      (e.type === 'notified' || e.type === 'notification_failed' || e.type === 'notification_logged') &&
+      e.data?.idempotencyKey === idempotencyKey,
   );

@@ -30,7 +30,7 @@ export async function syncPostedMessages(run: IncidentRun): Promise<void> {
       run.messagesBehind().map(async (m) => {
         try {
           await notifyFor(run.plan, m.channelType).updateNotification({
-            notification: rewrite(s, m),
+            notification: rewrite(s, m, run.plan.tier),
             messageRef: m.ref,
           });
         } catch (err) {
@@ -44,8 +44,9 @@ export async function syncPostedMessages(run: IncidentRun): Promise<void> {
 }
 
 /** One message as it should read now; a rewrite's key is the posting's key plus the state's seq. */
-function rewrite(s: IncidentState, m: PostedMessage): Notification {
+function rewrite(s: IncidentState, m: PostedMessage, tier: number | undefined): Notification {
   return incidentNotification(s, {
+    ...(tier === undefined ? {} : { tier }),
     idempotencyKey: `${m.key}:update:${s.seq}`,
     kind: m.kind,
     message: m.message,
@@ -53,6 +54,7 @@ function rewrite(s: IncidentState, m: PostedMessage): Notification {
     loop: m.loop,
     recipient: {
       userId: m.userId,
+      ...(m.timeZone ? { timeZone: m.timeZone } : {}),
       contactMethod: { id: m.contactMethodId, type: m.channelType as ContactMethodType, address: m.ref.channel },
     },
     occurredAt: nowIso(),
