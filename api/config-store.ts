@@ -97,15 +97,7 @@ export function createConfigStore() {
 
     async create<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<Entity<K>> {
       await requireReferences(kind, spec);
-      const now = new Date();
-      const doc = {
-        _id: spec.id,
-        spec,
-        specHash: specHash(spec),
-        managedBy: 'api' as const,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const doc = apiDocument(spec);
       try {
         await model(kind).create(doc as never);
       } catch (err) {
@@ -120,15 +112,7 @@ export function createConfigStore() {
     async replace<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<{ entity: Entity<K>; created: boolean }> {
       const existing = await writable(kind, spec.id);
       await requireReferences(kind, spec);
-      const now = new Date();
-      const doc = {
-        _id: spec.id,
-        spec,
-        specHash: specHash(spec),
-        managedBy: 'api' as const,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-      };
+      const doc = apiDocument(spec, existing?.createdAt);
       await model(kind).replaceOne({ _id: spec.id }, doc as never, { upsert: true });
       return { entity: toEntity<K>(doc), created: !existing };
     },
@@ -154,3 +138,16 @@ export function createConfigStore() {
 }
 
 export type ConfigStore = ReturnType<typeof createConfigStore>;
+
+/** The stored document of an entity written through the API (created now unless it existed). */
+function apiDocument<S extends { id: string }>(spec: S, createdAt?: Date) {
+  const now = new Date();
+  return {
+    _id: spec.id,
+    spec,
+    specHash: specHash(spec),
+    managedBy: 'api' as const,
+    createdAt: createdAt ?? now,
+    updatedAt: now,
+  };
+}
