@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../lib/config';
 import type { Logger } from '../lib/logger';
@@ -27,7 +26,12 @@ import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
 
 type ChannelConfig = LibChannelConfig &
-  Partial<Pick<Config, 'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL' | 'VIGIL_NOTIFY_LOG_ONLY'>>;
+  Partial<
+    Pick<
+      Config,
+      'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL' | 'VIGIL_NOTIFY_LOG_ONLY'
+    >
+  >;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
@@ -124,6 +128,7 @@ export function buildActivities(deps: {
       logOnly: deps.config.VIGIL_NOTIFY_LOG_ONLY,
       log: deps.log,
       links: deps.links,
+      ...(deps.metrics ? { metrics: notifyMeter(deps.metrics) } : {}),
     }),
   };
 }
