@@ -150,7 +150,7 @@ describe('the call', () => {
     expect(xml).toContain(`action="${action.replace(/&/g, '&amp;')}"`);
     // Escaped for XML; markup-like symbols are not read out.
     expect(xml).toContain(
-      '<Say loop="2">Vigil page. SEV1 incident 42 on checkout: Error rate over 5% &amp; &quot;rising&quot;  b . Incident triggered.',
+      '<Say loop="2">Vigil page. SEV1 incident 42 on checkout: Error rate over 5% &amp; &quot;rising&quot;  b . Incident triggered at Mon 2 Mar 12:00 UTC.',
     );
     expect(xml).toContain('Press 1 to acknowledge, 2 to escalate.</Say></Gather><Say>No key pressed. Goodbye.</Say>');
   });
