@@ -91,7 +91,10 @@ export function createNotifyActivities(deps: NotifyDeps) {
     const beat = context ? setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
     try {
       if (!n.idempotencyKey) throw rejected('notification has no idempotency key', { reason: 'no_idempotency_key' });
-      const receipt = await run(channel, n, context ? { signal: context.cancellationSignal } : {});
+      // A send in flight is never aborted: an acknowledgement cancels this activity (the
+      // heartbeats now deliver that), but what the receiver may already have taken must
+      // finish and be recorded as notified. Only a send waiting out its retry backoff is dropped.
+      const receipt = await run(channel, n, {});
       deps.log.info({ ...fields, status: receipt.status }, logAs.done);
       meter?.delivered(n, channel.type);
       return receipt;
