@@ -100,7 +100,17 @@ export const incidentEventRoutes: AnyRoute[] = [
     request: { query: incidentEventsQuery },
     middleware: (services) => [incidentFeedHandler(feature(services, 'incidentList'))],
     responses: {
-      200: { description: 'An event stream', content: { 'text/event-stream': z.string() } },
+      200: {
+        description: 'An event stream; each event as the SSE fields it carries (`data` is JSON text)',
+        content: {
+          'text/event-stream': z.object({
+            event: z.enum(['incident', 'reset']).optional(),
+            id: z.string().optional(),
+            data: z.string(),
+            retry: z.number().int().optional(),
+          }),
+        },
+      },
       400: 'A malformed Last-Event-ID or query parameter, named',
       503: 'The feed is not loaded yet; retry',
     },

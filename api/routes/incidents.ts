@@ -79,6 +79,7 @@ export const incidentRoutes: AnyRoute[] = [
       202: ok('Noted', z.object({ status: z.literal('accepted') })),
       400: E400,
       404: UNKNOWN_INCIDENT,
+      409: 'The incident is closed: its workflow has ended',
       503: E503,
     },
     handler: async ({ params, body, by }, { incidents }, { reply }) => {

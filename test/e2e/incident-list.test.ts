@@ -67,7 +67,7 @@ describe('incident list and feed on the real stack', () => {
     const ack = await sys.call('POST', `/api/v1/incidents/${ids[1]}/acknowledge`, { token: tokens.responder });
     expect(ack.status).toBe(200);
     const acked = await received((d) => d.incidentId === ids[1] && d.changes.includes('state'));
-    expect(acked.row).toMatchObject({ status: 'acknowledged', holderIds: ['alice'] });
+    expect(acked.row).toMatchObject({ status: 'acknowledged', holderIds: ['system:alice'] });
     ctrl.abort();
 
     // Resuming after the acknowledgement's event replays nothing before it.
