@@ -108,7 +108,11 @@ export function createApp(deps: AppDeps): Express {
   const audit = deps.audit ?? mongoAuditLog;
   const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
   const user = deps.identity?.user ?? configuredUser;
-  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
+  const authenticate = createAuthenticator(deps.credentials, {
+    findByHash: (h) => tokens.findByHash(h),
+    findById: (id) => tokens.findById(id),
+    user,
+  });
   const services: Services = {
     log: deps.log,
     authenticate,
@@ -136,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
       ...deps.console,
       log: deps.log,
       authenticate: services.authenticate,
+      stillValid: authenticate.stillValid,
       incidents: deps.incidents,
       incidentList: services.incidentList as IncidentList,
       reviews: services.reviews,
