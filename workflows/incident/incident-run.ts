@@ -41,6 +41,7 @@ import {
   type IncidentState,
   type PostedMessage,
   type ReassignCommand,
+  type ResolveCommand,
   type ServicePlan,
   type SeverityCommand,
   type SnoozeCommand,
@@ -165,7 +166,7 @@ export class IncidentRun {
     return this.state;
   }
 
-  resolve(cmd: IncidentCommand): IncidentState {
+  resolve(cmd: ResolveCommand): IncidentState {
     this.apply((s) => resolve(s, cmd, nowIso()));
     return this.state;
   }
