@@ -6,6 +6,7 @@ import type { IncidentState } from '../domain/incident/incident';
 import { rowChanges, toListRow } from '../domain/incident/list-row';
 import { reportFieldsOf } from '../domain/report/from-incident';
 import { IncidentReportModel } from '../lib/models/incident-report';
+import { countTransitions, runbookRunsOf, type IncidentMeterMetrics } from './incident-meter';
 import { createFeedAppender, mongoIncidentFeed, type FeedStore } from './event-feed';
 
 const DUPLICATE_KEY = 11000;
@@ -34,7 +35,12 @@ async function upsertNewer(
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createStoreActivities(deps: { log: Logger; feed?: FeedStore<Omit<IncidentEventDoc, '_id'>> }) {
+export function createStoreActivities(deps: {
+  log: Logger;
+  feed?: FeedStore<Omit<IncidentEventDoc, '_id'>>;
+  /** Incident transitions counted as the projection first shows them; absent: not counted. */
+  metrics?: IncidentMeterMetrics;
+}) {
   const appendEvent = createFeedAppender(deps.feed ?? mongoIncidentFeed);
 
   /**
@@ -72,10 +78,20 @@ export function createStoreActivities(deps: { log: Logger; feed?: FeedStore<Omit
   async function projectReport(state: IncidentState, recordId: string): Promise<boolean> {
     const prev = await IncidentReportModel.findOne({ _id: recordId }).lean();
     if (prev && prev.seq >= state.seq) return false;
-    const report = reportFieldsOf(state);
-    const doc = { incidentId: state.incidentId, service: state.service, severity: state.severity, seq: state.seq };
-    await upsertNewer(IncidentReportModel, recordId, state.seq, { ...doc, report });
-    return !prev || prev.service !== doc.service || prev.severity !== doc.severity || !sameJson(prev.report, report);
+    const { incidentId, service, severity, seq } = state;
+    const doc = {
+      incidentId,
+      service,
+      severity,
+      seq,
+      report: reportFieldsOf(state),
+      runbookRuns: runbookRunsOf(state),
+    };
+    if (!(await upsertNewer(IncidentReportModel, recordId, seq, doc))) return false;
+    if (deps.metrics) countTransitions(deps.metrics, prev ?? undefined, doc);
+    return (
+      !prev || prev.service !== doc.service || prev.severity !== doc.severity || !sameJson(prev.report, doc.report)
+    );
   }
 
   return {

@@ -9,6 +9,12 @@ import type { IncidentReportFields } from '../../domain/report/from-incident';
  * (api/reports/), because FerretDB's SQLite backend scans a collection for any filter
  * but `_id` equality.
  */
+/** Ended runbook runs, kept so the worker counts each run once (activities/incident-meter.ts). */
+export interface RunbookRunCounts {
+  succeeded: number;
+  failed: number;
+}
+
 export interface IncidentReportDoc {
   _id: string;
   incidentId: string;
@@ -16,6 +22,7 @@ export interface IncidentReportDoc {
   severity: Severity;
   seq: number;
   report: IncidentReportFields;
+  runbookRuns?: RunbookRunCounts;
 }
 
 const schema = new Schema<IncidentReportDoc>(
@@ -26,6 +33,7 @@ const schema = new Schema<IncidentReportDoc>(
     severity: { type: String, required: true },
     seq: { type: Number, required: true },
     report: { type: Schema.Types.Mixed, required: true },
+    runbookRuns: Schema.Types.Mixed,
   },
   { collection: 'incident_reports', versionKey: false, minimize: false },
 );
