@@ -1,6 +1,8 @@
 import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '../lib/models/config';
 import { numberAllocator } from './incident-number';
+import { Context } from '@temporalio/activity';
 import type { Logger } from '../lib/logger';
+import type { WorkerMetrics } from '../lib/metrics';
 import { toEpochMs } from '../domain/common/fields';
 import { inMaintenance, servicePolicyId, type Service, type User } from '../domain/config';
 import {
@@ -70,7 +72,29 @@ function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, ind
  * so changes to schedules and policies apply to running incidents at their next page.
  * All activities here are read-only or idempotent: safe to retry (profile "persist").
  */
-export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) {
+/** First attempt only: a retry's delay is the activity's, not the timer's. */
+export function observeLateness(
+  metrics: Pick<WorkerMetrics, 'escalationLateness'> | undefined,
+  dueAt: string | undefined,
+) {
+  const due = dueAt === undefined ? NaN : Date.parse(dueAt);
+  if (!metrics || !Number.isFinite(due) || attempt() > 1) return;
+  metrics.escalationLateness.observe(Math.max(0, Date.now() - due) / 1000);
+}
+
+function attempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1; // called outside an activity (tests)
+  }
+}
+
+export function createOnCallActivities(deps: {
+  log: Logger;
+  minuteMs: number;
+  metrics?: Pick<WorkerMetrics, 'escalationLateness'>;
+}) {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
@@ -111,7 +135,10 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       level?: number;
       userIds?: string[];
       teamId?: string;
+      /** Set when an escalation timer ran out: when it was due (ISO); observed once as its lateness. */
+      dueAt?: string;
     }): Promise<Recipients> {
+      observeLateness(deps.metrics, input.dueAt);
       const snap = await loadConfigSnapshot();
       const problems: string[] = [];
       if (input.userIds) return recipientsFor(snap, input.userIds, problems);

@@ -145,7 +145,17 @@ function toDelivery(group: AlertGroup, bucket: Keyed[], ctx: GroupContext): Inci
       ...(unmapped.length > 0 ? { unmappedSeverities: unmapped } : {}),
     },
     alerts: bucket.map((k) => ({ fingerprint: k.fingerprint, status: k.alert.status })),
+    ...startedAtOf(firing),
   };
+}
+
+/** The earliest real `startsAt` of the firing alerts (Alertmanager writes year 1 for "unset"). */
+function startedAtOf(firing: readonly Keyed[]): { startedAt?: string } {
+  const starts = firing.flatMap((k) => {
+    const ms = k.alert.startsAt ? Date.parse(k.alert.startsAt) : NaN;
+    return Number.isFinite(ms) && ms > 0 ? [ms] : [];
+  });
+  return starts.length > 0 ? { startedAt: new Date(Math.min(...starts)).toISOString() } : {};
 }
 
 function omitted(count: number, truncatedBySender = 0): { truncatedAlerts?: number } {

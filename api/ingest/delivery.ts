@@ -16,6 +16,8 @@ export interface IncidentDelivery {
   severity: Severity;
   details: Record<string, unknown>;
   alerts: SourceAlertRef[];
+  /** When the earliest firing alert started at its source (ISO), when the source says. */
+  startedAt?: string;
 }
 
 export interface DeliveryOutcome {
@@ -47,6 +49,7 @@ export async function deliver(
       details: d.details,
       receivedAt,
       sourceAlerts: d.alerts,
+      ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     });
     return { ...base, incidentId, firing: true, delivered: true };
   }

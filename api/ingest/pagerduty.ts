@@ -158,5 +158,6 @@ export function mapTrigger(
       unmappedSeverities: rated.unmapped === undefined ? undefined : [rated.unmapped],
     }),
     alerts: [{ fingerprint: specHash({ ...event, routing_key: undefined }).slice(0, 32), status: 'firing' }],
+    ...(p.timestamp ? { startedAt: new Date(p.timestamp).toISOString() } : {}),
   };
 }

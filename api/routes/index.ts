@@ -17,6 +17,7 @@ import { pagerDutyRoutes } from './integrations/pagerduty';
 import { onCallRoutes } from './oncall';
 import { openApiRoutes } from './openapi';
 import { readinessRoutes } from './readiness';
+import { reportRoutes } from './reports';
 import { reviewRoutes } from './review';
 import { runbookRoutes } from './runbooks';
 import { tokenRoutes } from './tokens';
@@ -32,6 +33,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...incidentEventRoutes,
   ...incidentRoutes,
   ...reviewRoutes,
+  ...reportRoutes,
   ...configRoutes,
   ...onCallRoutes,
   ...configApplyRoutes,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EscalationState, IncidentState, SlaBreach, TimelineEvent, TimelineEventType } from './incident';
+import { ResolutionClassificationSchema } from './classification';
 import { SeveritySchema } from './severity';
 import type { TrackedAlert } from './source-alerts';
 
@@ -91,6 +92,8 @@ export const IncidentStateSchema = z.object({
   policyId: z.string().optional(),
   inMaintenance: z.boolean().optional(),
   sourceAlerts: z.array(TrackedAlertSchema).optional(),
+  alertStartedAt: Instant.optional(),
+  classification: ResolutionClassificationSchema.optional(),
 });
 
 /** Same keys, and each side assignable to the other. */

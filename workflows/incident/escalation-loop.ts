@@ -71,6 +71,8 @@ async function runStep(run: IncidentRun, stop: () => boolean): Promise<void> {
     });
   }
   if (run.pagingOver(esc.epoch) || stop()) return;
+  // The timer ran out (no escalate): the next page is due now, and the worker measures how late it starts.
+  if (run.manualEscalations === mark) run.pageDueAtMs = pagedAt + step.delayMinutes * run.plan.minuteMs;
   const next = policy ? nextStep(policy, esc) : { done: true as const };
   run.apply((x) => moveCursor(x, next.done ? { loop: (policy?.loops ?? 0) + 1, level: 0 } : next.cursor));
 }
@@ -82,7 +84,11 @@ async function page(
   loop: number,
   level: number,
 ): Promise<void> {
-  const { recipients, problems } = takeFirstLevel(run, target, epoch, loop) ?? (await oncall.resolveRecipients(target));
+  const due = run.pageDueAtMs;
+  run.pageDueAtMs = undefined;
+  const dueAt = due === undefined ? {} : { dueAt: new Date(due).toISOString() };
+  const { recipients, problems } =
+    takeFirstLevel(run, target, epoch, loop) ?? (await oncall.resolveRecipients({ ...target, ...dueAt }));
   if (run.pagingOver(epoch)) return; // changed while resolving
   const at = nowIso();
   run.apply((s) => recordPage(s, { loop, level, userIds: recipients.map((r) => r.userId) }, at));
