@@ -25,7 +25,7 @@ import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
 import { notifyPerson } from './paging';
-import { takeFirstLevel } from './preparation';
+import { markFirstStepOut, takeFirstLevel } from './preparation';
 
 /** Runs until the incident is resolved, or `stop()` asks to hand over (continue-as-new). */
 export async function runEscalation(run: IncidentRun, stop: () => boolean): Promise<void> {
@@ -34,10 +34,15 @@ export async function runEscalation(run: IncidentRun, stop: () => boolean): Prom
   const held = () => run.state.inMaintenance === true && (!windows || !escalatedInWindow(run.state));
   while (run.state.status !== 'resolved' && !stop()) {
     const s = run.state;
-    if (s.status === 'acknowledged') await holdWhileAcknowledged(run, stop);
-    else if (held()) await condition(() => run.state.status !== 'triggered' || stop() || !held());
-    else await runStep(run, stop);
+    let step: Promise<unknown>;
+    if (s.status === 'acknowledged') step = holdWhileAcknowledged(run, stop);
+    else if (held()) step = condition(() => run.state.status !== 'triggered' || stop() || !held());
+    else step = runStep(run, stop);
+    // A step runs up to its first wait at once: a first page resolved with the plan is scheduled by now.
+    markFirstStepOut(run);
+    await step;
   }
+  markFirstStepOut(run);
 }
 
 async function runStep(run: IncidentRun, stop: () => boolean): Promise<void> {

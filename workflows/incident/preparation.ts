@@ -18,12 +18,10 @@ import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
 
 export const FIRST_PAGE_FIRST = 'first-page-first';
-/** Incidents that page nobody at once (maintenance, no policy) take their number after this. */
-const FIRST_PAGE_WAIT = '5 seconds';
 /** Runs whose number is being taken: the run does not end before it is in. */
 const numbering = new WeakSet<IncidentRun>();
-/** One wait for the first page per run, shared by the number and the runbooks (one timer, not two). */
-const firstPageOut = new WeakMap<IncidentRun, Promise<void>>();
+/** Runs whose escalation loop has scheduled everything its first step sends at once. */
+const firstStepOut = new WeakSet<IncidentRun>();
 
 export async function prepareIncident(run: IncidentRun): Promise<void> {
   const fast = patched(FIRST_PAGE_FIRST);
@@ -52,15 +50,18 @@ async function takeNumber(run: IncidentRun): Promise<void> {
   upsertSearchAttributes([{ key: IncidentNumberKey, value: number }]);
 }
 
-/** Resolves once the run's first page has been sent off (or cannot be: acknowledged, resolved, held). */
-export function afterFirstPage(run: IncidentRun): Promise<void> {
-  let out = firstPageOut.get(run);
-  if (!out) {
-    const sent = () => run.state.escalation?.pagedAt !== undefined || run.state.status !== 'triggered';
-    out = condition(sent, FIRST_PAGE_WAIT).then(() => undefined);
-    firstPageOut.set(run, out);
-  }
-  return out;
+/**
+ * Called by the escalation loop once its first step has scheduled what it sends at once (a
+ * page, or nothing: held, acknowledged, no policy). In the same workflow task, so what waits
+ * on afterFirstPage is scheduled right behind the page, with no timer.
+ */
+export function markFirstStepOut(run: IncidentRun): void {
+  firstStepOut.add(run);
+}
+
+/** Resolves once the run's first page has been sent off (or there is none to send). */
+export async function afterFirstPage(run: IncidentRun): Promise<void> {
+  await condition(() => firstStepOut.has(run));
 }
 
 /** Whether the run may end: no number is being taken. */
