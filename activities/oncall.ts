@@ -53,6 +53,20 @@ function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problem
   return { recipients, problems };
 }
 
+/** Who a policy's level pages at this instant, with what could not be resolved. */
+function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, index: number | undefined): Recipients {
+  const policy = snap.escalationPolicies.find((p) => p.id === policyId);
+  if (!policy || index === undefined || !policy.levels[index]) {
+    return { recipients: [], problems: [`escalation policy "${policyId}" has no level ${(index ?? 0) + 1}`] };
+  }
+  const level = resolveLevel(policy, index, snap, new Date());
+  const problems = [
+    ...level.unresolved.map((t) => `${t.type} "${t.id}" does not exist`),
+    ...level.empty.map((t) => `${t.type} "${t.id}" has nobody to page`),
+  ];
+  return recipientsFor(snap, level.userIds, problems);
+}
+
 /**
  * What the incident workflow needs from configuration. Read at the moment of each call,
  * so changes to schedules and policies apply to running incidents at their next page.
@@ -84,7 +98,12 @@ export function createOnCallActivities(deps: {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
-    async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
+    /** The plan; with `withFirstLevel`, also who level 1 pages now (one read instead of two before a first page). */
+    async loadServicePlan(input: {
+      serviceId: string;
+      policyId?: string;
+      withFirstLevel?: boolean;
+    }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === input.serviceId);
       // A service that names a team but no policy is paged by the team's default policy.
@@ -106,6 +125,7 @@ export function createOnCallActivities(deps: {
         knownUserIds: snap.users.map((u) => u.id),
         knownPolicyIds: snap.escalationPolicies.map((p) => p.id),
         minuteMs: deps.minuteMs,
+        ...(input.withFirstLevel && policy ? { firstLevel: levelRecipients(snap, policy.id, 0) } : {}),
       };
     },
 
@@ -127,17 +147,7 @@ export function createOnCallActivities(deps: {
         if (!team) problems.push(`team "${input.teamId}" does not exist`);
         return recipientsFor(snap, team?.members.map((m) => m.userId) ?? [], problems);
       }
-      const policy = snap.escalationPolicies.find((p) => p.id === input.policyId);
-      if (!policy || input.level === undefined || !policy.levels[input.level]) {
-        return {
-          recipients: [],
-          problems: [`escalation policy "${input.policyId}" has no level ${(input.level ?? 0) + 1}`],
-        };
-      }
-      const level = resolveLevel(policy, input.level, snap, new Date());
-      for (const t of level.unresolved) problems.push(`${t.type} "${t.id}" does not exist`);
-      for (const t of level.empty) problems.push(`${t.type} "${t.id}" has nobody to page`);
-      return recipientsFor(snap, level.userIds, problems);
+      return levelRecipients(snap, input.policyId, input.level);
     },
 
     /** The incident's number: the same on every retry, never shared (see IncidentNumberModel). */

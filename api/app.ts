@@ -112,7 +112,11 @@ export function createApp(deps: AppDeps): Express {
   const audit = deps.audit ?? mongoAuditLog;
   const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
   const user = deps.identity?.user ?? configuredUser;
-  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
+  const authenticate = createAuthenticator(deps.credentials, {
+    findByHash: (h) => tokens.findByHash(h),
+    findById: (id) => tokens.findById(id),
+    user,
+  });
   const incidentList = deps.incidentList ?? createIncidentList({ log: deps.log });
   const services: Services = {
     log: deps.log,
@@ -146,6 +150,7 @@ export function createApp(deps: AppDeps): Express {
       ...deps.console,
       log: deps.log,
       authenticate: services.authenticate,
+      stillValid: authenticate.stillValid,
       incidents: deps.incidents,
       incidentList: services.incidentList as IncidentList,
       reviews: services.reviews,

@@ -14,6 +14,8 @@ export interface ConsoleDeps {
   log: Logger;
   /** The API's authenticator (sync today; personal tokens make it async). */
   authenticate: (secret: string) => Principal | undefined | Promise<Principal | undefined>;
+  /** Whether the token a session signed in with still holds (revoked, expired, user gone: the session ends). */
+  stillValid?: (principal: Principal) => Promise<boolean>;
   incidents: IncidentGateway;
   incidentList: IncidentList;
   reviews: ReviewStore;

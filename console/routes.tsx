@@ -67,7 +67,9 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   const signedIn: RequestHandler = async (req, res, next) => {
-    const s = await sessions.current(req);
+    const found = await sessions.current(req);
+    const s = found && (!deps.stillValid || (await deps.stillValid(found.user))) ? found : undefined;
+    if (found && !s) await sessions.end(req, res);
     if (s) {
       req.consoleSession = s;
       return next();

@@ -155,8 +155,10 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
         if (mocks.storeDown) throw new Error('mongodb unavailable');
         return { written: true };
       },
-      async loadServicePlan() {
-        return plan;
+      async loadServicePlan(input) {
+        // As the real activity: level 1's recipients with the plan when asked (and not counted as a lookup).
+        const first = plan.policy?.levels[0];
+        return input.withFirstLevel && first ? { ...plan, firstLevel: people(first.targets.map((t) => t.id)) } : plan;
       },
       async resolveRecipients(input) {
         mocks.recipientCalls += 1;

@@ -25,6 +25,7 @@ import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
 import { notifyPerson } from './paging';
+import { takeFirstLevel } from './preparation';
 
 /** Runs until the incident is resolved, or `stop()` asks to hand over (continue-as-new). */
 export async function runEscalation(run: IncidentRun, stop: () => boolean): Promise<void> {
@@ -86,7 +87,8 @@ async function page(
   const due = run.pageDueAtMs;
   run.pageDueAtMs = undefined;
   const dueAt = due === undefined ? {} : { dueAt: new Date(due).toISOString() };
-  const { recipients, problems } = await oncall.resolveRecipients({ ...target, ...dueAt });
+  const { recipients, problems } =
+    takeFirstLevel(run, target, epoch, loop) ?? (await oncall.resolveRecipients({ ...target, ...dueAt }));
   if (run.pagingOver(epoch)) return; // changed while resolving
   const at = nowIso();
   run.apply((s) => recordPage(s, { loop, level, userIds: recipients.map((r) => r.userId) }, at));
