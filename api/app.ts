@@ -155,6 +155,7 @@ export function createApp(deps: AppDeps): Express {
       incidentList: services.incidentList as IncidentList,
       reviews: services.reviews,
       runbooks: deps.runbooks?.gateway,
+      reports: services.reports,
     }),
   );
   // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.

@@ -1,6 +1,7 @@
 import type { Principal } from '../api/auth';
 import type { IncidentGateway } from '../api/incident-gateway';
 import type { IncidentList } from '../api/incident-list/service';
+import type { Reports } from '../api/reports/service';
 import type { RunbookGateway } from '../api/runbook-gateway';
 import type { Logger } from '../lib/logger';
 import type { ConfigSnapshot } from '../lib/models/config';
@@ -19,6 +20,8 @@ export interface ConsoleDeps {
   incidentList: IncidentList;
   reviews: ReviewStore;
   runbooks?: RunbookGateway;
+  /** The Reports page (absent: not mounted). */
+  reports?: Reports;
   /** Defaults to MongoDB (console_sessions). */
   sessions?: SessionStore;
   /** Where people reach Vigil (VIGIL_PUBLIC_URL): integration endpoints; https makes cookies Secure. */
