@@ -15,6 +15,7 @@ import {
   type WindowInstants,
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
+import { channelRule } from '../domain/coordination/incident-channel';
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);
@@ -51,6 +52,16 @@ function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problem
   return { recipients, problems };
 }
 
+/** The service's channel rule and bridges (its own, its team's). */
+function coordination(service: Service, snap: ConfigSnapshot): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
+  const team = snap.teams.find((t) => t.id === service.teamId);
+  const bridges = {
+    ...(service.bridge ? { service: service.bridge } : {}),
+    ...(team?.bridge ? { team: team.bridge } : {}),
+  };
+  return { incidentChannel: channelRule(service), ...(Object.keys(bridges).length > 0 ? { bridges } : {}) };
+}
+
 /**
  * What the incident workflow needs from configuration. Read at the moment of each call,
  * so changes to schedules and policies apply to running incidents at their next page.
@@ -73,6 +84,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
         found: Boolean(service),
         serviceName: service?.name,
         ...(service ? { tier: service.tier } : {}),
+        ...(service ? coordination(service, snap) : {}),
         teamId: service?.teamId,
         policy,
         targets,

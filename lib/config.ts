@@ -131,6 +131,11 @@ export const configSchema = z.object({
   VIGIL_SLACK_RESPONSE_URL_PREFIX: httpUrlString.default('https://hooks.slack.com/'),
   /** Service `/incident declare` opens incidents on when the text names none. */
   VIGIL_SLACK_DECLARE_SERVICE: z.string().min(1).optional(),
+  /** Channel id (C...) where incident channels are announced, with the severity's urgency. */
+  VIGIL_SLACK_ANNOUNCEMENTS_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id, e.g. C0123ABCD')
+    .optional(),
   /** Respond links (acknowledge/resolve from a notification): where browsers reach the API, and the HMAC key; both or none. */
   VIGIL_PUBLIC_URL: publicBaseUrl.optional(),
   VIGIL_LINK_SIGNING_SECRET: z

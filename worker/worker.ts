@@ -16,6 +16,7 @@ import { createVoiceChannel } from '../integrations/twilio/voice';
 import { channelAvailability, voiceCaller, type ChannelConfig as LibChannelConfig } from '../lib/channels';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
+import { createIncidentChannelWorker, incidentChannelActivities } from './incident-channel';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { notifyTaskQueue } from '../domain/incident/notification';
@@ -29,7 +30,12 @@ type ChannelConfig = LibChannelConfig &
   Partial<
     Pick<
       Config,
-      'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL' | 'VIGIL_NOTIFY_LOG_ONLY'
+      | 'VIGIL_SMTP_FROM'
+      | 'VIGIL_TWILIO_API_URL'
+      | 'VIGIL_SLACK_API_URL'
+      | 'VIGIL_PUBLIC_URL'
+      | 'VIGIL_NOTIFY_LOG_ONLY'
+      | 'VIGIL_SLACK_ANNOUNCEMENTS_CHANNEL'
     >
   >;
 
@@ -114,6 +120,7 @@ export function buildActivities(deps: {
         }
       : {}),
     ...createReviewActivities({ log: deps.log }),
+    ...incidentChannelActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
@@ -211,7 +218,9 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       }),
     });
   }
-  const all = [worker, ...channelWorkers.map((c) => c.worker)];
+  // Incident channels on their own queue and rate: Slack's limits never hold up a page.
+  const incidentChannelWorker = await createIncidentChannelWorker(common, config.TEMPORAL_TASK_QUEUE, activities);
+  const all = [worker, incidentChannelWorker, ...channelWorkers.map((c) => c.worker)];
   return {
     worker,
     channelWorkers,

@@ -2,3 +2,4 @@
 export * from './bridge';
 export * from './follow-up';
 export * from './incident-channel';
+export * from './channel-activity';

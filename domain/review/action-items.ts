@@ -172,5 +172,9 @@ export function linkActionItem(review: Review, id: string, external: ExternalRef
   if (!current) return refuse('id', `no action item "${id}" in this review`);
   if (current.external) return { ok: true, review, item: current };
   const item: ActionItem = { ...current, external };
-  return { ok: true, review: { ...review, actionItems: review.actionItems.map((i) => (i.id === id ? item : i)) }, item };
+  return {
+    ok: true,
+    review: { ...review, actionItems: review.actionItems.map((i) => (i.id === id ? item : i)) },
+    item,
+  };
 }

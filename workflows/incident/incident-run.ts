@@ -66,6 +66,8 @@ export class IncidentRun {
   sendsInFlight = 0;
   /** A rewrite of posted messages in flight (slack-message-sync.ts). */
   messageUpdateInFlight = false;
+  /** The incident channel (incident-channel.ts): none, opened, or handed to its close workflow. */
+  channelState: 'none' | 'open' | 'handed-over' = 'none';
   /** The highest `seq` the read model holds (read-model-projector.ts). */
   projectedSeq = 0;
   /** Bumped by escalate while a step is being paged: the escalation loop ends that step now. */
@@ -236,6 +238,11 @@ export class IncidentRun {
   /** Every posted message shows the incident as it is, and none is being sent or rewritten. */
   messagesCurrent(): boolean {
     return !this.messageUpdateInFlight && this.sendsInFlight === 0 && this.messagesBehind().length === 0;
+  }
+
+  /** An opened channel has been handed to its close workflow (the incident may end). */
+  channelSettled(): boolean {
+    return this.channelState !== 'open';
   }
 
   readModelCurrent(): boolean {
