@@ -16,7 +16,12 @@ import { createVoiceChannel } from '../integrations/twilio/voice';
 import { channelAvailability, voiceCaller, type ChannelConfig as LibChannelConfig } from '../lib/channels';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
-import { createIncidentChannelWorker, incidentChannelActivities } from './incident-channel';
+import {
+  createIncidentChannelWorker,
+  followUpActivities,
+  incidentChannelActivities,
+  type FollowUpConfig,
+} from './coordination';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { notifyTaskQueue } from '../domain/incident/notification';
@@ -42,7 +47,8 @@ type ChannelConfig = LibChannelConfig &
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
   Partial<Pick<Config, 'VIGIL_RUNBOOK_DIR' | 'VIGIL_RUNBOOK_COMMAND_ALLOWLIST' | 'VIGIL_RUNBOOK_OUTPUT_LIMIT'>> &
-  ChannelConfig;
+  ChannelConfig &
+  FollowUpConfig;
 
 /**
  * The delivery channel per contact method type, from configuration. Which types are
@@ -121,6 +127,7 @@ export function buildActivities(deps: {
       : {}),
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
+    ...followUpActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',

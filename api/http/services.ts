@@ -16,6 +16,7 @@ import type { SlackServices } from '../../integrations/slack/routes';
 import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
+import type { FollowUpGateway } from '../follow-up-gateway';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -56,6 +57,8 @@ export interface Services {
   slack?: SlackServices;
   respond?: { verifier: Pick<RespondLinks, 'verify'> };
   twilio?: TwilioServices;
+  /** Starts follow-up exports of review action items. */
+  followUps?: FollowUpGateway;
   /** The incident list and feed (list and SSE routes, the console). */
   incidentList?: IncidentList;
   /** The route table as this app mounts it (the OpenAPI route documents it). */

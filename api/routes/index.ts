@@ -18,6 +18,7 @@ import { onCallRoutes } from './oncall';
 import { openApiRoutes } from './openapi';
 import { readinessRoutes } from './readiness';
 import { reviewRoutes } from './review';
+import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
 import { tokenRoutes } from './tokens';
 
@@ -32,6 +33,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...incidentEventRoutes,
   ...incidentRoutes,
   ...reviewRoutes,
+  ...followUpRoutes,
   ...configRoutes,
   ...onCallRoutes,
   ...configApplyRoutes,

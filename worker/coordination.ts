@@ -1,7 +1,8 @@
 /**
- * The incident channel's activities (with the one Slack client; none without a bot token)
- * and the worker for their own task queue, rate-limited below Slack's Web API limits so
- * Slack's trouble never holds up a page on another queue.
+ * Coordination activities from configuration: the incident channel's (with the one Slack
+ * client; none without a bot token) and the worker for their own task queue, rate-limited
+ * below Slack's Web API limits so Slack's trouble never holds up a page on another queue;
+ * follow-up export with each tracker's base URL and credentials.
  */
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../lib/config';
@@ -9,6 +10,7 @@ import type { Logger } from '../lib/logger';
 import { createIncidentChannelActivities, type IncidentChannelActivities } from '../activities/incident-channel';
 import { createSlackWebApi } from '../integrations/slack/web-api';
 import { incidentChannelTaskQueue } from '../domain/coordination/channel-activity';
+import { createFollowUpActivities, type TrackerCredentials } from '../activities/follow-up';
 
 /** Slack allows about one post per second per channel. */
 const INCIDENT_CHANNEL_RATE_PER_SECOND = 1;
@@ -49,4 +51,40 @@ export function createIncidentChannelWorker(
     maxConcurrentActivityTaskExecutions: 2,
     maxActivitiesPerSecond: INCIDENT_CHANNEL_RATE_PER_SECOND,
   });
+}
+
+export type FollowUpConfig = Partial<
+  Pick<
+    Config,
+    | 'VIGIL_JIRA_URL'
+    | 'VIGIL_JIRA_EMAIL'
+    | 'VIGIL_JIRA_API_TOKEN'
+    | 'VIGIL_LINEAR_API_URL'
+    | 'VIGIL_LINEAR_API_KEY'
+    | 'VIGIL_GITHUB_API_URL'
+    | 'VIGIL_GITHUB_TOKEN'
+    | 'VIGIL_WEBHOOK_SIGNING_SECRET'
+    | 'VIGIL_PUBLIC_URL'
+  >
+>;
+
+/** The trackers this deployment has credentials for. */
+export function trackerCredentials(c: FollowUpConfig): TrackerCredentials {
+  return {
+    ...(c.VIGIL_JIRA_URL && c.VIGIL_JIRA_EMAIL && c.VIGIL_JIRA_API_TOKEN
+      ? { jira: { url: c.VIGIL_JIRA_URL, email: c.VIGIL_JIRA_EMAIL, apiToken: c.VIGIL_JIRA_API_TOKEN } }
+      : {}),
+    ...(c.VIGIL_LINEAR_API_KEY
+      ? { linear: { url: c.VIGIL_LINEAR_API_URL ?? 'https://api.linear.app/graphql', apiKey: c.VIGIL_LINEAR_API_KEY } }
+      : {}),
+    ...(c.VIGIL_GITHUB_TOKEN
+      ? { github: { url: c.VIGIL_GITHUB_API_URL ?? 'https://api.github.com', token: c.VIGIL_GITHUB_TOKEN } }
+      : {}),
+    ...(c.VIGIL_WEBHOOK_SIGNING_SECRET ? { webhookSecret: c.VIGIL_WEBHOOK_SIGNING_SECRET } : {}),
+  };
+}
+
+export function followUpActivities(deps: { log: Logger; config: FollowUpConfig }) {
+  const { config, log } = deps;
+  return createFollowUpActivities({ log, trackers: trackerCredentials(config), publicUrl: config.VIGIL_PUBLIC_URL });
 }
