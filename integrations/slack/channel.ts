@@ -61,7 +61,11 @@ export function slackMessage(n: Notification): { text: string; attachments: Arra
     },
     { type: 'section', fields },
   ];
-  if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open in Vigil>` }] });
+  const links = [
+    ...(link ? [`<${link}|Open in Vigil>`] : []),
+    ...(n.bridge ? [`<${n.bridge.url}|${escapeMrkdwn(n.bridge.title)}>`] : []),
+  ];
+  if (links.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join('  ·  ') }] });
   const button = (action: string, text: string, style?: 'primary' | 'danger', value = n.incidentId) => ({
     type: 'button',
     action_id: action,

@@ -156,3 +156,25 @@ describe('follow-up targets and request shapes', () => {
     expect(linkActionItem(review, 'A9', { tracker: 'jira', key: 'x' })).toMatchObject({ ok: false });
   });
 });
+
+describe('bridge in every page', () => {
+  it('plain text (email, fallbacks) and the Slack message carry the bridge link', async () => {
+    const { plainText } = await import('../../activities/notify/format');
+    const { slackMessage } = await import('../../integrations/slack/channel');
+    const n = {
+      idempotencyKey: 'k',
+      kind: 'page' as const,
+      incidentId: 'incident-checkout-1',
+      incidentNumber: 42,
+      service: 'checkout',
+      severity: 'SEV1' as const,
+      status: 'triggered' as const,
+      summary: 'Down',
+      recipient: { userId: 'a', contactMethod: { id: 'm', type: 'email' as const, address: 'a@example.com' } },
+      occurredAt: '2026-12-01T12:00:00Z',
+      bridge: { url: 'https://meet.example.com/inc-42', title: 'Bridge call' },
+    };
+    expect(plainText(n)).toContain('Bridge call: https://meet.example.com/inc-42');
+    expect(JSON.stringify(slackMessage(n))).toContain('<https://meet.example.com/inc-42|Bridge call>');
+  });
+});
