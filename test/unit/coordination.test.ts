@@ -17,6 +17,8 @@ import {
 import { ServiceSchema, TeamSchema } from '../../domain/config';
 import { linkActionItem } from '../../domain/review/action-items';
 import type { Review } from '../../domain/review/review';
+import { plainText } from '../../activities/notify/format';
+import { slackMessage } from '../../integrations/slack/channel';
 
 describe('incident channel rule', () => {
   it.each([
@@ -158,9 +160,7 @@ describe('follow-up targets and request shapes', () => {
 });
 
 describe('bridge in every page', () => {
-  it('plain text (email, fallbacks) and the Slack message carry the bridge link', async () => {
-    const { plainText } = await import('../../activities/notify/format');
-    const { slackMessage } = await import('../../integrations/slack/channel');
+  it('plain text (email, fallbacks) and the Slack message carry the bridge link', () => {
     const n = {
       idempotencyKey: 'k',
       kind: 'page' as const,

@@ -241,9 +241,7 @@ export class IncidentRun {
   }
 
   /** An opened channel has been handed to its close workflow (the incident may end). */
-  channelSettled(): boolean {
-    return this.channelState !== 'open';
-  }
+  channelSettled = (): boolean => this.channelState !== 'open';
 
   readModelCurrent(): boolean {
     return this.projectedSeq >= this.state.seq;
