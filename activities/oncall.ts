@@ -17,6 +17,7 @@ import {
   type WindowInstants,
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
+import { channelRule } from '../domain/coordination/incident-channel';
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);
@@ -67,11 +68,16 @@ function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, ind
   return recipientsFor(snap, level.userIds, problems);
 }
 
-/**
- * What the incident workflow needs from configuration. Read at the moment of each call,
- * so changes to schedules and policies apply to running incidents at their next page.
- * All activities here are read-only or idempotent: safe to retry (profile "persist").
- */
+/** The service's channel rule and bridges (its own, its team's). */
+function coordination(service: Service, snap: ConfigSnapshot): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
+  const team = snap.teams.find((t) => t.id === service.teamId);
+  const bridges = {
+    ...(service.bridge ? { service: service.bridge } : {}),
+    ...(team?.bridge ? { team: team.bridge } : {}),
+  };
+  return { incidentChannel: channelRule(service), ...(Object.keys(bridges).length > 0 ? { bridges } : {}) };
+}
+
 /** First attempt only: a retry's delay is the activity's, not the timer's. */
 export function observeLateness(
   metrics: Pick<WorkerMetrics, 'escalationLateness'> | undefined,
@@ -90,6 +96,11 @@ function attempt(): number {
   }
 }
 
+/**
+ * What the incident workflow needs from configuration. Read at the moment of each call,
+ * so changes to schedules and policies apply to running incidents at their next page.
+ * All activities here are read-only or idempotent: safe to retry (profile "persist").
+ */
 export function createOnCallActivities(deps: {
   log: Logger;
   minuteMs: number;
@@ -116,6 +127,7 @@ export function createOnCallActivities(deps: {
         found: Boolean(service),
         serviceName: service?.name,
         ...(service ? { tier: service.tier } : {}),
+        ...(service ? coordination(service, snap) : {}),
         teamId: service?.teamId,
         policy,
         targets,

@@ -19,6 +19,7 @@ import { errorMapper, HttpError } from './errors';
 import { BODY_LIMIT, mountRoutes } from './http/mount';
 import type { ApplyConfigFolder, ReadinessCheck, RunbookServices, Services } from './http/services';
 import type { IncidentGateway } from './incident-gateway';
+import type { FollowUpGateway } from './follow-up-gateway';
 import { mongoIntegrations, type IntegrationDirectory } from './ingest/integrations';
 import { createRateLimiter } from './ingest/rate-limit';
 import { ROUTES } from './routes';
@@ -57,6 +58,8 @@ export interface AppDeps {
   respond?: Services['respond'];
   /** Twilio's voice and SMS callbacks (authenticated by Twilio's signature); absent: not mounted. */
   twilio?: TwilioServices;
+  /** Follow-up export of review action items (starts workflows); absent: not mounted. */
+  followUps?: FollowUpGateway;
   /** Which contact method types this deployment delivers (`GET /readiness`); default: none known. */
   channels?: ChannelAvailability;
   /** Where audit entries go; default MongoDB (`audit_log`). */
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
     slack: Boolean(deps.slack),
     respond: Boolean(deps.respond),
     twilio: Boolean(deps.twilio),
+    followUps: Boolean(deps.followUps),
   };
   const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
   const audit = deps.audit ?? mongoAuditLog;
@@ -136,6 +140,7 @@ export function createApp(deps: AppDeps): Express {
     slack: deps.slack && slackAudited(deps.slack, audit, deps),
     respond: deps.respond,
     twilio: deps.twilio,
+    followUps: deps.followUps,
     incidentList,
     reports:
       deps.reports ??

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import type { ApplyConfigFolder } from './http/services';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
+import { createFollowUpGateway } from './follow-up-gateway';
 import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
 import { channelAvailability } from '../lib/channels';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       adminTokens: config.VIGIL_ADMIN_TOKENS,
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
+    followUps: createFollowUpGateway(temporal.client, temporal.taskQueue),
     config: createConfigStore(),
     channels,
     applyConfigFolder: applyFolder,

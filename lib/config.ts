@@ -131,6 +131,19 @@ export const configSchema = z.object({
   VIGIL_SLACK_RESPONSE_URL_PREFIX: httpUrlString.default('https://hooks.slack.com/'),
   /** Service `/incident declare` opens incidents on when the text names none. */
   VIGIL_SLACK_DECLARE_SERVICE: z.string().min(1).optional(),
+  /** Channel id (C...) where incident channels are announced, with the severity's urgency. */
+  VIGIL_SLACK_ANNOUNCEMENTS_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,20}$/, 'must be a Slack channel id, e.g. C0123ABCD')
+    .optional(),
+  /** Follow-up export (team.followUps): tracker base URLs and credentials; a tracker without them is not configured. */
+  VIGIL_JIRA_URL: httpUrlString.optional(),
+  VIGIL_JIRA_EMAIL: z.string().min(3).optional(),
+  VIGIL_JIRA_API_TOKEN: z.string().min(1).optional(),
+  VIGIL_LINEAR_API_URL: httpUrlString.default('https://api.linear.app/graphql'),
+  VIGIL_LINEAR_API_KEY: z.string().min(1).optional(),
+  VIGIL_GITHUB_API_URL: httpUrlString.default('https://api.github.com'),
+  VIGIL_GITHUB_TOKEN: z.string().min(1).optional(),
   /** Respond links (acknowledge/resolve from a notification): where browsers reach the API, and the HMAC key; both or none. */
   VIGIL_PUBLIC_URL: publicBaseUrl.optional(),
   VIGIL_LINK_SIGNING_SECRET: z

@@ -16,6 +16,12 @@ import { createVoiceChannel } from '../integrations/twilio/voice';
 import { channelAvailability, voiceCaller, type ChannelConfig as LibChannelConfig } from '../lib/channels';
 import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
+import {
+  createIncidentChannelWorker,
+  followUpActivities,
+  incidentChannelActivities,
+  type FollowUpConfig,
+} from './coordination';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { notifyTaskQueue } from '../domain/incident/notification';
@@ -29,14 +35,20 @@ type ChannelConfig = LibChannelConfig &
   Partial<
     Pick<
       Config,
-      'VIGIL_SMTP_FROM' | 'VIGIL_TWILIO_API_URL' | 'VIGIL_SLACK_API_URL' | 'VIGIL_PUBLIC_URL' | 'VIGIL_NOTIFY_LOG_ONLY'
+      | 'VIGIL_SMTP_FROM'
+      | 'VIGIL_TWILIO_API_URL'
+      | 'VIGIL_SLACK_API_URL'
+      | 'VIGIL_PUBLIC_URL'
+      | 'VIGIL_NOTIFY_LOG_ONLY'
+      | 'VIGIL_SLACK_ANNOUNCEMENTS_CHANNEL'
     >
   >;
 
 /** Every activity the worker serves, built from injected clients; nothing connects at import. */
 type ActivityConfig = Pick<Config, 'VIGIL_WEBHOOK_SIGNING_SECRET' | 'VIGIL_MINUTE_MS'> &
   Partial<Pick<Config, 'VIGIL_RUNBOOK_DIR' | 'VIGIL_RUNBOOK_COMMAND_ALLOWLIST' | 'VIGIL_RUNBOOK_OUTPUT_LIMIT'>> &
-  ChannelConfig;
+  ChannelConfig &
+  FollowUpConfig;
 
 /**
  * The delivery channel per contact method type, from configuration. Which types are
@@ -118,6 +130,8 @@ export function buildActivities(deps: {
         }
       : {}),
     ...createReviewActivities({ log: deps.log }),
+    ...incidentChannelActivities(deps),
+    ...followUpActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
@@ -215,7 +229,9 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       }),
     });
   }
-  const all = [worker, ...channelWorkers.map((c) => c.worker)];
+  // Incident channels on their own queue and rate: Slack's limits never hold up a page.
+  const incidentChannelWorker = await createIncidentChannelWorker(common, config.TEMPORAL_TASK_QUEUE, activities);
+  const all = [worker, incidentChannelWorker, ...channelWorkers.map((c) => c.worker)];
   return {
     worker,
     channelWorkers,

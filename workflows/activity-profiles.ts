@@ -9,9 +9,11 @@
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
+ * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
+ * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
-import { NOTIFICATION_REJECTED } from '../domain/incident/notification';
+import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
 import type { LeafStep } from '../domain/runbook/runbook';
 
 /**
@@ -74,6 +76,38 @@ export const RUNBOOK_LOOKUP_PROFILE: ActivityOptions = {
     maximumInterval: '100 seconds',
     maximumAttempts: 3,
     nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
+
+/**
+ * channel: the incident channel's Slack calls (several per activity, each idempotent by the
+ * channel's document). Retries honour Slack's Retry-After (nextRetryDelay); a refusal
+ * (NotificationRejected) or no bot token (ChannelNotConfigured) fails at once. On its own
+ * task queue, so none of it waits in front of a page.
+ */
+export const INCIDENT_CHANNEL_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
+  },
+};
+
+/**
+ * export: one tracker call that creates an issue for an action item. Retried on transient
+ * failures; a refusal (bad project, bad token) fails at once and the item stays unexported.
+ */
+export const EXPORT_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
   },
 };
 

@@ -39,6 +39,10 @@ export const reviewWorkflowId = (incidentId: string, runKey: string): string => 
 
 export const incidentStateQuery = defineQuery<IncidentState>('incidentState');
 
+/** Follow-up export of one review action item (workflows/follow-up.ts): one workflow per item. */
+export const followUpWorkflowId = (incidentId: string, runKey: string, itemId: string): string =>
+  `${incidentId}-review-${runKey}-export-${itemId}`;
+
 /** Runbooks (workflows/runbook*.ts): a run is a child of its incident, named by its run id. */
 export const runbookWorkflowId = (incidentId: string, runId: string): string => `${incidentId}-runbook-${runId}`;
 /** A responder runs a runbook by hand; refused for a resolved incident or bad inputs. */

@@ -2,3 +2,5 @@
 export { incidentWorkflow } from './incident';
 export { postIncidentReviewWorkflow } from './review';
 export { runbookWorkflow } from './runbook/runbook';
+export { incidentChannelCloseWorkflow } from './incident/incident-channel';
+export { exportActionItemWorkflow } from './follow-up';

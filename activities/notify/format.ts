@@ -72,7 +72,8 @@ export function linkLabel(n: Notification): string {
 /** Plain text for email and fallbacks: title, what happened, status, the labelled link. */
 export function plainText(n: Notification): string {
   const link = n.links?.incident;
-  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, link ? `${linkLabel(n)}: ${link}` : undefined]
+  const bridge = n.bridge ? `${n.bridge.title}: ${n.bridge.url}` : undefined;
+  return [titleLine(n), whatHappened(n), `Status: ${n.status}`, link ? `${linkLabel(n)}: ${link}` : undefined, bridge]
     .filter(Boolean)
     .join('\n');
 }

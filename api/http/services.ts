@@ -17,6 +17,7 @@ import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
 import type { Reports } from '../reports/service';
+import type { FollowUpGateway } from '../follow-up-gateway';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -57,6 +58,8 @@ export interface Services {
   slack?: SlackServices;
   respond?: { verifier: Pick<RespondLinks, 'verify'> };
   twilio?: TwilioServices;
+  /** Starts follow-up exports of review action items. */
+  followUps?: FollowUpGateway;
   /** The incident list and feed (list and SSE routes, the console). */
   incidentList?: IncidentList;
   /** Incident and on-call reports over the read model (api/reports/). */

@@ -19,6 +19,7 @@ import { openApiRoutes } from './openapi';
 import { readinessRoutes } from './readiness';
 import { reportRoutes } from './reports';
 import { reviewRoutes } from './review';
+import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
 import { tokenRoutes } from './tokens';
 
@@ -34,6 +35,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...incidentRoutes,
   ...reviewRoutes,
   ...reportRoutes,
+  ...followUpRoutes,
   ...configRoutes,
   ...onCallRoutes,
   ...configApplyRoutes,

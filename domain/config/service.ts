@@ -18,6 +18,8 @@ import {
 import type { Team } from './team';
 import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
 import { SEVERITIES, SeverityOverridesSchema, severityTargets } from '../incident/severity';
+import { BridgeSchema } from '../coordination/bridge';
+import { IncidentChannelSettingsSchema } from '../coordination/incident-channel';
 
 export const INTEGRATION_SOURCES = ['pagerduty', 'alertmanager', 'grafana', 'generic'] as const;
 export type IntegrationSource = (typeof INTEGRATION_SOURCES)[number];
@@ -79,6 +81,10 @@ export const ServiceSchema = strictObject({
   severityOverrides: SeverityOverridesSchema.optional(),
   maintenanceWindows: z.array(MaintenanceWindowSchema).default([]),
   autoResolve: AutoResolveSchema.default({ mode: 'never' }),
+  /** Whether incidents get a Slack channel (default: by tier) and when it is archived. */
+  incidentChannel: IncidentChannelSettingsSchema.optional(),
+  /** The service's conference bridge (before its team's). */
+  bridge: BridgeSchema.optional(),
 }).superRefine((service, ctx) => {
   reportDuplicates(
     ctx,

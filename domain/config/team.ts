@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { IdSchema, NameSchema, reportDuplicates, strictObject } from '../common/fields';
+import { BridgeSchema } from '../coordination/bridge';
+import { FollowUpTargetSchema } from '../coordination/follow-up';
 
 export const TEAM_ROLES = ['member', 'manager'] as const;
 
@@ -14,6 +16,10 @@ export const TeamSchema = strictObject({
   name: NameSchema,
   members: z.array(TeamMemberSchema).default([]),
   defaultEscalationPolicyId: IdSchema.optional(),
+  /** The team's conference bridge, for services without their own. */
+  bridge: BridgeSchema.optional(),
+  /** Where review action items of the team's services are exported. */
+  followUps: FollowUpTargetSchema.optional(),
 }).superRefine((team, ctx) => {
   reportDuplicates(
     ctx,

@@ -54,6 +54,8 @@ export interface Notification {
   loop?: number;
   recipient: NotificationRecipient;
   links?: { incident?: string };
+  /** The incident's conference bridge (type, service or team), shown in every page. */
+  bridge?: { url: string; title: string };
   /** A runbook step waiting for a decision: channels with buttons offer Approve / Deny. */
   approval?: { runId: string; step: string };
   /** Who acknowledged / resolved the incident, as of `occurredAt` (messages updated in place show it). */
@@ -66,7 +68,7 @@ export interface Notification {
 /** What one delivery adds to the incident's facts: its key, kind, recipient and moment. */
 export type NotificationParts = Pick<
   Notification,
-  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt' | 'tier'
+  'idempotencyKey' | 'kind' | 'message' | 'level' | 'loop' | 'approval' | 'recipient' | 'occurredAt' | 'tier' | 'bridge'
 >;
 
 /**
@@ -91,6 +93,7 @@ export function incidentNotification(s: IncidentState, parts: NotificationParts)
     acknowledgedBy: s.acknowledgedBy,
     resolvedBy: s.resolvedBy,
     ...(approval ? { approval } : {}),
+    ...(parts.bridge ? { bridge: parts.bridge } : {}),
     recipient,
     occurredAt,
   };

@@ -4,6 +4,8 @@
  * its tests and the activities share the types from here.
  */
 import type { EscalationPolicy } from '../oncall/policy';
+import type { Bridge } from '../coordination/bridge';
+import type { ChannelRule } from '../coordination/incident-channel';
 import type { WindowInstants } from './maintenance';
 import type { NotificationRecipient } from './notification';
 import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from './severity';
@@ -40,6 +42,10 @@ export interface ServicePlan {
    * (`withFirstLevel`), so a new incident's first page needs no lookup of its own.
    */
   firstLevel?: Recipients;
+  /** When the incident gets a Slack channel (service setting or tier default); absent in plans recorded before channels. */
+  incidentChannel?: ChannelRule;
+  /** The service's and its team's bridges (an incident type's, when set, comes first). */
+  bridges?: { service?: Bridge; team?: Bridge };
 }
 
 /** How far ahead the plan lists maintenance windows. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { strictObject } from '../common/fields';
 import type { Review } from './review';
+import { ExternalRefSchema, type ExternalRef } from '../coordination/follow-up';
 
 export const ActionItemIdSchema = z
   .string()
@@ -41,6 +42,8 @@ export const ActionItemSchema = strictObject({
   dueDate: DueDateSchema,
   status: ActionItemStatusSchema,
   priority: ActionItemPrioritySchema.optional(),
+  /** Set once the item is exported to the team's tracker: its key and link there. */
+  external: ExternalRefSchema.optional(),
 });
 export type ActionItem = z.infer<typeof ActionItemSchema>;
 
@@ -161,4 +164,17 @@ function mergeUpdate(current: ActionItem, p: z.infer<typeof UpdateSchema>): Acti
 
 function refuse(path: string, message: string): ActionItemPatchResult {
   return { ok: false, issues: [{ path, message }] };
+}
+
+/** Records an item's export; refuses an unknown item, keeps the first export of one exported twice. */
+export function linkActionItem(review: Review, id: string, external: ExternalRef): ActionItemPatchResult {
+  const current = review.actionItems.find((item) => item.id === id);
+  if (!current) return refuse('id', `no action item "${id}" in this review`);
+  if (current.external) return { ok: true, review, item: current };
+  const item: ActionItem = { ...current, external };
+  return {
+    ok: true,
+    review: { ...review, actionItems: review.actionItems.map((i) => (i.id === id ? item : i)) },
+    item,
+  };
 }

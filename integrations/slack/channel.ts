@@ -23,20 +23,14 @@
  */
 import type { Logger } from '../../lib/logger';
 import type { DeliveryReceipt, MessageRef, Notification } from '../../domain/incident/notification';
-import {
-  MAX_RETRY_AFTER_MS,
-  parseRetryAfter,
-  rejected,
-  transient,
-  type NotificationChannel,
-  type SendContext,
-} from '../../activities/notify/channel';
+import { rejected, type NotificationChannel, type SendContext } from '../../activities/notify/channel';
 import { SEVERITY_COLORS, incidentRef, titleLine, whatHappened } from '../../activities/notify/format';
 import { httpUrl, postOnce } from '../../activities/notify/http';
 import { approvalValue, SLACK_ACTIONS } from './actions';
+import { createSlackWebApi, DEFAULT_SLACK_API_URL, type SlackWebApi } from './web-api';
 
 export { SLACK_ACTIONS };
-export const DEFAULT_SLACK_API_URL = 'https://slack.com/api';
+export { DEFAULT_SLACK_API_URL };
 
 export interface SlackChannelDeps {
   /** xoxb-... (VIGIL_SLACK_BOT_TOKEN). Never logged. */
@@ -50,15 +44,6 @@ export interface SlackChannelDeps {
   fetch?: typeof globalThis.fetch;
   now?: () => number;
 }
-
-const TRANSIENT_ERRORS = new Set([
-  'ratelimited',
-  'rate_limited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
 
 /** The message: top-level text (notifications, screen readers) and one coloured attachment of blocks. */
 export function slackMessage(n: Notification): { text: string; attachments: Array<Record<string, unknown>> } {
@@ -76,7 +61,11 @@ export function slackMessage(n: Notification): { text: string; attachments: Arra
     },
     { type: 'section', fields },
   ];
-  if (link) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${link}|Open in Vigil>` }] });
+  const links = [
+    ...(link ? [`<${link}|Open in Vigil>`] : []),
+    ...(n.bridge ? [`<${n.bridge.url}|${escapeMrkdwn(n.bridge.title)}>`] : []),
+  ];
+  if (links.length > 0) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: links.join('  ·  ') }] });
   const button = (action: string, text: string, style?: 'primary' | 'danger', value = n.incidentId) => ({
     type: 'button',
     action_id: action,
@@ -114,11 +103,9 @@ export function slackMessage(n: Notification): { text: string; attachments: Arra
 export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel {
   if (!deps.botToken && !deps.webhookUrl)
     throw new Error('Slack channel needs VIGIL_SLACK_BOT_TOKEN or VIGIL_SLACK_WEBHOOK_URL');
-  const apiBase = httpUrl(deps.apiUrl ?? DEFAULT_SLACK_API_URL);
-  if (!apiBase) throw new Error('VIGIL_SLACK_API_URL must be an http(s) URL');
+  const api = deps.botToken ? createSlackWebApi({ ...deps, botToken: deps.botToken }) : undefined;
   const webhook = deps.webhookUrl ? httpUrl(deps.webhookUrl) : undefined;
   if (deps.webhookUrl && !webhook) throw new Error('VIGIL_SLACK_WEBHOOK_URL must be an http(s) URL');
-  const methodUrl = (method: string) => new URL(`${apiBase.pathname.replace(/\/$/, '')}/${method}`, apiBase);
   const now = deps.now ?? Date.now;
   const receipt = (n: Notification, status: number, ref?: MessageRef): DeliveryReceipt => ({
     channel: 'slack',
@@ -128,38 +115,9 @@ export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel 
     ...(ref ? { providerMessageId: ref.ts, messageRef: ref } : {}),
   });
 
-  /** One Web API call with the bot token; Slack answers 200 with ok:false for most errors. */
-  async function callApi(method: string, n: Notification, body: Record<string, unknown>, ctx: SendContext) {
-    const url = methodUrl(method);
-    const res = await postOnce(url, ctx, {
-      what: `slack api ${url.host}`,
-      timeoutMs: deps.timeoutMs,
-      fetch: deps.fetch,
-      now,
-      headers: {
-        authorization: `Bearer ${deps.botToken}`,
-        'content-type': 'application/json; charset=utf-8',
-        'user-agent': 'Vigil',
-        'idempotency-key': n.idempotencyKey,
-      },
-      body: JSON.stringify(body),
-    });
-    const answer = parseSlackAnswer(res.text);
-    if (!answer.ok) {
-      const error = answer.error ?? 'unknown_error';
-      const details = { status: res.status, slackError: error };
-      if (TRANSIENT_ERRORS.has(error)) {
-        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
-        throw transient(`slack api answered ${error}`, {
-          details,
-          ...(retryAfterMs === undefined ? {} : { retryAfterMs: Math.min(retryAfterMs, MAX_RETRY_AFTER_MS) }),
-        });
-      }
-      throw rejected(`slack api refused the ${method}: ${error}`, details);
-    }
-    deps.log.debug({ idempotencyKey: n.idempotencyKey, status: res.status, method }, 'slack api call done');
-    return { status: res.status, answer };
-  }
+  /** One Web API call with the bot token, keyed by the notification's idempotency key. */
+  const callApi = (method: string, n: Notification, body: Record<string, unknown>, ctx: SendContext) =>
+    (api as SlackWebApi).call(method, body, ctx, { idempotencyKey: n.idempotencyKey });
 
   return {
     type: 'slack',
@@ -184,7 +142,10 @@ export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel 
           ctx,
         );
         // The DM's conversation id (D...) and the message ts: what chat.update needs later.
-        const ref = answer.channel && answer.ts ? { channel: answer.channel, ts: answer.ts } : undefined;
+        const ref =
+          typeof answer.channel === 'string' && typeof answer.ts === 'string'
+            ? { channel: answer.channel, ts: answer.ts }
+            : undefined;
         return receipt(n, status, ref);
       }
 
@@ -215,20 +176,6 @@ export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel 
 export function statusLine(n: Pick<Notification, 'status' | 'acknowledgedBy' | 'resolvedBy'>): string {
   const by = n.status === 'acknowledged' ? n.acknowledgedBy : n.status === 'resolved' ? n.resolvedBy : undefined;
   return by ? `${n.status} by ${by}` : n.status;
-}
-
-function parseSlackAnswer(text: string): { ok: boolean; error?: string; ts?: string; channel?: string } {
-  try {
-    const body = JSON.parse(text) as { ok?: unknown; error?: unknown; ts?: unknown; channel?: unknown };
-    return {
-      ok: body.ok === true,
-      ...(typeof body.error === 'string' ? { error: body.error } : {}),
-      ...(typeof body.ts === 'string' ? { ts: body.ts } : {}),
-      ...(typeof body.channel === 'string' ? { channel: body.channel } : {}),
-    };
-  } catch {
-    return { ok: false, error: 'invalid_response' };
-  }
 }
 
 /** Slack's three control characters in mrkdwn. */

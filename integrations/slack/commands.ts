@@ -25,6 +25,7 @@ export const USAGE = [
   '`/incident resolve <id|number> [actionable|false_positive|noise] [note]` resolve, optionally classified',
   '`/incident status <id|number>` show status',
   '`/incident oncall <service>` who is on call',
+  'Inside an incident channel, ack, resolve and status need no id.',
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<
@@ -52,9 +53,15 @@ export interface CommandDeps {
 const ephemeral = (text: string): SlackMessage => ({ response_type: 'ephemeral', text });
 
 /** Runs `/incident <text>` for a mapped Vigil user; refusals become messages, not throws. */
-export async function runSlashCommand(text: string, by: string, deps: CommandDeps): Promise<SlackMessage> {
-  const [verb = '', ...rest] = text.trim().split(/\s+/).filter(Boolean);
+export async function runSlashCommand(
+  text: string,
+  by: string,
+  deps: CommandDeps,
+  channelId?: string,
+): Promise<SlackMessage> {
+  const [verb = '', ...words] = text.trim().split(/\s+/).filter(Boolean);
   try {
+    const rest = await withChannelIncident(verb, words, channelId, deps);
     switch (verb.toLowerCase()) {
       case 'declare':
         return await declare(rest, by, deps);
@@ -125,6 +132,25 @@ async function decide(
   } catch (err) {
     return ephemeral(explain(err));
   }
+}
+
+const NAMES_AN_INCIDENT = new Set(['ack', 'acknowledge', 'resolve', 'status']);
+
+/**
+ * Inside an incident channel the incident is the channel's: a command that names none
+ * (its first word is not an id or number) gets the channel's incident put first.
+ */
+async function withChannelIncident(
+  verb: string,
+  words: string[],
+  channelId: string | undefined,
+  deps: CommandDeps,
+): Promise<string[]> {
+  if (!channelId || !deps.directory.incidentIdByChannel || !NAMES_AN_INCIDENT.has(verb.toLowerCase())) return words;
+  const first = words[0];
+  if (first && (INCIDENT_ID_PATTERN.test(first) || /^#?\d{1,12}$/.test(first))) return words;
+  const id = await deps.directory.incidentIdByChannel(channelId);
+  return id ? [id, ...words] : words;
 }
 
 async function incidentIdOf(ref: string | undefined, deps: CommandDeps): Promise<string> {

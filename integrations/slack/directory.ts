@@ -5,6 +5,7 @@
  */
 import { loadConfigSnapshot } from '../../lib/models/config';
 import { IncidentNumberModel } from '../../lib/models/incident-number';
+import { incidentIdByChannel } from '../../lib/models/incident-channel';
 import { inMaintenance, servicePolicyId } from '../../domain/config';
 import { resolveLevel } from '../../domain/oncall';
 
@@ -13,6 +14,8 @@ export interface SlackDirectory {
   /** The incident id (workflow id) carrying this number. */
   incidentIdByNumber(n: number): Promise<string | undefined>;
   serviceExists(serviceId: string): Promise<boolean>;
+  /** The incident whose channel this is (incident channels); optional for directories without channels. */
+  incidentIdByChannel?(channelId: string): Promise<string | undefined>;
   /** Who is on call for a service, level by level; undefined for an unknown service. */
   onCall(
     serviceId: string,
@@ -31,6 +34,7 @@ export const mongoSlackDirectory: SlackDirectory = {
     // incidentKey is "<incident id>:<run key>"; incident ids hold no ":".
     return doc ? doc.incidentKey.split(':')[0] : undefined;
   },
+  incidentIdByChannel,
   async serviceExists(serviceId) {
     const { services } = await loadConfigSnapshot();
     return services.some((s) => s.id === serviceId);

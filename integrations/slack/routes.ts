@@ -49,6 +49,8 @@ const commandForm = z.object({
   text: z.string().optional(),
   user_id: z.string().optional(),
   response_url: z.string().optional(),
+  /** Inside an incident channel, commands need no incident id. */
+  channel_id: z.string().max(30).optional(),
 });
 const interactionForm = z.object({ payload: z.string().optional() });
 const interactionPayload = z.object({
@@ -153,7 +155,7 @@ export const slackRoutes = [
       const user = slackUserId ? await directory.userBySlackId(slackUserId) : undefined;
       if (!user) return reply(200, notMapped(slackUserId || '(none)'));
       req.log?.info({ slackUserId, userId: user.id, verb: text.trim().split(/\s+/)[0] }, 'slack command');
-      later(() => runSlashCommand(text, user.id, commandDeps), f.response_url);
+      later(() => runSlashCommand(text, user.id, commandDeps, f.channel_id), f.response_url);
       return reply(200, {
         response_type: 'ephemeral',
         text: `Working on \`${f.command ?? '/incident'} ${text.trim()}\`…`,

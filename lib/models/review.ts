@@ -1,4 +1,6 @@
 import { model, models, Schema, type Model } from 'mongoose';
+import { linkActionItem, type ActionItemPatchResult } from '../../domain/review/action-items';
+import type { ExternalRef } from '../../domain/coordination/follow-up';
 import {
   applyActionItemPatch,
   type ActionItem,
@@ -144,15 +146,34 @@ export async function patchActionItems(
   patch: unknown,
   opts: { by: string; runKey?: string },
 ): Promise<PatchOutcome> {
+  return editReview(incidentId, (review) => applyActionItemPatch(review, patch), { ...opts, change: patch });
+}
+
+/** Records an item's export to its tracker (by "vigil"), as a revision like any edit. */
+export async function recordActionItemExport(
+  incidentId: string,
+  runKey: string,
+  itemId: string,
+  external: ExternalRef,
+): Promise<PatchOutcome> {
+  const change = { op: 'export', id: itemId, external };
+  return editReview(incidentId, (review) => linkActionItem(review, itemId, external), { by: 'vigil', runKey, change });
+}
+
+async function editReview(
+  incidentId: string,
+  apply: (review: Review) => ActionItemPatchResult,
+  opts: { by: string; runKey?: string; change: unknown },
+): Promise<PatchOutcome> {
   for (let attempt = 1; attempt <= MAX_EDIT_ATTEMPTS; attempt += 1) {
     const current = await findLatestReview(incidentId, opts.runKey);
     if (!current) return { ok: false, reason: 'not_found' };
-    const result = applyActionItemPatch(current.review, patch);
+    const result = apply(current.review);
     if (!result.ok) return { ok: false, reason: 'invalid', issues: result.issues };
     const revision = current.revision + 1;
     try {
       await ReviewRevisionModel.create(
-        revisionDoc({ incidentId, runKey: current.runKey, review: result.review }, revision, opts.by, patch),
+        revisionDoc({ incidentId, runKey: current.runKey, review: result.review }, revision, opts.by, opts.change),
       );
     } catch (err) {
       if (isDuplicate(err)) continue;

@@ -89,7 +89,11 @@ const app = createApp({
   config,
   applyConfigFolder: async () => ({ ok: true, dryRun: false, errors: [], warnings: [], changes: {} }),
   readiness: {},
-  reviews: { patchActionItems: async () => ({ ok: true, stored: { revision: 2, review: {} } }) },
+  reviews: {
+    patchActionItems: async () => ({ ok: true, stored: { revision: 2, review: {} } }),
+    findLatest: async () => ({ incidentId: ID, runKey: 'r', revision: 1, review: { actionItems: [{ id: 'A1' }] } }),
+  },
+  followUps: { startExport: async () => ({ workflowId: 'w' }) },
   runbooks: {
     dir: path.resolve(__dirname, '../../runbooks'),
     gateway: {
@@ -166,6 +170,8 @@ const CALLS: Record<string, () => request.Test> = {
   'POST /api/v1/incidents/:id/notes': () => bearer('post', `/api/v1/incidents/${ID}/notes`, { text: 'n' }),
   'PATCH /api/v1/incidents/:id/review/action-items': () =>
     bearer('patch', `/api/v1/incidents/${ID}/review/action-items`, { op: 'add', title: 't' }),
+  'POST /api/v1/incidents/:id/review/action-items/export': () =>
+    bearer('post', `/api/v1/incidents/${ID}/review/action-items/export`, {}),
   'POST /api/v1/incidents/:id/runbooks/:name/run': () =>
     bearer('post', `/api/v1/incidents/${ID}/runbooks/cache-clear/run`, { dryRun: true }),
   'POST /api/v1/incidents/:id/runbooks/:runId/approvals/:step': () =>

@@ -221,6 +221,7 @@ describe('served by the app', () => {
     slack: { signingSecret: 'slack-signing-secret-0123456789' },
     twilio: { authToken: 'twilio-auth-token-0123456789', publicUrl: 'https://vigil.example.com' },
     respond: { verifier: { verify: () => ({ ok: false, reason: 'bad_signature' }) } },
+    followUps: { startExport: async () => ({ workflowId: 'x' }) },
   } as unknown as AppDeps);
   const minimal = createApp(base as unknown as AppDeps);
 
@@ -256,6 +257,7 @@ describe('served by the app', () => {
       '/api/v1/slack/commands',
       '/respond/{token}',
       '/api/v1/integrations/twilio/sms',
+      '/api/v1/incidents/{id}/review/action-items/export',
     ])
       expect(res.body.paths).not.toHaveProperty([p]);
     expect(res.body.paths).toHaveProperty(['/api/v1/alerts']);

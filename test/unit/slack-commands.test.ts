@@ -59,6 +59,7 @@ const directory: SlackDirectory = {
   userBySlackId: async (id) => (id === 'U0ALICE1' ? { id: 'alice', name: 'Alice' } : undefined),
   incidentIdByNumber: async (n) => (n === 7 ? ID : undefined),
   serviceExists: async (s) => s === 'checkout',
+  incidentIdByChannel: async (c) => (c === 'CINC42' ? ID : undefined),
   onCall: async (s) =>
     s === 'checkout'
       ? {
@@ -102,13 +103,13 @@ function signed(path: string, form: Record<string, string>) {
     .set('x-slack-signature', signSlackRequest(SECRET, ts, raw))
     .send(raw);
 }
-const slash = (text: string, user = 'U0ALICE1') =>
+const slash = (text: string, user = 'U0ALICE1', channel = 'C1') =>
   signed('/api/v1/slack/commands', {
     command: '/incident',
     text,
     user_id: user,
     user_name: 'alice',
-    channel_id: 'C1',
+    channel_id: channel,
     team_id: 'T1',
     response_url: `${rx.base}/respond`,
     trigger_id: 't',
@@ -152,6 +153,19 @@ describe('slash command /incident', () => {
     expect(calls).toEqual([
       { name: 'resolve', id: ID, cmd: { by: 'alice', classification: 'false_positive', note: 'flapping probe' } },
     ]);
+  });
+
+  it('inside an incident channel, ack and resolve need no id; elsewhere they still do', async () => {
+    await slash('ack', 'U0ALICE1', 'CINC42');
+    await posted(1);
+    await slash('resolve rolled back the deploy', 'U0ALICE1', 'CINC42');
+    await posted(2);
+    expect(calls).toEqual([
+      { name: 'acknowledge', id: ID, cmd: { by: 'alice' } },
+      { name: 'resolve', id: ID, cmd: { by: 'alice', note: 'rolled back the deploy' } },
+    ]);
+    await slash('ack', 'U0ALICE1', 'C1');
+    expect((await posted(3)).text).toContain('Which incident?');
   });
 
   it('a refused update is reported, not swallowed', async () => {

@@ -21,6 +21,7 @@ import { postedMessageData } from '../../domain/incident/posted-message';
 import { notifyFor } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
+import { bridgeFor } from '../../domain/coordination/bridge';
 
 type ContactMethod = Recipient['rules'][number]['contactMethod'];
 /** What tells deliveries apart: escalation position (pages), epoch, and a discriminator. */
@@ -66,6 +67,7 @@ export async function deliver(
     loop: key.loop,
     ...extra,
     ...(run.plan.tier === undefined ? {} : { tier: run.plan.tier }),
+    ...bridgeOf(run),
     recipient: {
       userId: person.userId,
       name: person.name,
@@ -144,3 +146,9 @@ const alreadyRecorded = (s: IncidentState, idempotencyKey: string): boolean =>
       (e.type === 'notified' || e.type === 'notification_failed' || e.type === 'notification_logged') &&
       e.data?.idempotencyKey === idempotencyKey,
   );
+
+/** The bridge for the page, when the plan names one (plans recorded before bridges name none). */
+function bridgeOf(run: IncidentRun): { bridge?: { url: string; title: string } } {
+  const bridge = run.plan.bridges ? bridgeFor(run.plan.bridges, run.state) : undefined;
+  return bridge ? { bridge } : {};
+}

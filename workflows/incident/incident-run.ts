@@ -69,6 +69,8 @@ export class IncidentRun {
   messageUpdateInFlight = false;
   /** When the escalation timer that moved the cursor was due (ms): sent with the next page (lateness metric). */
   pageDueAtMs: number | undefined;
+  /** The incident channel (incident-channel.ts): none, opened, or handed to its close workflow. */
+  channelState: 'none' | 'open' | 'handed-over' = 'none';
   /** The highest `seq` the read model holds (read-model-projector.ts). */
   projectedSeq = 0;
   /** Bumped by escalate while a step is being paged: the escalation loop ends that step now. */
@@ -240,6 +242,9 @@ export class IncidentRun {
   messagesCurrent(): boolean {
     return !this.messageUpdateInFlight && this.sendsInFlight === 0 && this.messagesBehind().length === 0;
   }
+
+  /** An opened channel has been handed to its close workflow (the incident may end). */
+  channelSettled = (): boolean => this.channelState !== 'open';
 
   readModelCurrent(): boolean {
     return this.projectedSeq >= this.state.seq;

@@ -33,6 +33,10 @@
  * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan                |
  * |                       |                                         | Slack message sync: rewrites                  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
+ * | (any change: seq)     | -                                       | incident channel: opens once the severity     |
+ * |                       |                                         |   matches the rule, posts new timeline        |
+ * |                       |                                         |   entries, topic, invites; on resolution      |
+ * |                       |                                         |   hands over to its close child (archive)     |
  * | incidentState query   | nothing                                 |                                               |
  * | (maintenance timer)   | inMaintenance, new epoch at the level;  | escalation loop: holds automatic pages in a   |
  * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
@@ -84,6 +88,7 @@ import { projectReadModel } from './read-model-projector';
 import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
 import { remindStakeholderUpdates, watchSla } from './sla-timers';
 import { syncPostedMessages } from './slack-message-sync';
+import { runIncidentChannel } from './incident-channel';
 
 /** A signalWithStart always brings the first alert; without one in this long, give up. */
 const FIRST_ALERT_WAIT = '1 minute';
@@ -130,6 +135,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void remindStakeholderUpdates(run);
   void autoResolve(run);
   if (followsWindows(run)) void followMaintenanceWindows(run);
+  // The incident's Slack channel, when its rule matches; a resolved incident ends once it is handed over.
+  const hasChannel = patched('incident-channel');
+  if (hasChannel) void runIncidentChannel(run);
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>
@@ -140,7 +148,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       allHandlersFinished() &&
       run.readModelCurrent() &&
       numberSettled(run) &&
-      (!syncsMessages || run.messagesCurrent()),
+      (!syncsMessages || run.messagesCurrent()) &&
+      (!hasChannel || run.state.status !== 'resolved' || run.channelSettled()),
   );
 
   if (run.state.status !== 'resolved') {
