@@ -18,6 +18,7 @@ import { createOnCallActivities } from '../activities/oncall';
 import { createReviewActivities } from '../activities/review';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
+import { createStatusPageActivities } from '../activities/status-page';
 import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
@@ -114,6 +115,7 @@ export function buildActivities(deps: {
         }
       : {}),
     ...createReviewActivities({ log: deps.log }),
+    ...createStatusPageActivities({ log: deps.log }),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',

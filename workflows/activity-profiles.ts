@@ -8,6 +8,7 @@
  * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
@@ -73,6 +74,24 @@ export const RUNBOOK_LOOKUP_PROFILE: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '100 seconds',
     maximumAttempts: 3,
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
+
+/**
+ * statusPage: the pages a service publishes on, and one idempotent publishing step
+ * (MongoDB writes keyed by the step). Retried about six minutes, then the workflow records
+ * the failure on the timeline and carries on: a status page never holds up paging, and a
+ * later change publishes again. A worker that does not serve these activities (an older
+ * deployment, tests) answers NotFoundError at once: the incident runs without status pages.
+ */
+export const STATUS_PAGE_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
     nonRetryableErrorTypes: ['NotFoundError'],
   },
 };

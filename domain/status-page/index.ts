@@ -6,3 +6,4 @@ export * from './publication';
 export * from './records';
 export * from './v2';
 export * from './view';
+export * from './publish';

@@ -42,6 +42,8 @@ export interface Publication {
   body: string;
   impact: Impact;
   components: Record<string, ComponentStatus>;
+  /** Component id -> name, for the words of later updates. */
+  names: Record<string, string>;
   hold: boolean;
 }
 
@@ -83,6 +85,7 @@ export function publicationFor(plan: PagePlan, incident: IncidentFacts): Publica
     body: renderTemplate(rule.template ?? DEFAULT_TEMPLATE, vars),
     impact: SEVERITY_IMPACT[incident.severity],
     components: Object.fromEntries(plan.components.map((c) => [c.id, status])),
+    names: Object.fromEntries(plan.components.map((c) => [c.id, c.name])),
     hold: rule.hold,
   };
 }

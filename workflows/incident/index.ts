@@ -38,6 +38,9 @@
  * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
  * |                       |                                         |   an escalate inside one still pages          |
  * |                       |                                         | paging: the old epoch's waiting rules stop    |
+ * | (status pages)        | timeline `status_page` per step         | status-page sync: publishes when a page's     |
+ * |                       |                                         |   rule matches the open incident; a severity  |
+ * |                       |                                         |   change after the quiet period; resolution   |
  *
  * Every change moves `seq`, so the read-model projector writes the new state; a change of
  * status, severity or acknowledger upserts the search attributes (IncidentRun.apply).
@@ -82,6 +85,7 @@ import { projectReadModel } from './read-model-projector';
 import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
 import { remindStakeholderUpdates, watchSla } from './sla-timers';
 import { syncPostedMessages } from './slack-message-sync';
+import { syncStatusPages } from './status-page-sync';
 
 /** A signalWithStart always brings the first alert; without one in this long, give up. */
 const FIRST_ALERT_WAIT = '1 minute';
@@ -122,6 +126,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   // Slack messages follow the incident's state; the incident ends once they show it.
   const syncsMessages = patched('message-sync');
   if (syncsMessages) void syncPostedMessages(run);
+  // Status pages follow the incident; it ends once they show its resolution.
+  const pages = patched('status-page') ? syncStatusPages(run) : undefined;
   void projectReadModel(run);
   void watchSla(run, 'response');
   void watchSla(run, 'resolution');
@@ -133,7 +139,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const handOver = () =>
     workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
   await runEscalation(run, handOver);
-  await condition(() => allHandlersFinished() && run.readModelCurrent() && (!syncsMessages || run.messagesCurrent()));
+  await condition(
+    () =>
+      allHandlersFinished() &&
+      run.readModelCurrent() &&
+      (!syncsMessages || run.messagesCurrent()) &&
+      (!pages || pages.settled()),
+  );
 
   if (run.state.status !== 'resolved') {
     log.info('history is long; continuing as new with the incident state', { incidentId: input.incidentId });
