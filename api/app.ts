@@ -25,7 +25,9 @@ import { ROUTES } from './routes';
 import { pagerDutyFallback } from './routes/integrations/pagerduty';
 import { createIncidentList, type IncidentList } from './incident-list/service';
 import { consoleRoutes } from '../console/routes';
-import type { SessionStore } from '../console/session';
+import { createSessions, mongoSessionStore, type SessionStore } from '../console/session';
+import { statusPageRoutes } from './status-page/routes';
+import { createPageViews, type PageViews } from './status-page/views';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
 
@@ -73,6 +75,8 @@ export interface AppDeps {
   console?: { publicUrl?: string; sessions?: SessionStore };
   /** Prometheus metrics the routes count into (served on their own listener by main.ts); absent: not counted. */
   metrics?: Pick<ApiMetrics, 'alertsReceived'>;
+  /** Status pages' built views (cached); default: from MongoDB, page URLs under console.publicUrl. */
+  statusPages?: PageViews;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -109,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
   const user = deps.identity?.user ?? configuredUser;
   const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
+  const statusPages = deps.statusPages ?? createPageViews({ publicUrl: deps.console?.publicUrl });
   const services: Services = {
     log: deps.log,
     authenticate,
@@ -129,8 +134,18 @@ export function createApp(deps: AppDeps): Express {
     twilio: deps.twilio,
     incidentList: deps.incidentList ?? createIncidentList({ log: deps.log }),
     routes,
+    statusPages,
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
+  app.use(
+    statusPageRoutes({
+      views: statusPages,
+      authenticate: services.authenticate,
+      sessions: createSessions(deps.console?.sessions ?? mongoSessionStore, {
+        secure: deps.console?.publicUrl?.startsWith('https://') ?? false,
+      }),
+    }),
+  );
   app.use(
     consoleRoutes({
       ...deps.console,
