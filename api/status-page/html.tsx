@@ -125,6 +125,7 @@ export function StatusHtml({ v }: { v: PageView }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{v.page.name}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/status/assets/status.css" />
         <link
           rel="alternate"
