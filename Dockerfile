@@ -29,6 +29,7 @@ RUN --mount=type=cache,target=/root/.npm \
 COPY --from=build /app/dist ./dist
 # The console's stylesheet and script: served by the app, not compiled.
 COPY --from=build /app/console/static ./dist/console/static
+COPY --from=build /app/api/status-page/static ./dist/api/status-page/static
 COPY deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 # Files stay root-owned and read-only for the process.
 USER node

@@ -28,7 +28,9 @@ import { createIncidentList, type IncidentList } from './incident-list/service';
 import { createReportIndex } from './reports/report-index';
 import { createReports, type Reports } from './reports/service';
 import { consoleRoutes } from '../console/routes';
-import type { SessionStore } from '../console/session';
+import { createSessions, mongoSessionStore, type SessionStore } from '../console/session';
+import { statusPageRoutes } from './status-page/routes';
+import { createPageViews, type PageViews } from './status-page/views';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
 
@@ -80,6 +82,8 @@ export interface AppDeps {
   reports?: Reports;
   /** Prometheus metrics the routes count into (served on their own listener by main.ts); absent: not counted. */
   metrics?: Pick<ApiMetrics, 'alertsReceived'>;
+  /** Status pages' built views (cached); default: from MongoDB, page URLs under console.publicUrl. */
+  statusPages?: PageViews;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -122,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
     user,
   });
   const incidentList = deps.incidentList ?? createIncidentList({ log: deps.log });
+  const statusPages = deps.statusPages ?? createPageViews({ publicUrl: deps.console?.publicUrl });
   const services: Services = {
     log: deps.log,
     authenticate,
@@ -148,8 +153,18 @@ export function createApp(deps: AppDeps): Express {
         createReportIndex({ feed: incidentList.feed, feedReady: () => incidentList.ready(), log: deps.log }),
       ),
     routes,
+    statusPages,
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
+  app.use(
+    statusPageRoutes({
+      views: statusPages,
+      authenticate: services.authenticate,
+      sessions: createSessions(deps.console?.sessions ?? mongoSessionStore, {
+        secure: deps.console?.publicUrl?.startsWith('https://') ?? false,
+      }),
+    }),
+  );
   app.use(
     consoleRoutes({
       ...deps.console,

@@ -41,6 +41,7 @@ export function createConfigStore() {
       schedule: new Set(snapshot.schedules.map((e) => e.id)),
       escalationPolicy: new Set(snapshot.escalationPolicies.map((e) => e.id)),
       service: new Set(snapshot.services.map((e) => e.id)),
+      statusPage: new Set(snapshot.statusPages.map((e) => e.id)),
     };
     const issues = missingReferences(kind, spec as never, (k, id) => ids[k].has(id));
     if (issues.length > 0) {
@@ -127,6 +128,7 @@ export function createConfigStore() {
         schedule: s.schedules,
         escalationPolicy: s.escalationPolicies,
         service: s.services,
+        statusPage: s.statusPages,
       });
       if (referrers.length > 0) {
         const list = referrers.map((r) => `${entityLabel(r.kind)} "${r.id}" (${r.path})`).join(', ');

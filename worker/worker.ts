@@ -24,6 +24,7 @@ import {
 } from './coordination';
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
+import { createStatusPageActivities } from '../activities/status-page';
 import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
@@ -132,6 +133,7 @@ export function buildActivities(deps: {
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
     ...followUpActivities(deps),
+    ...createStatusPageActivities({ log: deps.log }),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',

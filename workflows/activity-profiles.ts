@@ -8,6 +8,7 @@
  * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
@@ -108,6 +109,24 @@ export const EXPORT_PROFILE: ActivityOptions = {
     maximumInterval: '2 minutes',
     maximumAttempts: 10,
     nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
+  },
+};
+
+/**
+ * statusPage: the pages a service publishes on, and one idempotent publishing step
+ * (MongoDB writes keyed by the step). Retried about six minutes, then the workflow records
+ * the failure on the timeline and carries on: a status page never holds up paging, and a
+ * later change publishes again. A worker that does not serve these activities (an older
+ * deployment, tests) answers NotFoundError at once: the incident runs without status pages.
+ */
+export const STATUS_PAGE_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['NotFoundError'],
   },
 };
 

@@ -18,6 +18,7 @@ import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
 import type { Reports } from '../reports/service';
 import type { FollowUpGateway } from '../follow-up-gateway';
+import type { PageViews } from '../status-page/views';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -64,6 +65,8 @@ export interface Services {
   incidentList?: IncidentList;
   /** Incident and on-call reports over the read model (api/reports/). */
   reports: Reports;
+  /** Status pages' views: the status-page routes read them and drop a page's after writing to it. */
+  statusPages: PageViews;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

@@ -7,8 +7,9 @@ import type { Schedule } from '../oncall/schedule';
 import type { Service } from './service';
 import type { Team } from './team';
 import type { User } from './user';
+import type { StatusPage } from '../status-page/page';
 
-export type EntityKind = 'user' | 'team' | 'schedule' | 'escalationPolicy' | 'service';
+export type EntityKind = 'user' | 'team' | 'schedule' | 'escalationPolicy' | 'service' | 'statusPage';
 
 export interface Reference {
   /** Field path inside the referring entity, e.g. "layers[0].participants[2]". */
@@ -23,6 +24,7 @@ export interface EntityByKind {
   schedule: Schedule;
   escalationPolicy: EscalationPolicy;
   service: Service;
+  statusPage: StatusPage;
 }
 
 const TARGET_KIND = { user: 'user', schedule: 'schedule', team: 'team' } as const;
@@ -74,6 +76,10 @@ export function referencesOf<K extends EntityKind>(kind: K, entity: EntityByKind
           : []),
       ];
     }
+    case 'statusPage':
+      return (entity as StatusPage).components.flatMap((c, i) =>
+        c.services.map((id, j) => ({ path: `components[${i}].services[${j}]`, kind: 'service' as const, id })),
+      );
   }
   return [];
 }
@@ -84,6 +90,7 @@ const LABEL: Record<EntityKind, string> = {
   schedule: 'schedule',
   escalationPolicy: 'escalation policy',
   service: 'service',
+  statusPage: 'status page',
 };
 
 /** References whose target does not exist, as `{ path, message }` field issues. */

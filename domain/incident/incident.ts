@@ -57,7 +57,9 @@ export type TimelineEventType =
   | 'runbook_approval'
   | 'runbook_notify'
   | 'runbook_succeeded'
-  | 'runbook_failed';
+  | 'runbook_failed'
+  /** Published, changed or resolved on a status page, or could not be. */
+  | 'status_page';
 
 export interface TimelineEvent {
   at: string;

@@ -35,6 +35,7 @@ const TIMELINE_EVENT_TYPES = [
   'runbook_notify',
   'runbook_succeeded',
   'runbook_failed',
+  'status_page',
 ] as const satisfies readonly TimelineEventType[];
 
 const Instant = z.string().meta({ format: 'date-time' });

@@ -7,6 +7,7 @@ export const KIND_ORDER = [
   'schedule',
   'escalationPolicy',
   'service',
+  'statusPage',
 ] as const satisfies readonly ConfigKind[];
 
 /** Top-level keys of a config file and the kind each holds. */
@@ -16,6 +17,7 @@ export const FILE_KEYS = {
   schedules: 'schedule',
   escalationPolicies: 'escalationPolicy',
   services: 'service',
+  statusPages: 'statusPage',
 } as const satisfies Record<string, ConfigKind>;
 
 export type FileKey = keyof typeof FILE_KEYS;
@@ -26,6 +28,7 @@ export const KIND_FILE_KEY: Record<ConfigKind, FileKey> = {
   schedule: 'schedules',
   escalationPolicy: 'escalationPolicies',
   service: 'services',
+  statusPage: 'statusPages',
 };
 
 /**
@@ -63,11 +66,18 @@ export type FolderEntities = { [K in ConfigKind]: Array<SpecOf<K>> };
 export type IdsByKind = Record<ConfigKind, Set<string>>;
 
 export function emptyEntities(): FolderEntities {
-  return { user: [], team: [], schedule: [], escalationPolicy: [], service: [] };
+  return { user: [], team: [], schedule: [], escalationPolicy: [], service: [], statusPage: [] };
 }
 
 export function emptyIds(): IdsByKind {
-  return { user: new Set(), team: new Set(), schedule: new Set(), escalationPolicy: new Set(), service: new Set() };
+  return {
+    user: new Set(),
+    team: new Set(),
+    schedule: new Set(),
+    escalationPolicy: new Set(),
+    service: new Set(),
+    statusPage: new Set(),
+  };
 }
 
 export interface KindChanges {
@@ -81,7 +91,14 @@ export type ConfigChanges = Record<ConfigKind, KindChanges>;
 
 export function emptyChanges(): ConfigChanges {
   const none = (): KindChanges => ({ created: [], updated: [], deleted: [], unchanged: 0 });
-  return { user: none(), team: none(), schedule: none(), escalationPolicy: none(), service: none() };
+  return {
+    user: none(),
+    team: none(),
+    schedule: none(),
+    escalationPolicy: none(),
+    service: none(),
+    statusPage: none(),
+  };
 }
 
 /** What `applyConfigFolder` did, or would do (`dryRun`), or why it refused (`ok: false`). */

@@ -71,6 +71,7 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
     schedule: new Map(),
     escalationPolicy: new Map(),
     service: new Map(),
+    statusPage: new Map(),
   };
   for (const e of valid) {
     (entities[e.kind] as unknown[]).push(e.spec);

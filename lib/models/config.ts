@@ -3,9 +3,10 @@ import { model, models, Schema, type Model } from 'mongoose';
 import type { z } from 'zod';
 import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
 import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
+import { StatusPageSchema } from '../../domain/status-page/page';
 
 /**
- * Configuration entities (users, teams, schedules, escalation policies, services). The zod
+ * Configuration entities (users, teams, schedules, escalation policies, services, status pages). The zod
  * schemas in domain/ are the source of truth: everything is parsed by them before
  * it is written, and the parsed value is stored whole in `spec`. `_id` is the entity's
  * user-chosen id. `managedBy` says who owns it: the config-as-code folder ("config") or the
@@ -27,6 +28,7 @@ export const CONFIG_KINDS = {
   schedule: { schema: ScheduleSchema, collection: 'schedules', path: 'schedules' },
   escalationPolicy: { schema: EscalationPolicySchema, collection: 'escalation_policies', path: 'escalation-policies' },
   service: { schema: ServiceSchema, collection: 'services', path: 'services' },
+  statusPage: { schema: StatusPageSchema, collection: 'status_pages', path: 'status-pages' },
 } as const;
 
 export type ConfigKind = keyof typeof CONFIG_KINDS;
@@ -57,6 +59,7 @@ export const ConfigModels: { [K in ConfigKind]: Model<ConfigDoc<SpecOf<K>>> } = 
   schedule: buildModel('schedule'),
   escalationPolicy: buildModel('escalationPolicy'),
   service: buildModel('service'),
+  statusPage: buildModel('statusPage'),
 };
 
 /** Stable hash of a parsed spec: keys sorted at every depth, so order in YAML is irrelevant. */
@@ -81,17 +84,19 @@ export interface ConfigSnapshot {
   schedules: SpecOf<'schedule'>[];
   escalationPolicies: SpecOf<'escalationPolicy'>[];
   services: SpecOf<'service'>[];
+  statusPages: SpecOf<'statusPage'>[];
 }
 
 export async function loadConfigSnapshot(): Promise<ConfigSnapshot> {
   const all = async <K extends ConfigKind>(k: K) =>
     (await ConfigModels[k].find({}).sort({ _id: 1 }).lean()).map((d) => d.spec as SpecOf<K>);
-  const [users, teams, schedules, escalationPolicies, services] = await Promise.all([
+  const [users, teams, schedules, escalationPolicies, services, statusPages] = await Promise.all([
     all('user'),
     all('team'),
     all('schedule'),
     all('escalationPolicy'),
     all('service'),
+    all('statusPage'),
   ]);
-  return { users, teams, schedules, escalationPolicies, services };
+  return { users, teams, schedules, escalationPolicies, services, statusPages };
 }

@@ -53,6 +53,7 @@ const specs: Record<string, Record<string, unknown>> = {
   schedule: { id: 's1', name: 'S', timeZone: 'UTC' },
   escalationPolicy: { id: 'p1', name: 'P', levels: [{ delayMinutes: 5, targets: [] }] },
   service: { id: 'svc1', name: 'S', tier: 1, teamId: 't1', escalationPolicyId: 'p1' },
+  statusPage: { id: 'sp1', name: 'Status', components: [{ id: 'c1', name: 'C' }] },
 };
 const entity = (data: unknown) => ({ data, meta: { managedBy: 'api', createdAt: new Date(), updatedAt: new Date() } });
 const config = {
@@ -187,6 +188,7 @@ const CALLS: Record<string, () => request.Test> = {
       schedule: 'schedules',
       escalationPolicy: 'escalation-policies',
       service: 'services',
+      statusPage: 'status-pages',
     }).flatMap(([kind, p]) => [
       [`POST /api/v1/${p}`, () => bearer('post', `/api/v1/${p}`, specs[kind])],
       [`PUT /api/v1/${p}/:id`, () => bearer('put', `/api/v1/${p}/${specs[kind]?.id}`, specs[kind])],

@@ -17,7 +17,7 @@ describe('the shipped config/ folder', () => {
     expect(loaded.warnings.map(formatIssue)).toEqual([]);
     expect(loaded.ok).toBe(true);
     const counts = Object.fromEntries(Object.entries(loaded.entities).map(([k, v]) => [k, v.length]));
-    expect(counts).toEqual({ user: 14, team: 4, schedule: 6, escalationPolicy: 3, service: 12 });
+    expect(counts).toEqual({ user: 14, team: 4, schedule: 6, escalationPolicy: 3, service: 12, statusPage: 2 });
   });
 
   it('follows the seeds: 5/15/30/60 chain looping twice, tiers from the priority matrix', () => {
@@ -305,7 +305,7 @@ describe('an invalid folder is refused with every error, each at file:line:colum
     expect(errors).toEqual([
       'extra.yaml:2:5 users[0].email: must be an email address',
       'extra.yaml:2:5 users[0].timezone: Invalid input: expected string, received undefined',
-      'extra.yaml:4:1 widgets: unknown kind "widgets"; allowed: users, teams, schedules, escalationPolicies, services (and x-... for anchors)',
+      'extra.yaml:4:1 widgets: unknown kind "widgets"; allowed: users, teams, schedules, escalationPolicies, services, statusPages (and x-... for anchors)',
       'extra.yaml:5:1 teams: must be a list of entities ("- id: ...")',
     ]);
   });

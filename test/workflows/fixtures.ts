@@ -16,6 +16,8 @@ import type { OnCallActivities } from '../../activities/oncall';
 import type { ReviewActivities, StoreReviewInput } from '../../activities/review';
 import type { RunbookActivities } from '../../activities/runbook';
 import type { StoreActivities } from '../../activities/store';
+import type { PublishInput, StatusPageActivities } from '../../activities/status-page';
+import type { PagePlan } from '../../domain/status-page';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
@@ -101,7 +103,8 @@ type AllActivities = StoreActivities &
   OnCallActivities &
   NotifyActivities &
   ReviewActivities &
-  Pick<RunbookActivities, 'planRunbooks'>;
+  Pick<RunbookActivities, 'planRunbooks'> &
+  StatusPageActivities;
 
 /** One updateNotification call: a posted message rewritten with the incident's state. */
 export interface Updated {
@@ -134,6 +137,10 @@ export interface Mocks {
    * `Incident.settled` gives.
    */
   settle?: () => Promise<void>;
+  /** The status pages the service publishes on (none by default), each publishing step, and a switch to fail them. */
+  pagePlans: PagePlan[];
+  published: Array<PublishInput & { atMs: number }>;
+  publishFails: boolean;
 }
 
 export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
@@ -150,7 +157,29 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     recipientCalls: 0,
     numbersAllocated: 0,
     storeDown: false,
+    pagePlans: [],
+    published: [],
+    publishFails: false,
     activities: {
+      async planStatusPages() {
+        return { pages: mocks.pagePlans };
+      },
+      async publishStatusPageIncident(input) {
+        if (mocks.publishFails) throw ApplicationFailure.nonRetryable('status page store unavailable', 'StoreDown');
+        const wrote = !mocks.published.some((p) => p.updateKey === input.updateKey);
+        if (wrote) mocks.published.push({ ...input, atMs: Date.parse(input.at) });
+        const last = [...mocks.published]
+          .reverse()
+          .find((p) => p.pageId === input.pageId && p.action.kind !== 'resolve');
+        const p = last && last.action.kind !== 'resolve' ? last.action.publication : undefined;
+        const resolved = input.action.kind === 'resolve';
+        return {
+          pageIncidentId: `${input.pageId}-${input.incidentId}`,
+          shown: { published: true, resolved, ...(p ? { impact: p.impact, components: p.components } : {}) },
+          wrote,
+          held: p?.hold ?? false,
+        };
+      },
       async upsertIncidentRecord() {
         if (mocks.storeDown) throw new Error('mongodb unavailable');
         return { written: true };

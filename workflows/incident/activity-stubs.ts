@@ -8,12 +8,22 @@ import type { NotifyActivities } from '../../activities/notify';
 import type { OnCallActivities } from '../../activities/oncall';
 import type { RunbookActivities } from '../../activities/runbook';
 import type { StoreActivities } from '../../activities/store';
-import { LOOKUP_PROFILE, NOTIFY_PROFILE, PERSIST_PROFILE, RUNBOOK_LOOKUP_PROFILE } from '../activity-profiles';
+import type { StatusPageActivities } from '../../activities/status-page';
+import {
+  LOOKUP_PROFILE,
+  NOTIFY_PROFILE,
+  PERSIST_PROFILE,
+  RUNBOOK_LOOKUP_PROFILE,
+  STATUS_PAGE_PROFILE,
+} from '../activity-profiles';
 import { notifyTaskQueue } from '../../domain/incident/notification';
 import type { ServicePlan } from '../../domain/incident/plan';
 
 export const oncall = proxyActivities<OnCallActivities>(LOOKUP_PROFILE);
 export const store = proxyActivities<StoreActivities>(PERSIST_PROFILE);
+export const statusPageLookup = proxyActivities<Pick<StatusPageActivities, 'planStatusPages'>>(STATUS_PAGE_PROFILE);
+export const statusPagePublisher =
+  proxyActivities<Pick<StatusPageActivities, 'publishStatusPageIncident'>>(STATUS_PAGE_PROFILE);
 export const runbookPlanner = proxyActivities<Pick<RunbookActivities, 'planRunbooks'>>(RUNBOOK_LOOKUP_PROFILE);
 
 /** Sends on the incident's own task queue: plans that predate per-channel queues, and tests. */

@@ -42,6 +42,9 @@
  * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
  * |                       |                                         |   an escalate inside one still pages          |
  * |                       |                                         | paging: the old epoch's waiting rules stop    |
+ * | (status pages)        | timeline `status_page` per step         | status-page sync: publishes when a page's     |
+ * |                       |                                         |   rule matches the open incident; a severity  |
+ * |                       |                                         |   change after the quiet period; resolution   |
  *
  * Every change moves `seq`, so the read-model projector writes the new state (changes of one
  * second coalesced into one write); a new incident's first page goes before its number and
@@ -89,6 +92,7 @@ import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTrigge
 import { remindStakeholderUpdates, watchSla } from './sla-timers';
 import { syncPostedMessages } from './slack-message-sync';
 import { runIncidentChannel } from './incident-channel';
+import { syncStatusPages } from './status-page-sync';
 
 /** A signalWithStart always brings the first alert; without one in this long, give up. */
 const FIRST_ALERT_WAIT = '1 minute';
@@ -129,6 +133,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   // Slack messages follow the incident's state; the incident ends once they show it.
   const syncsMessages = patched('message-sync');
   if (syncsMessages) void syncPostedMessages(run);
+  // Status pages follow the incident; it ends once they show its resolution.
+  const pages = patched('status-page') ? syncStatusPages(run) : undefined;
   void projectReadModel(run);
   void watchSla(run, 'response');
   void watchSla(run, 'resolution');
@@ -149,7 +155,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       run.readModelCurrent() &&
       numberSettled(run) &&
       (!syncsMessages || run.messagesCurrent()) &&
-      (!hasChannel || run.state.status !== 'resolved' || run.channelSettled()),
+      (!hasChannel || run.state.status !== 'resolved' || run.channelSettled()) &&
+      (!pages || pages.settled()),
   );
 
   if (run.state.status !== 'resolved') {

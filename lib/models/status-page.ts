@@ -1,0 +1,131 @@
+import { model, models, Schema, type Model } from 'mongoose';
+import type { PageIncidentRecord, PageUpdateRecord } from '../../domain/status-page/records';
+
+/**
+ * The status pages' incidents and their updates. Every write is idempotent, keyed by ids
+ * the caller chooses (the incident workflow derives them from its incident and step): an
+ * incident is inserted once under its `_id`, an update once under its key, and a retried
+ * activity or a replayed request changes nothing. Updates are their own documents (no
+ * arrays grown in place: FerretDB's read-modify-write is not atomic). Instants are ISO
+ * text, which sorts by time.
+ */
+type IncidentDoc = Omit<PageIncidentRecord, 'id' | 'updates'> & { _id: string };
+type UpdateDoc = Omit<PageUpdateRecord, 'id'> & { _id: string; pageId: string; pageIncidentId: string };
+
+const incidentSchema = new Schema<IncidentDoc>(
+  {
+    _id: { type: String, required: true },
+    pageId: { type: String, required: true },
+    incidentId: String,
+    name: { type: String, required: true },
+    status: { type: String, required: true },
+    impact: { type: String, required: true },
+    components: { type: Schema.Types.Mixed, required: true },
+    held: { type: Boolean, required: true },
+    createdAt: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+    monitoringAt: String,
+    resolvedAt: String,
+  },
+  { collection: 'status_page_incidents', versionKey: false, minimize: false },
+);
+incidentSchema.index({ pageId: 1, createdAt: -1 });
+
+const updateSchema = new Schema<UpdateDoc>(
+  {
+    _id: { type: String, required: true },
+    pageId: { type: String, required: true },
+    pageIncidentId: { type: String, required: true },
+    status: { type: String, required: true },
+    body: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    displayAt: { type: String, required: true },
+    components: Schema.Types.Mixed,
+    by: { type: String, required: true },
+  },
+  { collection: 'status_page_updates', versionKey: false, minimize: false },
+);
+updateSchema.index({ pageId: 1, pageIncidentId: 1 });
+
+const IncidentModel: Model<IncidentDoc> =
+  (models.StatusPageIncident as Model<IncidentDoc> | undefined) ??
+  model<IncidentDoc>('StatusPageIncident', incidentSchema);
+const UpdateModel: Model<UpdateDoc> =
+  (models.StatusPageUpdate as Model<UpdateDoc> | undefined) ?? model<UpdateDoc>('StatusPageUpdate', updateSchema);
+
+const DUPLICATE_KEY = 11000;
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
+
+/** Inserts once: false when a document with that `_id` already exists. */
+async function insertOnce<T>(m: Model<T>, doc: T): Promise<boolean> {
+  try {
+    await m.create(doc);
+    return true;
+  } catch (err) {
+    if (isDuplicate(err)) return false;
+    throw err;
+  }
+}
+
+export type IncidentFields = Omit<PageIncidentRecord, 'updates'>;
+export type IncidentPatch = Partial<
+  Pick<
+    PageIncidentRecord,
+    'name' | 'status' | 'impact' | 'components' | 'held' | 'updatedAt' | 'monitoringAt' | 'resolvedAt'
+  >
+>;
+
+function toRecord(doc: IncidentDoc, updates: UpdateDoc[]): PageIncidentRecord {
+  const { _id, ...rest } = doc;
+  const own = updates
+    .filter((u) => u.pageIncidentId === _id)
+    .map(({ _id: id, pageId: _p, pageIncidentId: _i, ...u }) => ({ id, ...u }))
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  return { id: _id, ...rest, updates: own };
+}
+
+export interface StatusPageStore {
+  /** The page's incidents created since `sinceIso` or still unresolved, each with its updates. */
+  incidents(pageId: string, sinceIso: string): Promise<PageIncidentRecord[]>;
+  incident(pageId: string, id: string): Promise<PageIncidentRecord | undefined>;
+  /** Inserts the incident and its first update once; false when it existed. */
+  create(fields: IncidentFields, first: PageUpdateRecord): Promise<boolean>;
+  /**
+   * Sets the patch, then inserts the update once (in this order, so a retry after a crash
+   * between them still sets the patch); false when the update existed.
+   */
+  addUpdate(pageId: string, id: string, patch: IncidentPatch, update: PageUpdateRecord): Promise<boolean>;
+  patch(pageId: string, id: string, patch: IncidentPatch): Promise<void>;
+}
+
+export const mongoStatusPageStore: StatusPageStore = {
+  async incidents(pageId, sinceIso) {
+    const docs = await IncidentModel.find({
+      pageId,
+      $or: [{ createdAt: { $gte: sinceIso } }, { status: { $ne: 'resolved' } }],
+    }).lean();
+    if (docs.length === 0) return [];
+    const updates = await UpdateModel.find({ pageId, pageIncidentId: { $in: docs.map((d) => d._id) } }).lean();
+    return docs.map((d) => toRecord(d, updates));
+  },
+  async incident(pageId, id) {
+    const doc = await IncidentModel.findOne({ _id: id, pageId }).lean();
+    if (!doc) return undefined;
+    return toRecord(doc, await UpdateModel.find({ pageId, pageIncidentId: id }).lean());
+  },
+  async create(fields, first) {
+    const { id, ...rest } = fields;
+    const created = await insertOnce(IncidentModel, { _id: id, ...rest });
+    const { id: updateId, ...u } = first;
+    await insertOnce(UpdateModel, { _id: updateId, pageId: fields.pageId, pageIncidentId: id, ...u });
+    return created;
+  },
+  async addUpdate(pageId, id, patch, update) {
+    await IncidentModel.updateOne({ _id: id, pageId }, { $set: patch });
+    const { id: updateId, ...u } = update;
+    return insertOnce(UpdateModel, { _id: updateId, pageId, pageIncidentId: id, ...u });
+  },
+  async patch(pageId, id, patch) {
+    await IncidentModel.updateOne({ _id: id, pageId }, { $set: patch });
+  },
+};
