@@ -7,8 +7,12 @@ import type { Schedule } from '../oncall/schedule';
 import type { Service } from './service';
 import type { Team } from './team';
 import type { User } from './user';
+import type { CommsTemplate } from '../coordination/template';
+import type { IncidentType } from '../coordination/incident-type';
+import type { Role } from '../coordination/role';
 
-export type EntityKind = 'user' | 'team' | 'schedule' | 'escalationPolicy' | 'service';
+export type EntityKind =
+  'user' | 'team' | 'schedule' | 'escalationPolicy' | 'service' | 'role' | 'commsTemplate' | 'incidentType';
 
 export interface Reference {
   /** Field path inside the referring entity, e.g. "layers[0].participants[2]". */
@@ -23,6 +27,9 @@ export interface EntityByKind {
   schedule: Schedule;
   escalationPolicy: EscalationPolicy;
   service: Service;
+  role: Role;
+  commsTemplate: CommsTemplate;
+  incidentType: IncidentType;
 }
 
 const TARGET_KIND = { user: 'user', schedule: 'schedule', team: 'team' } as const;
@@ -74,8 +81,29 @@ export function referencesOf<K extends EntityKind>(kind: K, entity: EntityByKind
           : []),
       ];
     }
+    default:
+      return coordinationReferences(kind, entity);
   }
-  return [];
+}
+
+/** Roles name their rotation's schedules; types their policy, roles and templates. */
+function coordinationReferences(kind: EntityKind, entity: EntityByKind[EntityKind]): Reference[] {
+  const optional = (path: string, k: EntityKind, id: string | undefined): Reference[] =>
+    id ? [{ path, kind: k, id }] : [];
+  if (kind === 'role') {
+    const { rotation } = entity as Role;
+    return [
+      ...optional('rotation.primaryScheduleId', 'schedule', rotation?.primaryScheduleId),
+      ...optional('rotation.secondaryScheduleId', 'schedule', rotation?.secondaryScheduleId),
+    ];
+  }
+  if (kind !== 'incidentType') return [];
+  const type = entity as IncidentType;
+  return [
+    ...optional('escalationPolicyId', 'escalationPolicy', type.escalationPolicyId),
+    ...type.requiredRoles.map((id, i) => ({ path: `requiredRoles[${i}]`, kind: 'role' as const, id })),
+    ...type.templates.map((id, i) => ({ path: `templates[${i}]`, kind: 'commsTemplate' as const, id })),
+  ];
 }
 
 const LABEL: Record<EntityKind, string> = {
@@ -84,6 +112,9 @@ const LABEL: Record<EntityKind, string> = {
   schedule: 'schedule',
   escalationPolicy: 'escalation policy',
   service: 'service',
+  role: 'role',
+  commsTemplate: 'template',
+  incidentType: 'incident type',
 };
 
 /** References whose target does not exist, as `{ path, message }` field issues. */

@@ -17,7 +17,8 @@ import {
 } from '../common/fields';
 import type { Team } from './team';
 import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
-import { SEVERITIES, SeverityOverridesSchema, severityTargets } from '../incident/severity';
+import { SEVERITIES, SeverityOverridesSchema, SeveritySchema, severityTargets } from '../incident/severity';
+import { StakeholdersSchema } from '../coordination/stakeholders';
 
 export const INTEGRATION_SOURCES = ['pagerduty', 'alertmanager', 'grafana', 'generic'] as const;
 export type IntegrationSource = (typeof INTEGRATION_SOURCES)[number];
@@ -79,6 +80,10 @@ export const ServiceSchema = strictObject({
   severityOverrides: SeverityOverridesSchema.optional(),
   maintenanceWindows: z.array(MaintenanceWindowSchema).default([]),
   autoResolve: AutoResolveSchema.default({ mode: 'never' }),
+  /** Incidents are at least this severe; absent: the tier's floor (domain/coordination/tier.ts). */
+  severityFloor: SeveritySchema.optional(),
+  /** Told about incidents by the communication templates (domain/coordination/stakeholders.ts). */
+  stakeholders: StakeholdersSchema.optional(),
 }).superRefine((service, ctx) => {
   reportDuplicates(
     ctx,

@@ -2,6 +2,7 @@
  * Incident state and the pure transitions the incident workflow applies. No I/O and no
  * clock: every transition takes `now` (ISO string) so workflows and tests drive time.
  */
+import type { RoleHolder } from '../coordination/incident-roles';
 import { startOfEpoch } from './escalation';
 import type { Severity } from './severity';
 import { applySourceAlerts, initialSourceAlerts, type SourceAlertRef, type TrackedAlert } from './source-alerts';
@@ -20,6 +21,8 @@ export interface AlertEvent {
   receivedAt: string;
   /** The source's own alerts in this delivery, by fingerprint: re-sends that change none are no-ops. */
   sourceAlerts?: SourceAlertRef[];
+  /** The incident type the source names (label `incident_type`, or the integration's mapping). */
+  incidentType?: string;
 }
 
 /** Who gives a command, and why. */
@@ -54,7 +57,12 @@ export type TimelineEventType =
   | 'runbook_approval'
   | 'runbook_notify'
   | 'runbook_succeeded'
-  | 'runbook_failed';
+  | 'runbook_failed'
+  /** Incident coordination (domain/coordination): the type set, roles taken, handed over, released, missing. */
+  | 'type_set'
+  | 'role_assigned'
+  | 'role_released'
+  | 'role_unfilled';
 
 export interface TimelineEvent {
   at: string;
@@ -100,6 +108,10 @@ export interface IncidentState {
   inMaintenance?: boolean;
   /** The source's alerts by fingerprint (Alertmanager, Grafana, PagerDuty Events), when it names them. */
   sourceAlerts?: TrackedAlert[];
+  /** The incident type's id (domain/coordination), from the alert or a responder. */
+  incidentType?: string;
+  /** Who holds which response role now (at most one holder per role). */
+  roles?: RoleHolder[];
 }
 
 export interface EscalationState {
@@ -142,7 +154,11 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
         at: alert.receivedAt,
         type: 'triggered',
         message: `Triggered by ${alert.source}: ${alert.summary}`,
-        data: { severity: alert.severity, source: alert.source },
+        data: {
+          severity: alert.severity,
+          source: alert.source,
+          ...(alert.incidentType ? { incidentType: alert.incidentType } : {}),
+        },
       },
     ],
     timelineDropped: 0,

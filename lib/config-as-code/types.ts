@@ -7,6 +7,9 @@ export const KIND_ORDER = [
   'schedule',
   'escalationPolicy',
   'service',
+  'role',
+  'commsTemplate',
+  'incidentType',
 ] as const satisfies readonly ConfigKind[];
 
 /** Top-level keys of a config file and the kind each holds. */
@@ -16,6 +19,9 @@ export const FILE_KEYS = {
   schedules: 'schedule',
   escalationPolicies: 'escalationPolicy',
   services: 'service',
+  roles: 'role',
+  templates: 'commsTemplate',
+  incidentTypes: 'incidentType',
 } as const satisfies Record<string, ConfigKind>;
 
 export type FileKey = keyof typeof FILE_KEYS;
@@ -26,6 +32,9 @@ export const KIND_FILE_KEY: Record<ConfigKind, FileKey> = {
   schedule: 'schedules',
   escalationPolicy: 'escalationPolicies',
   service: 'services',
+  role: 'roles',
+  commsTemplate: 'templates',
+  incidentType: 'incidentTypes',
 };
 
 /**
@@ -63,11 +72,30 @@ export type FolderEntities = { [K in ConfigKind]: Array<SpecOf<K>> };
 export type IdsByKind = Record<ConfigKind, Set<string>>;
 
 export function emptyEntities(): FolderEntities {
-  return { user: [], team: [], schedule: [], escalationPolicy: [], service: [] };
+  return {
+    user: [],
+    team: [],
+    schedule: [],
+    escalationPolicy: [],
+    service: [],
+    role: [],
+    commsTemplate: [],
+    incidentType: [],
+  };
 }
 
 export function emptyIds(): IdsByKind {
-  return { user: new Set(), team: new Set(), schedule: new Set(), escalationPolicy: new Set(), service: new Set() };
+  const ids = () => new Set<string>();
+  return {
+    user: ids(),
+    team: ids(),
+    schedule: ids(),
+    escalationPolicy: ids(),
+    service: ids(),
+    role: ids(),
+    commsTemplate: ids(),
+    incidentType: ids(),
+  };
 }
 
 export interface KindChanges {
@@ -81,7 +109,16 @@ export type ConfigChanges = Record<ConfigKind, KindChanges>;
 
 export function emptyChanges(): ConfigChanges {
   const none = (): KindChanges => ({ created: [], updated: [], deleted: [], unchanged: 0 });
-  return { user: none(), team: none(), schedule: none(), escalationPolicy: none(), service: none() };
+  return {
+    user: none(),
+    team: none(),
+    schedule: none(),
+    escalationPolicy: none(),
+    service: none(),
+    role: none(),
+    commsTemplate: none(),
+    incidentType: none(),
+  };
 }
 
 /** What `applyConfigFolder` did, or would do (`dryRun`), or why it refused (`ok: false`). */

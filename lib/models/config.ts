@@ -3,6 +3,7 @@ import { model, models, Schema, type Model } from 'mongoose';
 import type { z } from 'zod';
 import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
 import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
+import { CommsTemplateSchema, IncidentTypeSchema, RoleSchema } from '../../domain/coordination';
 
 /**
  * Configuration entities (users, teams, schedules, escalation policies, services). The zod
@@ -27,6 +28,9 @@ export const CONFIG_KINDS = {
   schedule: { schema: ScheduleSchema, collection: 'schedules', path: 'schedules' },
   escalationPolicy: { schema: EscalationPolicySchema, collection: 'escalation_policies', path: 'escalation-policies' },
   service: { schema: ServiceSchema, collection: 'services', path: 'services' },
+  role: { schema: RoleSchema, collection: 'roles', path: 'roles' },
+  commsTemplate: { schema: CommsTemplateSchema, collection: 'comms_templates', path: 'templates' },
+  incidentType: { schema: IncidentTypeSchema, collection: 'incident_types', path: 'incident-types' },
 } as const;
 
 export type ConfigKind = keyof typeof CONFIG_KINDS;
@@ -57,6 +61,9 @@ export const ConfigModels: { [K in ConfigKind]: Model<ConfigDoc<SpecOf<K>>> } = 
   schedule: buildModel('schedule'),
   escalationPolicy: buildModel('escalationPolicy'),
   service: buildModel('service'),
+  role: buildModel('role'),
+  commsTemplate: buildModel('commsTemplate'),
+  incidentType: buildModel('incidentType'),
 };
 
 /** Stable hash of a parsed spec: keys sorted at every depth, so order in YAML is irrelevant. */
@@ -81,17 +88,37 @@ export interface ConfigSnapshot {
   schedules: SpecOf<'schedule'>[];
   escalationPolicies: SpecOf<'escalationPolicy'>[];
   services: SpecOf<'service'>[];
+  roles: SpecOf<'role'>[];
+  templates: SpecOf<'commsTemplate'>[];
+  incidentTypes: SpecOf<'incidentType'>[];
 }
 
 export async function loadConfigSnapshot(): Promise<ConfigSnapshot> {
   const all = async <K extends ConfigKind>(k: K) =>
     (await ConfigModels[k].find({}).sort({ _id: 1 }).lean()).map((d) => d.spec as SpecOf<K>);
-  const [users, teams, schedules, escalationPolicies, services] = await Promise.all([
+  const [users, teams, schedules, escalationPolicies, services, roles, templates, incidentTypes] = await Promise.all([
     all('user'),
     all('team'),
     all('schedule'),
     all('escalationPolicy'),
     all('service'),
+    all('role'),
+    all('commsTemplate'),
+    all('incidentType'),
   ]);
-  return { users, teams, schedules, escalationPolicies, services };
+  return { users, teams, schedules, escalationPolicies, services, roles, templates, incidentTypes };
+}
+
+/** A snapshot keyed by config kind (reference checks walk every kind). */
+export function snapshotByKind(s: ConfigSnapshot): { [K in ConfigKind]: Array<SpecOf<K>> } {
+  return {
+    user: s.users,
+    team: s.teams,
+    schedule: s.schedules,
+    escalationPolicy: s.escalationPolicies,
+    service: s.services,
+    role: s.roles,
+    commsTemplate: s.templates,
+    incidentType: s.incidentTypes,
+  };
 }
