@@ -1,4 +1,5 @@
 import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '../lib/models/config';
+import { createCoordinationActivities } from './coordination';
 import { numberAllocator } from './incident-number';
 import type { Logger } from '../lib/logger';
 import { toEpochMs } from '../domain/common/fields';
@@ -60,6 +61,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
+    ...createCoordinationActivities({ loadConfigSnapshot }),
     async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === input.serviceId);

@@ -18,6 +18,7 @@ import type { RunbookActivities } from '../../activities/runbook';
 import type { StoreActivities } from '../../activities/store';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
+import type { CoordinationPlan } from '../../domain/coordination/plan';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
 import type { Recipient, ServicePlan } from '../../domain/incident/plan';
@@ -134,6 +135,10 @@ export interface Mocks {
    * `Incident.settled` gives.
    */
   settle?: () => Promise<void>;
+  /** Incident types and roles (none unless a test sets them). */
+  coordination: CoordinationPlan;
+  /** Plans by policy id, for a reassign or an incident type that names another policy. */
+  plans: Record<string, ServicePlan>;
 }
 
 export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
@@ -150,19 +155,25 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     recipientCalls: 0,
     numbersAllocated: 0,
     storeDown: false,
+    coordination: { types: [], roles: [], reminderMinutes: 10 },
+    plans: {},
     activities: {
       async upsertIncidentRecord() {
         if (mocks.storeDown) throw new Error('mongodb unavailable');
         return { written: true };
       },
-      async loadServicePlan() {
-        return plan;
+      async loadServicePlan(input) {
+        return input.policyId && mocks.plans[input.policyId] ? mocks.plans[input.policyId]! : plan;
+      },
+      async loadCoordinationPlan() {
+        return mocks.coordination;
       },
       async resolveRecipients(input) {
         mocks.recipientCalls += 1;
         if (input.userIds) return people(input.userIds);
         if (input.teamId) return people(TEAMS[input.teamId] ?? []);
-        const level = plan.policy?.levels[input.level ?? -1];
+        const policy = (input.policyId ? mocks.plans[input.policyId]?.policy : undefined) ?? plan.policy;
+        const level = policy?.levels[input.level ?? -1];
         return people(level?.targets.map((t) => t.id) ?? []);
       },
       async allocateIncidentNumber() {
@@ -276,7 +287,7 @@ export const alertOf = (id: string, severity: Severity, atMs: number): AlertEven
 export async function withIncident(
   env: TestWorkflowEnvironment,
   mocks: Mocks,
-  opts: { id: string; severity?: Severity; maxHistoryEvents?: number },
+  opts: { id: string; severity?: Severity; maxHistoryEvents?: number; alert?: Partial<AlertEvent> },
   body: (inc: Incident) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `tq-${opts.id}`;
@@ -293,7 +304,7 @@ export async function withIncident(
       taskQueue,
       args: [{ incidentId: opts.id, service: 'checkout', dedupKey: opts.id, maxHistoryEvents: opts.maxHistoryEvents }],
       signal: alertFiredSignal,
-      signalArgs: [alertOf(opts.id, opts.severity ?? 'SEV3', t0)],
+      signalArgs: [{ ...alertOf(opts.id, opts.severity ?? 'SEV3', t0), ...opts.alert }],
     });
     // The first run's id is the incident's runKey, which names its review child.
     const review = env.client.workflow.getHandle(reviewWorkflowId(opts.id, handle.signaledRunId));

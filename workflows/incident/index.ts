@@ -33,6 +33,11 @@
  * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan                |
  * |                       |                                         | Slack message sync: rewrites                  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
+ * | setIncidentType update| incidentType; a type with its own       | escalation loop: pages the new policy         |
+ * |                       | policy: as reassign to it (plan         | roles: assigns the type's roles, reminds      |
+ * |                       | reloaded); severity raised to its floor | SLA timers, reminders: re-plan if it rose     |
+ * | assignRole update     | roles (assign or hand over)             | roles: tells the holder; reminders re-plan    |
+ * | releaseRole update    | roles                                   | roles: reminds while the role is needed       |
  * | incidentState query   | nothing                                 |                                               |
  * | (maintenance timer)   | inMaintenance, new epoch at the level;  | escalation loop: holds automatic pages in a   |
  * |                       | timeline `maintenance` at start and end |   window, pages the held level at its end;    |
@@ -63,8 +68,11 @@ import {
   escalateUpdate,
   incidentStateQuery,
   noteAddedSignal,
+  assignRoleUpdate,
   reassignUpdate,
+  releaseRoleUpdate,
   resolveUpdate,
+  setIncidentTypeUpdate,
   reviewWorkflowId,
   runbookEventSignal,
   runRunbookUpdate,
@@ -74,6 +82,8 @@ import {
 import { refuseAcknowledge, refuseResolve, type IncidentState } from '../../domain/incident/incident';
 import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../domain/incident/commands';
 import { autoResolve } from './auto-resolve';
+import { prepareCoordination, refuseTypeCommand, setIncidentType } from './coordination';
+import { assignRoleByHand, coordinateRoles, refuseRoleCommand, releaseRoleByHand } from './roles';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
 import { followMaintenanceWindows, followsWindows } from './maintenance';
@@ -105,6 +115,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(changeSeverityUpdate, (cmd) => run.changeSeverity(cmd), {
     validator: (cmd) => run.check(cmd, refuseSeverityChange),
   });
+  setHandler(setIncidentTypeUpdate, (cmd) => setIncidentType(run, cmd), {
+    validator: (cmd) => refuseTypeCommand(run, cmd),
+  });
+  setHandler(assignRoleUpdate, (cmd) => assignRoleByHand(run, cmd), {
+    validator: (cmd) => refuseRoleCommand(run, cmd),
+  });
+  setHandler(releaseRoleUpdate, (cmd) => releaseRoleByHand(run, cmd), {
+    validator: (cmd) => refuseRoleCommand(run, cmd),
+  });
   setHandler(runbookEventSignal, (event) => recordRunbookEvent(run, event));
   setHandler(runRunbookUpdate, (cmd) => runRunbookByHand(run, cmd), {
     validator: (cmd) => refuseRunbookCommand(run, cmd),
@@ -115,6 +134,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     return undefined;
   }
   await prepareIncident(run);
+  // Incident types and roles: the type (and its policy) is settled before anything pages.
+  const coordinates = patched('incident-coordination');
+  if (coordinates) await prepareCoordination(run);
 
   // The long-running parts, each waiting on the run. Runbooks the alert triggers start once
   // per incident (not again after a continue-as-new).
@@ -128,6 +150,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void remindStakeholderUpdates(run);
   void autoResolve(run);
   if (followsWindows(run)) void followMaintenanceWindows(run);
+  if (coordinates) void coordinateRoles(run);
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>

@@ -21,7 +21,7 @@ function met(run: IncidentRun, sla: Sla): boolean {
 }
 
 /** People who hold the incident now: the acknowledger if they are a known user, else the last paged. */
-async function holders(run: IncidentRun) {
+export async function holders(run: IncidentRun) {
   const s = run.state;
   const ack = s.acknowledgedBy && run.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
   const userIds =
