@@ -19,6 +19,8 @@ export const genericAlertSchema = z.object(
     details: z.record(z.string(), z.unknown()).default({}),
     /** "resolved" tells a running incident the source has recovered (nothing is opened). */
     status: z.enum(['firing', 'resolved']).default('firing'),
+    /** The incident type's id (domain/coordination); an unconfigured one is noted on the timeline. */
+    incidentType: IdSchema.optional(),
   },
   { error: (issue) => (issue.input === undefined ? 'request body must be a JSON object' : undefined) },
 );

@@ -16,6 +16,8 @@ export interface IncidentDelivery {
   severity: Severity;
   details: Record<string, unknown>;
   alerts: SourceAlertRef[];
+  /** The incident type the payload names (domain/config/integration-mapping.ts, typeLabel / defaultType). */
+  incidentType?: string;
 }
 
 export interface DeliveryOutcome {
@@ -47,6 +49,7 @@ export async function deliver(
       details: d.details,
       receivedAt,
       sourceAlerts: d.alerts,
+      ...(d.incidentType ? { incidentType: d.incidentType } : {}),
     });
     return { ...base, incidentId, firing: true, delivered: true };
   }

@@ -25,37 +25,43 @@ export interface ReleaseRoleCommand extends IncidentCommand {
   roleId: string;
 }
 
+/** The failure type of a refusal about what the caller named (the API answers 422). */
+export const COORDINATION_REFUSED = 'CoordinationRefused';
+
 const list = (ids: string[]) => (ids.length > 0 ? ids.join(', ') : 'none configured');
 
-export function refuseSetType(state: IncidentState, cmd: SetTypeCommand, plan: CoordinationPlan): string | undefined {
-  if (!typeOf(plan, cmd.type))
-    return `unknown incident type "${cmd.type}"; known: ${list(plan.types.map((t) => t.id))}`;
-  return state.incidentType === cmd.type ? `incident type is already "${cmd.type}"` : undefined;
-}
-
-export function refuseAssignRole(
-  state: IncidentState,
-  cmd: AssignRoleCommand,
+/** What the caller named that does not exist or may not hold the role (an input problem, 422). */
+export function badCoordinationInput(
+  cmd: Partial<SetTypeCommand & AssignRoleCommand>,
   plan: CoordinationPlan,
   knownUserIds: readonly string[],
 ): string | undefined {
+  if (cmd.type !== undefined && !typeOf(plan, cmd.type)) {
+    return `unknown incident type "${cmd.type}"; known: ${list(plan.types.map((t) => t.id))}`;
+  }
+  if (cmd.roleId === undefined) return undefined;
   const role = roleOf(plan, cmd.roleId);
   if (!role) return `unknown role "${cmd.roleId}"; known: ${list(plan.roles.map((r) => r.id))}`;
+  if (cmd.userId === undefined) return undefined;
   if (!knownUserIds.includes(cmd.userId)) return `unknown user "${cmd.userId}"`;
   if (role.rotationOnly && !role.members.includes(cmd.userId)) {
     return `user "${cmd.userId}" is not on the rotation of role "${cmd.roleId}"`;
   }
-  const holder = holderOf(state, cmd.roleId);
-  return holder?.userId === cmd.userId ? `${cmd.userId} already holds role "${cmd.roleId}"` : undefined;
+  return undefined;
 }
 
-export function refuseReleaseRole(
+/** Why the command does not fit the incident as it is (a conflict, 409). */
+export function refuseCoordination(
   state: IncidentState,
-  cmd: ReleaseRoleCommand,
-  plan: CoordinationPlan,
+  cmd: Partial<SetTypeCommand & AssignRoleCommand>,
 ): string | undefined {
-  if (!roleOf(plan, cmd.roleId)) return `unknown role "${cmd.roleId}"; known: ${list(plan.roles.map((r) => r.id))}`;
-  return holderOf(state, cmd.roleId) ? undefined : `nobody holds role "${cmd.roleId}"`;
+  if (state.status === 'resolved') return `incident is already resolved (by ${state.resolvedBy})`;
+  if (cmd.type !== undefined)
+    return state.incidentType === cmd.type ? `incident type is already "${cmd.type}"` : undefined;
+  if (cmd.roleId === undefined) return undefined;
+  const holder = holderOf(state, cmd.roleId);
+  if (cmd.userId === undefined) return holder ? undefined : `nobody holds role "${cmd.roleId}"`;
+  return holder?.userId === cmd.userId ? `${cmd.userId} already holds role "${cmd.roleId}"` : undefined;
 }
 
 export const holderOf = (state: IncidentState, roleId: string): RoleHolder | undefined =>

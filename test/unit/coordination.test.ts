@@ -7,9 +7,8 @@ import {
   incidentView,
   neededRoles,
   pickTemplate,
-  refuseAssignRole,
-  refuseReleaseRole,
-  refuseSetType,
+  badCoordinationInput,
+  refuseCoordination,
   releaseRole,
   renderTemplate,
   RoleSchema,
@@ -111,7 +110,7 @@ describe('roles on an incident', () => {
     [{ roleId: 'security-lead', userId: 'john' }, 'user "john" is not on the rotation of role "security-lead"'],
     [{ roleId: 'security-lead', userId: 'diana' }, undefined],
   ])('assign %o: %s', (cmd, reason) => {
-    expect(refuseAssignRole(incident(), { by: 'u', ...cmd }, plan, ['john', 'charlie', 'diana'])).toBe(reason);
+    expect(badCoordinationInput({ by: 'u', ...cmd }, plan, ['john', 'charlie', 'diana'])).toBe(reason);
   });
 
   it('assigns, hands over and releases, each on the timeline; unfilled roles follow', () => {
@@ -127,22 +126,23 @@ describe('roles on an incident', () => {
       data: { from: 'charlie' },
     });
     expect(unfilledRoles(s, plan)).toEqual(['incident-commander']);
-    expect(refuseAssignRole(s, { by: 'a', roleId: 'security-lead', userId: 'diana' }, plan, ['diana'])).toBe(
+    expect(refuseCoordination(s, { by: 'a', roleId: 'security-lead', userId: 'diana' })).toBe(
       'diana already holds role "security-lead"',
     );
     s = releaseRole(s, { by: 'bob', roleId: 'security-lead' }, NOW);
     expect(s.roles).toEqual([]);
-    expect(refuseReleaseRole(s, { by: 'bob', roleId: 'security-lead' }, plan)).toBe(
-      'nobody holds role "security-lead"',
-    );
+    expect(refuseCoordination(s, { by: 'bob', roleId: 'security-lead' })).toBe('nobody holds role "security-lead"');
   });
 
   it('refuses an unknown type, naming the known ones, and the same type again', () => {
-    expect(refuseSetType(incident(), { by: 'u', type: 'legal' }, plan)).toBe(
+    expect(badCoordinationInput({ by: 'u', type: 'legal' }, plan, [])).toBe(
       'unknown incident type "legal"; known: outage, security',
     );
     const s = setType(incident(), { by: 'u', type: 'outage' }, NOW);
-    expect(refuseSetType(s, { by: 'u', type: 'outage' }, plan)).toBe('incident type is already "outage"');
+    expect(refuseCoordination(s, { by: 'u', type: 'outage' })).toBe('incident type is already "outage"');
+    expect(refuseCoordination({ ...s, status: 'resolved', resolvedBy: 'x' }, { by: 'u', type: 'security' })).toBe(
+      'incident is already resolved (by x)',
+    );
     expect(setType(s, { by: 'v', type: 'security' }, NOW, '; paged by policy security').timeline.at(-1)?.message).toBe(
       'Type changed outage -> security by v; paged by policy security',
     );

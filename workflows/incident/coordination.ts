@@ -5,14 +5,22 @@
  * by paging again from level 1 on it (a reassign to that policy, so the timeline says why).
  * The service's floor (its own or its tier's) and the type's raise the severity.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { OnCallActivities } from '../../activities/oncall';
 import { LOOKUP_PROFILE } from '../activity-profiles';
 import { refuse, refuseIf, refuseMalformedCommand } from '../refusal';
 import { atLeast } from '../../domain/coordination/tier';
 import { typeOf, type CoordinationPlan } from '../../domain/coordination/plan';
-import { refuseSetType, setType, type SetTypeCommand } from '../../domain/coordination/incident-roles';
-import { reassign } from '../../domain/incident/commands';
+import {
+  badCoordinationInput,
+  COORDINATION_REFUSED,
+  refuseCoordination,
+  setType,
+  type AssignRoleCommand,
+  type ReleaseRoleCommand,
+  type SetTypeCommand,
+} from '../../domain/coordination/incident-roles';
+import { reassign, recordEvent } from '../../domain/incident/commands';
 import type { IncidentState } from '../../domain/incident/incident';
 import { oncall } from './activity-stubs';
 import { nowIso } from './clock';
@@ -34,6 +42,10 @@ export async function prepareCoordination(run: IncidentRun): Promise<void> {
   if (!run.fresh) return;
   const named = run.state.timeline[0]?.data?.incidentType;
   const type = typeof named === 'string' ? typeOf(plan, named) : undefined;
+  if (typeof named === 'string' && !type) {
+    const message = `The alert names incident type "${named}", which is not configured: type not set`;
+    run.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message }));
+  }
   if (type) {
     const policyId = type.escalationPolicyId;
     if (policyId) run.plan = await oncall.loadServicePlan({ serviceId: run.serviceId, policyId });
@@ -57,10 +69,15 @@ export function coordinationOf(run: IncidentRun): CoordinationPlan {
   return run.coordination;
 }
 
-export function refuseTypeCommand(run: IncidentRun, cmd: SetTypeCommand): void {
+/** A type or role the caller named wrongly is an input problem (422); one that does not fit the incident, a conflict (409). */
+export function refuseCoordinationCommand(
+  run: IncidentRun,
+  cmd: SetTypeCommand | AssignRoleCommand | ReleaseRoleCommand,
+): void {
   refuseMalformedCommand(run.opened, cmd);
-  if (run.state.status === 'resolved') refuse(`incident is already resolved (by ${run.state.resolvedBy})`);
-  refuseIf(refuseSetType(run.state, cmd, coordinationOf(run)));
+  const input = badCoordinationInput(cmd, coordinationOf(run), run.plan.knownUserIds);
+  if (input) throw ApplicationFailure.nonRetryable(input, COORDINATION_REFUSED);
+  refuseIf(refuseCoordination(run.state, cmd));
 }
 
 /** A responder sets the type: a policy of its own pages from level 1; its floor applies; its roles follow (./roles.ts). */

@@ -82,8 +82,8 @@ import {
 import { refuseAcknowledge, refuseResolve, type IncidentState } from '../../domain/incident/incident';
 import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../domain/incident/commands';
 import { autoResolve } from './auto-resolve';
-import { prepareCoordination, refuseTypeCommand, setIncidentType } from './coordination';
-import { assignRoleByHand, coordinateRoles, refuseRoleCommand, releaseRoleByHand } from './roles';
+import { prepareCoordination, refuseCoordinationCommand, setIncidentType } from './coordination';
+import { assignRoleByHand, coordinateRoles, releaseRoleByHand } from './roles';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
 import { followMaintenanceWindows, followsWindows } from './maintenance';
@@ -116,13 +116,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     validator: (cmd) => run.check(cmd, refuseSeverityChange),
   });
   setHandler(setIncidentTypeUpdate, (cmd) => setIncidentType(run, cmd), {
-    validator: (cmd) => refuseTypeCommand(run, cmd),
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
   });
   setHandler(assignRoleUpdate, (cmd) => assignRoleByHand(run, cmd), {
-    validator: (cmd) => refuseRoleCommand(run, cmd),
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
   });
   setHandler(releaseRoleUpdate, (cmd) => releaseRoleByHand(run, cmd), {
-    validator: (cmd) => refuseRoleCommand(run, cmd),
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
   });
   setHandler(runbookEventSignal, (event) => recordRunbookEvent(run, event));
   setHandler(runRunbookUpdate, (cmd) => runRunbookByHand(run, cmd), {

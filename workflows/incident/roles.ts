@@ -10,8 +10,6 @@ import { condition } from '@temporalio/workflow';
 import {
   assignRole,
   holderOf,
-  refuseAssignRole,
-  refuseReleaseRole,
   releaseRole,
   unfilledRoles,
   type AssignRoleCommand,
@@ -20,24 +18,12 @@ import {
 import { roleOf } from '../../domain/coordination/plan';
 import { recordEvent } from '../../domain/incident/commands';
 import type { IncidentState } from '../../domain/incident/incident';
-import { refuse, refuseIf, refuseMalformedCommand } from '../refusal';
 import { oncall } from './activity-stubs';
 import { nowIso } from './clock';
 import { coordinationOf, VIGIL } from './coordination';
 import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 import { holders } from './sla-timers';
-
-export function refuseRoleCommand(run: IncidentRun, cmd: AssignRoleCommand | ReleaseRoleCommand): void {
-  refuseMalformedCommand(run.opened, cmd);
-  if (run.state.status === 'resolved') refuse(`incident is already resolved (by ${run.state.resolvedBy})`);
-  const plan = coordinationOf(run);
-  refuseIf(
-    'userId' in cmd
-      ? refuseAssignRole(run.state, cmd, plan, run.plan.knownUserIds)
-      : refuseReleaseRole(run.state, cmd, plan),
-  );
-}
 
 export async function assignRoleByHand(run: IncidentRun, cmd: AssignRoleCommand): Promise<IncidentState> {
   run.apply((s) => assignRole(s, cmd, nowIso()));
