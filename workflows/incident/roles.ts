@@ -25,9 +25,10 @@ import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 import { holders } from './sla-timers';
 
-export async function assignRoleByHand(run: IncidentRun, cmd: AssignRoleCommand): Promise<IncidentState> {
+/** Answers at once; the new holder is told in the background (a slow channel never holds up the command). */
+export function assignRoleByHand(run: IncidentRun, cmd: AssignRoleCommand): IncidentState {
   run.apply((s) => assignRole(s, cmd, nowIso()));
-  await tellHolders(run, [cmd.roleId], cmd.by);
+  void tellHolders(run, [cmd.roleId], cmd.by);
   return run.state;
 }
 
