@@ -2,6 +2,7 @@
  * What the incident workflow knows of types and roles: loaded with the service plan by the
  * coordination activity (activities/coordination.ts), recorded in history with it.
  */
+import type { IncidentState } from '../incident/incident';
 import type { Severity } from '../incident/severity';
 import type { IncidentType } from './incident-type';
 import { rolesNeeded, type Role } from './role';
@@ -28,6 +29,15 @@ export const ROLE_REMINDER_MINUTES = 10;
 
 export const typeOf = (plan: CoordinationPlan, id: string | undefined) => plan.types.find((t) => t.id === id);
 export const roleOf = (plan: CoordinationPlan, id: string) => plan.roles.find((r) => r.id === id);
+
+/** Who holds the incident's communications role (the first such role held), if anyone. */
+export function communicationsLead(run: {
+  coordination: CoordinationPlan | undefined;
+  state: Pick<IncidentState, 'roles'>;
+}): string | undefined {
+  const roles = run.coordination?.roles.filter((r) => r.communications).map((r) => r.id) ?? [];
+  return run.state.roles?.find((h) => roles.includes(h.roleId))?.userId;
+}
 
 /** Roles the incident needs now: its type's and those of its severity. */
 export function neededRoles(plan: CoordinationPlan, severity: Severity, typeId: string | undefined): string[] {

@@ -182,6 +182,18 @@ function respondersSection(r: Review): string[] {
   return ['## Responders', '', ...table(['Responder', 'First action', 'At (UTC)', 'Actions'], rows)];
 }
 
+function rolesSection(r: Review): string[] {
+  if (!r.roles || r.roles.length === 0) return [];
+  const rows = r.roles.map((h) => [
+    escapeMarkdown(h.roleId),
+    escapeMarkdown(h.userId),
+    when(h.from),
+    h.until ? when(h.until) : 'the end',
+  ]);
+  const type = r.incidentType ? [`Incident type: ${escapeMarkdown(r.incidentType)}`, ''] : [];
+  return ['## Roles', '', ...type, ...table(['Role', 'Held by', 'From (UTC)', 'Until (UTC)'], rows)];
+}
+
 function blamelessSections(r: Review): string[] {
   const s = r.sections;
   return [
@@ -231,8 +243,12 @@ export function renderReviewMarkdown(review: Review): string {
     slaSection,
     escalationSection,
     respondersSection,
+    rolesSection,
     blamelessSections,
     actionItemsSection,
-  ].map((section) => section(review).join('\n'));
+  ]
+    .map((section) => section(review))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -22,6 +22,8 @@ import {
 } from '../../domain/coordination';
 import { openIncident } from '../../domain/incident/incident';
 import { ScheduleSchema } from '../../domain/oncall';
+import { buildReview, renderReviewMarkdown } from '../../domain/review';
+import { roleHoldings } from '../../domain/review/roles';
 
 const NOW = '2026-03-02T10:00:00.000Z';
 const incident = (severity: 'SEV1' | 'SEV2' | 'SEV3' = 'SEV1') =>
@@ -223,5 +225,27 @@ describe('communication templates', () => {
     expect(pickTemplate(all, want, named)?.id).toBe('general-initial');
     expect(pickTemplate(all, { ...want, audience: 'customers' }, named)).toBeUndefined();
     expect(pickTemplate(all, { ...want, audience: 'customers', severity: 'SEV1' }, named)?.id).toBe('sev1-customers');
+  });
+});
+
+describe('roles in the review', () => {
+  it('lists each holding from the timeline, a hand-over ending one and starting the next', () => {
+    let s = assignRole(incident(), { by: 'vigil', roleId: 'incident-commander', userId: 'john' }, NOW);
+    s = assignRole(s, { by: 'jane', roleId: 'incident-commander', userId: 'jane' }, '2026-03-02T10:05:00.000Z');
+    s = releaseRole(s, { by: 'jane', roleId: 'incident-commander' }, '2026-03-02T10:09:00.000Z');
+    expect(roleHoldings(s.timeline)).toEqual([
+      { roleId: 'incident-commander', userId: 'john', from: NOW, until: '2026-03-02T10:05:00.000Z', by: 'vigil' },
+      {
+        roleId: 'incident-commander',
+        userId: 'jane',
+        from: '2026-03-02T10:05:00.000Z',
+        until: '2026-03-02T10:09:00.000Z',
+        by: 'jane',
+      },
+    ]);
+    const resolved = { ...s, status: 'resolved' as const, resolvedAt: '2026-03-02T10:30:00.000Z', resolvedBy: 'jane' };
+    const review = buildReview({ ...resolved, incidentType: 'outage' });
+    expect(review.roles).toHaveLength(2);
+    expect(renderReviewMarkdown(review)).toContain('## Roles\n\nIncident type: outage\n');
   });
 });

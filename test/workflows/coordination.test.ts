@@ -164,3 +164,26 @@ describe('roles', () => {
     });
   });
 });
+
+describe('update cadence', () => {
+  it('reminds the communications lead, not the holder, with the time the next update is due', async () => {
+    const mocks = coordinated();
+    const lead = role({ id: 'communications-lead', communications: true, assignOnSeverities: ['SEV1'], onCall: ['c'] });
+    mocks.coordination = { ...PLAN, roles: [lead] };
+    await withIncident(env, mocks, { id: 'inc-cadence', severity: 'SEV1' }, async (inc) => {
+      const p1 = await firstPage(inc, mocks);
+      // SEV1: an update every 15 minutes (the seeds' P0 template).
+      await inc.sleepTo(inc.t0 + 15 * MIN + 1_000);
+      const due = await inc.eventually(() => {
+        const sent = mocks.sent.filter((n) => n.kind === 'status_update_due');
+        expect(sent).toHaveLength(1);
+        return sent[0]!;
+      });
+      expect(due.userId).toBe('c');
+      const m = /^Stakeholder update #1 is due \(SEV1\); the next is due by (\S+)$/.exec(due.message ?? '');
+      expect(Math.abs(Date.parse(m?.[1] ?? '') - (due.atMs + 15 * MIN))).toBeLessThan(2_000);
+      expect(p1).toBeGreaterThanOrEqual(inc.t0);
+      await inc.finish();
+    });
+  });
+});
