@@ -11,6 +11,7 @@ import type { IncidentCommands, IncidentGateway } from '../../api/incident-gatew
 import { parseApprovalValue, SLACK_ACTIONS } from './actions';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
+import { COORDINATION_USAGE, roleBySlack, setTypeBySlack } from './coordination-commands';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
@@ -24,6 +25,7 @@ export const USAGE = [
   '`/incident resolve <id|number> [note]` resolve',
   '`/incident status <id|number>` show status',
   '`/incident oncall <service>` who is on call',
+  COORDINATION_USAGE,
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<
@@ -68,6 +70,10 @@ export async function runSlashCommand(text: string, by: string, deps: CommandDep
         return await status(rest[0], deps);
       case 'oncall':
         return await oncall(rest[0], deps);
+      case 'type':
+        return await setTypeBySlack(rest, by, deps, incidentIdOf);
+      case 'role':
+        return await roleBySlack(rest, by, deps, incidentIdOf);
       default:
         return ephemeral(`${verb ? `Unknown command "${verb}".` : 'Usage:'}\n${USAGE}`);
     }
