@@ -58,7 +58,6 @@ export type TimelineEventType =
   | 'runbook_notify'
   | 'runbook_succeeded'
   | 'runbook_failed'
-  /** Incident coordination (domain/coordination): the type set, roles taken, handed over, released, missing. */
   | 'type_set'
   | 'role_assigned'
   | 'role_released'

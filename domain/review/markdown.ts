@@ -183,14 +183,10 @@ function respondersSection(r: Review): string[] {
 }
 
 function rolesSection(r: Review): string[] {
-  if (!r.roles || r.roles.length === 0) return [];
-  const rows = r.roles.map((h) => [
-    escapeMarkdown(h.roleId),
-    escapeMarkdown(h.userId),
-    when(h.from),
-    h.until ? when(h.until) : 'the end',
-  ]);
   const type = r.incidentType ? [`Incident type: ${escapeMarkdown(r.incidentType)}`, ''] : [];
+  if (!r.roles?.length) return ['## Roles', '', ...type, 'No response roles were held.'];
+  const until = (iso: string | undefined) => (iso ? when(iso) : 'the end');
+  const rows = r.roles.map((h) => [escapeMarkdown(h.roleId), escapeMarkdown(h.userId), when(h.from), until(h.until)]);
   return ['## Roles', '', ...type, ...table(['Role', 'Held by', 'From (UTC)', 'Until (UTC)'], rows)];
 }
 
@@ -246,9 +242,6 @@ export function renderReviewMarkdown(review: Review): string {
     rolesSection,
     blamelessSections,
     actionItemsSection,
-  ]
-    .map((section) => section(review))
-    .filter((lines) => lines.length > 0)
-    .map((lines) => lines.join('\n'));
+  ].map((section) => section(review).join('\n'));
   return `${blocks.join('\n\n')}\n`;
 }
