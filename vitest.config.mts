@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` (pure logic, no servers), `workflows` (Temporal's time-skipping
-// test server, activities mocked) and `e2e` (real Temporal dev server, real FerretDB, the
-// real worker and API as child processes). scripts/test.sh runs all three, one after another.
+// Four projects: `unit` (pure logic, no servers), `workflows` (Temporal's time-skipping
+// test server, activities mocked), `e2e` (real Temporal dev server, real FerretDB, the
+// real worker and API as child processes) and `faults` (a stack per case, parts of it killed
+// on purpose). scripts/test.sh runs all four, one after another.
 export default defineConfig({
   test: {
     projects: [
@@ -34,6 +35,18 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        test: {
+          // Each case starts a stack of its own (test/faults/fault-stack.ts) and breaks a part of it.
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 300_000,
+          hookTimeout: 240_000,
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
         },

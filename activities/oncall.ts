@@ -1,7 +1,9 @@
 import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '../lib/models/config';
 import { createCoordinationActivities } from './coordination';
 import { numberAllocator } from './incident-number';
+import { Context } from '@temporalio/activity';
 import type { Logger } from '../lib/logger';
+import type { WorkerMetrics } from '../lib/metrics';
 import { toEpochMs } from '../domain/common/fields';
 import { inMaintenance, servicePolicyId, type Service, type User } from '../domain/config';
 import {
@@ -52,17 +54,58 @@ function recipientsFor(snap: ConfigSnapshot, userIds: readonly string[], problem
   return { recipients, problems };
 }
 
+/** Who a policy's level pages at this instant, with what could not be resolved. */
+function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, index: number | undefined): Recipients {
+  const policy = snap.escalationPolicies.find((p) => p.id === policyId);
+  if (!policy || index === undefined || !policy.levels[index]) {
+    return { recipients: [], problems: [`escalation policy "${policyId}" has no level ${(index ?? 0) + 1}`] };
+  }
+  const level = resolveLevel(policy, index, snap, new Date());
+  const problems = [
+    ...level.unresolved.map((t) => `${t.type} "${t.id}" does not exist`),
+    ...level.empty.map((t) => `${t.type} "${t.id}" has nobody to page`),
+  ];
+  return recipientsFor(snap, level.userIds, problems);
+}
+
 /**
  * What the incident workflow needs from configuration. Read at the moment of each call,
  * so changes to schedules and policies apply to running incidents at their next page.
  * All activities here are read-only or idempotent: safe to retry (profile "persist").
  */
-export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) {
+/** First attempt only: a retry's delay is the activity's, not the timer's. */
+export function observeLateness(
+  metrics: Pick<WorkerMetrics, 'escalationLateness'> | undefined,
+  dueAt: string | undefined,
+) {
+  const due = dueAt === undefined ? NaN : Date.parse(dueAt);
+  if (!metrics || !Number.isFinite(due) || attempt() > 1) return;
+  metrics.escalationLateness.observe(Math.max(0, Date.now() - due) / 1000);
+}
+
+function attempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1; // called outside an activity (tests)
+  }
+}
+
+export function createOnCallActivities(deps: {
+  log: Logger;
+  minuteMs: number;
+  metrics?: Pick<WorkerMetrics, 'escalationLateness'>;
+}) {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
     ...createCoordinationActivities({ loadConfigSnapshot }),
-    async loadServicePlan(input: { serviceId: string; policyId?: string }): Promise<ServicePlan> {
+    /** The plan; with `withFirstLevel`, also who level 1 pages now (one read instead of two before a first page). */
+    async loadServicePlan(input: {
+      serviceId: string;
+      policyId?: string;
+      withFirstLevel?: boolean;
+    }): Promise<ServicePlan> {
       const snap = await loadConfigSnapshot();
       const service = snap.services.find((s) => s.id === input.serviceId);
       // A service that names a team but no policy is paged by the team's default policy.
@@ -84,6 +127,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
         knownUserIds: snap.users.map((u) => u.id),
         knownPolicyIds: snap.escalationPolicies.map((p) => p.id),
         minuteMs: deps.minuteMs,
+        ...(input.withFirstLevel && policy ? { firstLevel: levelRecipients(snap, policy.id, 0) } : {}),
       };
     },
 
@@ -93,7 +137,10 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
       level?: number;
       userIds?: string[];
       teamId?: string;
+      /** Set when an escalation timer ran out: when it was due (ISO); observed once as its lateness. */
+      dueAt?: string;
     }): Promise<Recipients> {
+      observeLateness(deps.metrics, input.dueAt);
       const snap = await loadConfigSnapshot();
       const problems: string[] = [];
       if (input.userIds) return recipientsFor(snap, input.userIds, problems);
@@ -102,17 +149,7 @@ export function createOnCallActivities(deps: { log: Logger; minuteMs: number }) 
         if (!team) problems.push(`team "${input.teamId}" does not exist`);
         return recipientsFor(snap, team?.members.map((m) => m.userId) ?? [], problems);
       }
-      const policy = snap.escalationPolicies.find((p) => p.id === input.policyId);
-      if (!policy || input.level === undefined || !policy.levels[input.level]) {
-        return {
-          recipients: [],
-          problems: [`escalation policy "${input.policyId}" has no level ${(input.level ?? 0) + 1}`],
-        };
-      }
-      const level = resolveLevel(policy, input.level, snap, new Date());
-      for (const t of level.unresolved) problems.push(`${t.type} "${t.id}" does not exist`);
-      for (const t of level.empty) problems.push(`${t.type} "${t.id}" has nobody to page`);
-      return recipientsFor(snap, level.userIds, problems);
+      return levelRecipients(snap, input.policyId, input.level);
     },
 
     /** The incident's number: the same on every retry, never shared (see IncidentNumberModel). */

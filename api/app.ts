@@ -24,6 +24,8 @@ import { createRateLimiter } from './ingest/rate-limit';
 import { ROUTES } from './routes';
 import { pagerDutyFallback } from './routes/integrations/pagerduty';
 import { createIncidentList, type IncidentList } from './incident-list/service';
+import { createReportIndex } from './reports/report-index';
+import { createReports, type Reports } from './reports/service';
 import { consoleRoutes } from '../console/routes';
 import type { SessionStore } from '../console/session';
 import type { ApiMetrics } from '../lib/metrics';
@@ -71,6 +73,8 @@ export interface AppDeps {
   incidentList?: IncidentList;
   /** The console at `/`: where people reach it (https makes its cookies Secure), its session store (default MongoDB). */
   console?: { publicUrl?: string; sessions?: SessionStore };
+  /** Incident and on-call reports; default over MongoDB's report documents, following the incident list's feed. */
+  reports?: Reports;
   /** Prometheus metrics the routes count into (served on their own listener by main.ts); absent: not counted. */
   metrics?: Pick<ApiMetrics, 'alertsReceived'>;
 }
@@ -108,7 +112,12 @@ export function createApp(deps: AppDeps): Express {
   const audit = deps.audit ?? mongoAuditLog;
   const tokens = deps.identity?.tokens ?? mongoApiTokenStore;
   const user = deps.identity?.user ?? configuredUser;
-  const authenticate = createAuthenticator(deps.credentials, { findByHash: (h) => tokens.findByHash(h), user });
+  const authenticate = createAuthenticator(deps.credentials, {
+    findByHash: (h) => tokens.findByHash(h),
+    findById: (id) => tokens.findById(id),
+    user,
+  });
+  const incidentList = deps.incidentList ?? createIncidentList({ log: deps.log });
   const services: Services = {
     log: deps.log,
     authenticate,
@@ -127,7 +136,12 @@ export function createApp(deps: AppDeps): Express {
     slack: deps.slack && slackAudited(deps.slack, audit, deps),
     respond: deps.respond,
     twilio: deps.twilio,
-    incidentList: deps.incidentList ?? createIncidentList({ log: deps.log }),
+    incidentList,
+    reports:
+      deps.reports ??
+      createReports(
+        createReportIndex({ feed: incidentList.feed, feedReady: () => incidentList.ready(), log: deps.log }),
+      ),
     routes,
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
@@ -136,10 +150,12 @@ export function createApp(deps: AppDeps): Express {
       ...deps.console,
       log: deps.log,
       authenticate: services.authenticate,
+      stillValid: authenticate.stillValid,
       incidents: deps.incidents,
       incidentList: services.incidentList as IncidentList,
       reviews: services.reviews,
       runbooks: deps.runbooks?.gateway,
+      reports: services.reports,
     }),
   );
   // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.

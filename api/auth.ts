@@ -24,11 +24,25 @@ export interface Credentials {
 /** What personal tokens are checked against: the token store and the users' configuration. */
 export interface PersonalTokenSource {
   findByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  /** By token id: what a console session signed in with is re-checked against. */
+  findById?(id: string): Promise<ApiTokenRecord | undefined>;
   /** The user as configured now; undefined when there is no such user. */
   user(userId: string): Promise<{ name: string; createdAt: Date } | undefined>;
 }
 
 export type Authenticate = (secret: string) => Promise<Principal | undefined>;
+
+/** An authenticator that can also say whether a principal it once returned still holds. */
+export type Authenticator = Authenticate & {
+  /** Drops every cached lookup (after a revocation through this process). */
+  forget(): void;
+  /**
+   * Whether the token behind a principal is still good: a shared token still configured
+   * under that name and role; a personal token not revoked, not expired, its user unchanged.
+   * A console session asks on every request, so revoking a token ends its sessions.
+   */
+  stillValid(principal: Principal): Promise<boolean>;
+};
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -57,7 +71,7 @@ export function createAuthenticator(
   creds: Credentials,
   personal?: PersonalTokenSource,
   opts: { now?: () => number; cacheMs?: number } = {},
-): Authenticate & { forget(): void } {
+): Authenticator {
   const table = [
     ...creds.adminTokens.map((t) => ({ role: 'admin' as const, name: t.name, d: digest(t.secret) })),
     ...creds.responderTokens.map((t) => ({ role: 'responder' as const, name: t.name, d: digest(t.secret) })),
@@ -77,13 +91,8 @@ export function createAuthenticator(
     return found;
   };
 
-  const personalToken = async (source: PersonalTokenSource, secret: string): Promise<Principal | undefined> => {
-    const hash = tokenHash(secret);
-    const t = now();
-    const hit = cache.get(hash);
-    if (hit && hit.until > t && (hit.expiresAt === undefined || hit.expiresAt > t)) return hit.principal;
-    cache.delete(hash);
-    const token = await source.findByHash(hash);
+  /** The principal of a stored token, or undefined when revoked, expired, or its user is gone or re-created. */
+  const principalOf = async (source: PersonalTokenSource, token: ApiTokenRecord | undefined, t: number) => {
     if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= t)) return undefined;
     const user = await source.user(token.userId);
     if (!user || user.createdAt.getTime() !== token.userCreatedAt.getTime()) return undefined;
@@ -94,15 +103,33 @@ export function createAuthenticator(
       userId: token.userId,
       tokenId: token.id,
     };
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(hash, { principal, until: t + cacheMs, expiresAt: token.expiresAt?.getTime() });
     return principal;
+  };
+
+  const personalToken = async (source: PersonalTokenSource, secret: string): Promise<Principal | undefined> => {
+    const hash = tokenHash(secret);
+    const t = now();
+    const hit = cache.get(hash);
+    if (hit && hit.until > t && (hit.expiresAt === undefined || hit.expiresAt > t)) return hit.principal;
+    cache.delete(hash);
+    const token = await source.findByHash(hash);
+    const principal = await principalOf(source, token, t);
+    if (!principal) return undefined;
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(hash, { principal, until: t + cacheMs, expiresAt: token?.expiresAt?.getTime() });
+    return principal;
+  };
+
+  const stillValid = async (p: Principal): Promise<boolean> => {
+    if (!p.tokenId) return table.some((e) => e.role === p.role && systemActor(e.name) === p.actor);
+    if (!personal?.findById) return false;
+    const again = await principalOf(personal, await personal.findById(p.tokenId), now());
+    return again?.role === p.role && again.actor === p.actor;
   };
 
   const authenticate = async (secret: string) =>
     personal && secret.startsWith(TOKEN_PREFIX) ? personalToken(personal, secret) : shared(secret);
-  /** Drops every cached lookup (after a revocation through this process). */
-  return Object.assign(authenticate, { forget: () => cache.clear() });
+  return Object.assign(authenticate, { forget: () => cache.clear(), stillValid });
 }
 
 /**

@@ -89,10 +89,15 @@ export function knownHttpError(err: unknown): HttpError | undefined {
   return err instanceof HttpError ? err : (bodyParserError(err as { type?: string }) ?? storeUnavailable(err));
 }
 
+/** Seconds a sender waits before repeating a request answered 503. */
+export const RETRY_AFTER_S = 5;
+
 export const errorMapper: ErrorRequestHandler = (err, req, res, _next) => {
   const known = knownHttpError(err);
   if (known) {
     if (known.status >= 500) req.log?.warn({ code: known.code }, known.message);
+    // A 503 is an outage of Temporal or MongoDB: tell the sender when to try again (RFC 9110).
+    if (known.status === 503 && !res.hasHeader('retry-after')) res.setHeader('retry-after', String(RETRY_AFTER_S));
     const body: ErrorBody = { error: { code: known.code, message: known.message, issues: known.issues } };
     res.status(known.status).json(body);
     return;

@@ -20,6 +20,7 @@ import {
 import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
 import type { AssignRoleCommand, ReleaseRoleCommand, SetTypeCommand } from '../domain/coordination/incident-roles';
+import type { ResolveCommand } from '../domain/incident/classification';
 import type { incidentWorkflow } from '../workflows/incident';
 import { conflict, notFound } from './errors';
 import { incidentWorkflowId } from './incident-id';
@@ -28,7 +29,7 @@ import { isWorkflowClosed, isWorkflowNotFound, refusal, temporalUnavailable as t
 /** Commands a responder gives, by name, with their argument types. */
 export interface IncidentCommands {
   acknowledge: IncidentCommand;
-  resolve: IncidentCommand;
+  resolve: ResolveCommand;
   escalate: IncidentCommand;
   reassign: ReassignCommand;
   snooze: SnoozeCommand;

@@ -16,6 +16,8 @@ import { documentHash, mongoAuditLog } from '../lib/audit';
 import { loadConfigSnapshot } from '../lib/models/config';
 import { systemActor } from './auth';
 import { createIncidentList } from './incident-list/service';
+import { createReportIndex } from './reports/report-index';
+import { createReports } from './reports/service';
 import { createApiMetrics } from '../lib/metrics';
 import { serveMetrics } from '../lib/metrics-server';
 import { cachedCounts, readOpenIncidentCounts } from '../lib/models/open-incidents';
@@ -40,9 +42,15 @@ async function main(): Promise<void> {
   const incidentList = createIncidentList({ log });
   // Loaded in the background: the list and feed routes wait for it (503 if it fails).
   incidentList.ready().catch((err: unknown) => log.error({ err }, 'incident list could not be loaded; retried on use'));
+  // Also in the background: a first report need not wait for every report document to be read.
+  const reportIndex = createReportIndex({ feed: incidentList.feed, feedReady: () => incidentList.ready(), log });
+  reportIndex
+    .ready()
+    .catch((err: unknown) => log.error({ err }, 'incident reports could not be loaded; retried on use'));
   const app = createApp({
     log,
     incidentList,
+    reports: createReports(reportIndex),
     credentials: {
       ingestKeys: config.VIGIL_INGEST_KEYS,
       responderTokens: config.VIGIL_RESPONDER_TOKENS,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/common/fields';
+import { ResolutionClassificationSchema } from '../domain/incident/classification';
 import { MAX_SNOOZE_MINUTES } from '../domain/incident/commands';
 import { SeverityInputSchema } from '../domain/incident/severity';
 import { INCIDENT_ID_PATTERN } from './incident-id';
@@ -21,12 +22,22 @@ export const genericAlertSchema = z.object(
     status: z.enum(['firing', 'resolved']).default('firing'),
     /** The incident type's id (domain/coordination); an unconfigured one is noted on the timeline. */
     incidentType: IdSchema.optional(),
+    /** When the alert started firing at the source (MTTD in reports). */
+    startedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with offset or Z' }).optional(),
   },
   { error: (issue) => (issue.input === undefined ? 'request body must be a JSON object' : undefined) },
 );
 export type GenericAlert = z.infer<typeof genericAlertSchema>;
 
 export const incidentCommandSchema = z.object({ note: z.string().trim().max(2000).optional() }).default({});
+
+/** Resolve may classify the incident (false-positive and noise rates in reports). */
+export const resolveCommandSchema = z
+  .object({
+    note: z.string().trim().max(2000).optional(),
+    classification: ResolutionClassificationSchema.optional(),
+  })
+  .default({});
 
 export const incidentIdParam = z.object({
   id: z.string().regex(INCIDENT_ID_PATTERN, 'is not an incident id'),

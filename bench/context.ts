@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { ROOT, startProcess, stopProcess, type Managed } from '../scripts/stack';
+import { freePort, ROOT, startProcess, stopProcess, type Managed } from '../scripts/stack';
 import { killGroup, startOwnStack, stackTokens, type OwnStack } from '../test/helpers/own-stack';
 import { startWebhookSink, type WebhookSink } from '../test/e2e/webhook-sink';
 import { Pages } from './pages';
@@ -30,6 +30,8 @@ export interface Bench {
   connection: Connection;
   /** POST /api/v1/alerts as the monitoring source; the answer's status and incident id. */
   alert(service: string, dedupKey: string, summary?: string): Promise<{ status: number; incidentId?: string }>;
+  /** The API's and the worker's scrape endpoints (free loopback ports of this stack). */
+  metricsUrls: { api: string; worker: string };
   /** SIGKILLs the baseline worker and starts it again. */
   restartBare(): Promise<void>;
   stop(): Promise<void>;
@@ -37,11 +39,18 @@ export interface Bench {
 
 export async function startBench(opts: { compiled: boolean; keep: boolean; log: (m: string) => void }): Promise<Bench> {
   const sink = await startWebhookSink({ secret: SECRET });
+  const metricsPorts = { api: await freePort(), worker: await freePort(), sdk: await freePort() };
   const stack = await startOwnStack({
     name: 'bench',
     compiled: opts.compiled,
     keep: opts.keep,
-    env: { VIGIL_MINUTE_MS: String(MINUTE_MS), VIGIL_WEBHOOK_SIGNING_SECRET: SECRET },
+    env: {
+      VIGIL_MINUTE_MS: String(MINUTE_MS),
+      VIGIL_WEBHOOK_SIGNING_SECRET: SECRET,
+      VIGIL_API_METRICS_PORT: String(metricsPorts.api),
+      VIGIL_WORKER_METRICS_PORT: String(metricsPorts.worker),
+      VIGIL_TEMPORAL_METRICS_PORT: String(metricsPorts.sdk),
+    },
   });
   opts.log(`stack up in ${stack.tmpDir} (${opts.compiled ? 'compiled JavaScript' : 'tsx'})`);
   let bare = await startBareWorker(stack);
@@ -50,6 +59,10 @@ export async function startBench(opts: { compiled: boolean; keep: boolean; log: 
   await seed(stack, sink);
   return {
     stack,
+    metricsUrls: {
+      api: `http://127.0.0.1:${metricsPorts.api}/metrics`,
+      worker: `http://127.0.0.1:${metricsPorts.worker}/metrics`,
+    },
     sink,
     pages: new Pages(sink),
     client,

@@ -24,6 +24,7 @@ const { values: flags } = parseArgs({
     open: { type: 'string', default: '2000' },
     probes: { type: 'string', default: '50' },
     list: { type: 'string', default: '100000' },
+    reports: { type: 'string', default: '100000' },
     runtime: { type: 'string', default: 'compiled' },
     skip: { type: 'string', default: '' },
     out: { type: 'string' },
@@ -42,8 +43,9 @@ const HELP = `npm run bench -- [flags]
   --open N      open incidents for the timer and memory figures (2000; the goal is stated at 10000)
   --probes N    incidents whose level-2 timer is timed with --open incidents open (50)
   --list N      incidents in the read model for the list figure (100000)
+  --reports N   incidents' report documents for the report figure (100000)
   --runtime R   compiled (npm run build, then node dist/...) or tsx (compiled)
-  --skip A,B    leave out phases: micro, ingest, dedup, storm, recovery, scale, list
+  --skip A,B    leave out phases: micro, ingest, dedup, storm, recovery, scale, list, reports, metrics
   --out FILE    also write the table (Markdown) to FILE
   --keep        keep the stack's temporary folder (logs, data)`;
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     open: num(flags.open),
     probes: num(flags.probes),
     list: num(flags.list),
+    reports: num(flags.reports),
     skip: new Set((flags.skip ?? '').split(',').filter(Boolean)),
   };
   const log = (m: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);

@@ -20,6 +20,7 @@ import {
 } from './scenarios';
 import { percentile, sleep } from './stats';
 import { listBench } from './list';
+import { reportBench, scrapeBench } from './reports';
 
 export interface Sizes {
   clients: number;
@@ -31,6 +32,7 @@ export interface Sizes {
   open: number;
   probes: number;
   list: number;
+  reports: number;
   skip: Set<string>;
 }
 
@@ -137,6 +139,8 @@ export async function runScenarios(
 
   if (run('scale')) await scalePhase(b, sizes, opened, idleRss, bareTimer, rows, notes, log);
   if (run('list')) rows.push(await listBench(b, sizes.list, log));
+  if (run('reports')) rows.push(await reportBench(b, sizes.reports, log));
+  if (run('metrics')) rows.push(...(await scrapeBench(b)));
   return { rows, notes };
 }
 

@@ -1,6 +1,7 @@
 import type { Principal } from '../api/auth';
 import type { IncidentGateway } from '../api/incident-gateway';
 import type { IncidentList } from '../api/incident-list/service';
+import type { Reports } from '../api/reports/service';
 import type { RunbookGateway } from '../api/runbook-gateway';
 import type { Logger } from '../lib/logger';
 import type { ConfigSnapshot } from '../lib/models/config';
@@ -13,10 +14,14 @@ export interface ConsoleDeps {
   log: Logger;
   /** The API's authenticator (sync today; personal tokens make it async). */
   authenticate: (secret: string) => Principal | undefined | Promise<Principal | undefined>;
+  /** Whether the token a session signed in with still holds (revoked, expired, user gone: the session ends). */
+  stillValid?: (principal: Principal) => Promise<boolean>;
   incidents: IncidentGateway;
   incidentList: IncidentList;
   reviews: ReviewStore;
   runbooks?: RunbookGateway;
+  /** The Reports page (absent: not mounted). */
+  reports?: Reports;
   /** Defaults to MongoDB (console_sessions). */
   sessions?: SessionStore;
   /** Where people reach Vigil (VIGIL_PUBLIC_URL): integration endpoints; https makes cookies Secure. */

@@ -12,6 +12,7 @@ import { IncidentRecordModel } from '../lib/models/incident-record';
 import { actionRoutes } from './actions';
 import type { ConsoleDeps } from './deps';
 import { pageRoutes } from './pages';
+import { reportPageRoutes } from './reports';
 import { sendPage } from './render';
 import { createSessions, mongoSessionStore, sameSecret, type Session } from './session';
 import { Layout, Notice, SignInPage } from './views/layout';
@@ -22,7 +23,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const CONSOLE_PATHS = /^\/(incidents|on-call|services|events|sign-out)(\/|$)/;
+const CONSOLE_PATHS = /^\/(incidents|on-call|services|reports|events|sign-out)(\/|$)/;
 /** Where to go after signing in: a console path on this origin, never elsewhere. */
 const safeNext = (v: unknown) =>
   typeof v === 'string' && CONSOLE_PATHS.test(v) && !v.startsWith('//') ? v : '/incidents';
@@ -66,7 +67,9 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   const signedIn: RequestHandler = async (req, res, next) => {
-    const s = await sessions.current(req);
+    const found = await sessions.current(req);
+    const s = found && (!deps.stillValid || (await deps.stillValid(found.user))) ? found : undefined;
+    if (found && !s) await sessions.end(req, res);
     if (s) {
       req.consoleSession = s;
       return next();
@@ -97,6 +100,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const pages = pageRoutes(full);
   guarded.use(pages.router);
   guarded.use(actionRoutes(full, pages.renderIncident));
+  if (deps.reports) guarded.use(reportPageRoutes({ reports: deps.reports, now: full.now }));
   router.use((req, res, next) => (CONSOLE_PATHS.test(req.path) ? guarded(req, res, next) : next()));
   router.use(consoleErrors(deps));
   return router;

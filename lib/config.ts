@@ -145,6 +145,8 @@ export const configSchema = z.object({
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
   /** Open incidents a worker keeps in memory (Temporal's maxCachedWorkflows); the rest replay when woken. */
   VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1000),
+  /** How long the incident feed (`incident_events`: SSE resume, the console's live list) keeps a change. */
+  VIGIL_INCIDENT_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(168),
   /**
    * Development only: pages to a contact type whose channel is not configured are written to
    * the log ("logged, not delivered") instead of failing with channel_not_configured.

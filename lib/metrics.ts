@@ -60,6 +60,37 @@ export const WORKER_METRICS = {
     labelNames: ['kind', 'outcome'],
     buckets: STEP_BUCKETS,
   }),
+  incidentsOpened: def({
+    name: 'vigil_incidents_opened_total',
+    help: 'Incidents opened, by service and severity (counted when the read model first records them)',
+    labelNames: ['service', 'severity'],
+  }),
+  incidentsAcknowledged: def({
+    name: 'vigil_incidents_acknowledged_total',
+    help: 'Incidents answered for the first time (acknowledged or snoozed), by service and severity',
+    labelNames: ['service', 'severity'],
+  }),
+  incidentsResolved: def({
+    name: 'vigil_incidents_resolved_total',
+    help: 'Incidents resolved, by service, severity and classification ("none" when unclassified)',
+    labelNames: ['service', 'severity', 'classification'],
+  }),
+  slaBreaches: def({
+    name: 'vigil_sla_breaches_total',
+    help: 'SLA targets missed (response or resolution), by service and severity',
+    labelNames: ['service', 'severity', 'sla'],
+  }),
+  runbookRuns: def({
+    name: 'vigil_runbook_runs_total',
+    help: 'Runbook runs of incidents that ended, by outcome (succeeded, failed)',
+    labelNames: ['outcome'],
+  }),
+  escalationLateness: def({
+    name: 'vigil_escalation_timer_lateness_seconds',
+    help: "How late an escalation's next level started paging after its timer was due",
+    labelNames: [],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  }),
   temporalSdkUp: def({
     name: 'vigil_temporal_sdk_metrics_up',
     help: '1 when the Temporal SDK metrics were relayed in this scrape, 0 when they could not be read',
@@ -166,6 +197,12 @@ export function createWorkerMetrics() {
     notificationDelivery: histogram(registry, m.notificationDelivery),
     runbookStepAttempts: counter(registry, m.runbookStepAttempts),
     runbookStepDuration: histogram(registry, m.runbookStepDuration),
+    incidentsOpened: counter(registry, m.incidentsOpened),
+    incidentsAcknowledged: counter(registry, m.incidentsAcknowledged),
+    incidentsResolved: counter(registry, m.incidentsResolved),
+    slaBreaches: counter(registry, m.slaBreaches),
+    runbookRuns: counter(registry, m.runbookRuns),
+    escalationLateness: histogram(registry, m.escalationLateness),
     temporalSdkUp: new Gauge({ name: m.temporalSdkUp.name, help: m.temporalSdkUp.help, registers: [registry] }),
   };
 }

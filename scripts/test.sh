@@ -20,4 +20,6 @@ if [[ $# -gt 0 ]]; then exec node_modules/.bin/vitest run "$@"; fi
 # real-time e2e tests would otherwise compete for the CPU and stretch each other's timings.
 node_modules/.bin/vitest run --project unit
 node_modules/.bin/vitest run --project workflows
-exec node_modules/.bin/vitest run --project e2e
+node_modules/.bin/vitest run --project e2e
+# The fault suite (test/faults): a stack per case, parts killed on purpose; about 8 minutes.
+exec node_modules/.bin/vitest run --project faults

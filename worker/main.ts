@@ -5,6 +5,7 @@ import { serveMetrics } from '../lib/metrics-server';
 import { connectMongo, disconnectMongo } from '../lib/mongo';
 import { installRuntime, sdkMetricsRelay } from './telemetry';
 import { createWorker } from './worker';
+import { startFeedRetention } from './retention';
 import { ensureSearchAttributes } from '../lib/temporal';
 import { SEARCH_ATTRIBUTES } from '../workflows/contract';
 
@@ -34,9 +35,11 @@ async function main(): Promise<void> {
     { taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, notifyQueues },
     'worker started',
   );
+  const stopRetention = startFeedRetention(log, config.VIGIL_INCIDENT_EVENTS_RETENTION_HOURS);
   try {
     await run(); // resolves after SIGINT/SIGTERM once in-flight work has drained
   } finally {
+    stopRetention();
     await metricsServer?.close();
     await connection.close();
     await disconnectMongo();

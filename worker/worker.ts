@@ -99,7 +99,11 @@ export function buildActivities(deps: {
   links?: NotifyDeps['links'];
   metrics?: WorkerMetrics;
 }) {
-  const oncall = createOnCallActivities({ log: deps.log, minuteMs: deps.config.VIGIL_MINUTE_MS });
+  const oncall = createOnCallActivities({
+    log: deps.log,
+    minuteMs: deps.config.VIGIL_MINUTE_MS,
+    metrics: deps.metrics,
+  });
   return {
     ...createStoreActivities(deps),
     ...oncall,

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
 import type { AssignRoleCommand, ReleaseRoleCommand, SetTypeCommand } from '../domain/coordination/incident-roles';
+import type { ResolveCommand } from '../domain/incident/classification';
 import type { ApprovalDecision, RunbookEvent, RunbookStarted, RunRunbookCommand } from '../domain/runbook/run';
 
 export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
@@ -16,7 +17,7 @@ export const alertFiredSignal = defineSignal<[AlertEvent]>('alertFired');
 
 /** Commands a responder may give; the workflow answers with its new state or refuses. */
 export const acknowledgeUpdate = defineUpdate<IncidentState, [IncidentCommand]>('acknowledge');
-export const resolveUpdate = defineUpdate<IncidentState, [IncidentCommand]>('resolve');
+export const resolveUpdate = defineUpdate<IncidentState, [ResolveCommand]>('resolve');
 /** Page the next escalation step now (also un-acknowledges). */
 export const escalateUpdate = defineUpdate<IncidentState, [IncidentCommand]>('escalate');
 /** Page named people, or another escalation policy, from level 1. */

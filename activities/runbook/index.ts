@@ -4,7 +4,7 @@
  * command allowlist and the output limit; nothing is read at import time.
  */
 import { activityInfo, asyncLocalStorage, heartbeat } from '@temporalio/activity';
-import { loadRunbookCatalog, formatRunbookIssue } from './catalog';
+import { loadRunbookCatalog, formatRunbookIssue } from '../../lib/config-as-code/runbooks';
 import type { Logger } from '../../lib/logger';
 import type { WorkerMetrics } from '../../lib/metrics';
 import type { Runbook } from '../../domain/runbook/runbook';

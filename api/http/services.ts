@@ -16,6 +16,7 @@ import type { SlackServices } from '../../integrations/slack/routes';
 import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
+import type { Reports } from '../reports/service';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -58,6 +59,8 @@ export interface Services {
   twilio?: TwilioServices;
   /** The incident list and feed (list and SSE routes, the console). */
   incidentList?: IncidentList;
+  /** Incident and on-call reports over the read model (api/reports/). */
+  reports: Reports;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

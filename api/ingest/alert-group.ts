@@ -146,6 +146,7 @@ function toDelivery(group: AlertGroup, bucket: Keyed[], ctx: GroupContext): Inci
     },
     alerts: bucket.map((k) => ({ fingerprint: k.fingerprint, status: k.alert.status })),
     ...typeOf(group, (firing[0] ?? first).alert, ctx.mapping),
+    ...startedAtOf(firing),
   };
 }
 
@@ -153,6 +154,15 @@ function typeOf(group: AlertGroup, alert: GroupAlert, mapping: ResolvedMapping):
   const named = alert.labels[mapping.typeLabel] ?? group.commonLabels[mapping.typeLabel];
   const incidentType = incidentTypeFrom(named, mapping);
   return incidentType ? { incidentType } : {};
+}
+
+/** The earliest real `startsAt` of the firing alerts (Alertmanager writes year 1 for "unset"). */
+function startedAtOf(firing: readonly Keyed[]): { startedAt?: string } {
+  const starts = firing.flatMap((k) => {
+    const ms = k.alert.startsAt ? Date.parse(k.alert.startsAt) : NaN;
+    return Number.isFinite(ms) && ms > 0 ? [ms] : [];
+  });
+  return starts.length > 0 ? { startedAt: new Date(Math.min(...starts)).toISOString() } : {};
 }
 
 function omitted(count: number, truncatedBySender = 0): { truncatedAlerts?: number } {

@@ -18,6 +18,8 @@ export interface IncidentDelivery {
   alerts: SourceAlertRef[];
   /** The incident type the payload names (domain/config/integration-mapping.ts, typeLabel / defaultType). */
   incidentType?: string;
+  /** When the earliest firing alert started at its source (ISO), when the source says. */
+  startedAt?: string;
 }
 
 export interface DeliveryOutcome {
@@ -50,6 +52,7 @@ export async function deliver(
       receivedAt,
       sourceAlerts: d.alerts,
       ...(d.incidentType ? { incidentType: d.incidentType } : {}),
+      ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     });
     return { ...base, incidentId, firing: true, delivered: true };
   }

@@ -159,5 +159,6 @@ export function mapTrigger(
     }),
     alerts: [{ fingerprint: specHash({ ...event, routing_key: undefined }).slice(0, 32), status: 'firing' }],
     ...defined({ incidentType: incidentTypeFrom(label(mapping.typeLabel), mapping) }),
+    ...(p.timestamp ? { startedAt: new Date(p.timestamp).toISOString() } : {}),
   };
 }

@@ -41,6 +41,7 @@ export const alertRoutes = [
         details: alert.details,
         receivedAt: new Date().toISOString(),
         ...(alert.incidentType ? { incidentType: alert.incidentType } : {}),
+        ...(alert.startedAt ? { startedAt: new Date(alert.startedAt).toISOString() } : {}),
       });
       req.log.info({ incidentId, service: alert.service }, 'alert accepted');
       const links = { incident: `/api/v1/incidents/${incidentId}` };

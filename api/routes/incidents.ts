@@ -7,6 +7,7 @@ import {
   incidentIdParam,
   noteSchema,
   reassignSchema,
+  resolveCommandSchema,
   severityChangeSchema,
   snoozeSchema,
 } from '../schemas';
@@ -59,7 +60,10 @@ export const incidentRoutes: AnyRoute[] = [
     handler: async ({ params }, { incidents }, { reply }) => reply(200, await incidents.state(params.id)),
   }),
   command('acknowledge', 'Acknowledge: paging stops', incidentCommandSchema, withNote),
-  command('resolve', 'Resolve', incidentCommandSchema, withNote),
+  command('resolve', 'Resolve, optionally classified', resolveCommandSchema, (b, by) => ({
+    ...withNote(b, by),
+    ...(b.classification ? { classification: b.classification } : {}),
+  })),
   command('escalate', 'Page the next step now (un-acknowledges)', incidentCommandSchema, withNote),
   command('reassign', 'Reassign to users or a policy; pages them from level 1', reassignSchema, (b, by) => ({
     ...b,

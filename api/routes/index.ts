@@ -18,6 +18,7 @@ import { pagerDutyRoutes } from './integrations/pagerduty';
 import { onCallRoutes } from './oncall';
 import { openApiRoutes } from './openapi';
 import { readinessRoutes } from './readiness';
+import { reportRoutes } from './reports';
 import { reviewRoutes } from './review';
 import { runbookRoutes } from './runbooks';
 import { tokenRoutes } from './tokens';
@@ -33,6 +34,7 @@ export const ROUTES: readonly AnyRoute[] = [
   ...incidentEventRoutes,
   ...incidentRoutes,
   ...reviewRoutes,
+  ...reportRoutes,
   ...configRoutes,
   ...onCallRoutes,
   ...configApplyRoutes,

@@ -1,6 +1,6 @@
 /** What the runbook routes accept and answer. */
 import { z } from 'zod';
-import { MAX_RUNBOOK_BYTES } from '../../activities/runbook/catalog';
+import { MAX_RUNBOOK_BYTES } from '../../lib/config-as-code/runbooks';
 import { RunbookShape, STEP_KINDS, type Runbook } from '../../domain/runbook/runbook';
 import { incidentIdParam } from '../schemas';
 

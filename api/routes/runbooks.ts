@@ -1,6 +1,6 @@
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
-import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../activities/runbook/catalog';
+import { loadRunbookCatalog, MAX_RUNBOOK_BYTES, parseRunbookYaml } from '../../lib/config-as-code/runbooks';
 import { RunbookSchema } from '../../domain/runbook/runbook';
 import { notFound } from '../errors';
 import { jsonBody } from '../http/mount';

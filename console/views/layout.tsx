@@ -6,7 +6,7 @@ export interface Chrome {
   user?: ConsoleUser;
   /** The session's CSRF token, put in every form. */
   csrf?: string;
-  nav?: 'incidents' | 'on-call' | 'services';
+  nav?: 'incidents' | 'on-call' | 'services' | 'reports';
 }
 
 export const Csrf = ({ token }: { token?: string }) => <input type="hidden" name="_csrf" value={token ?? ''} />;
@@ -15,6 +15,7 @@ const NAV = [
   ['incidents', '/incidents', 'Incidents'],
   ['on-call', '/on-call', 'On call'],
   ['services', '/services', 'Services'],
+  ['reports', '/reports', 'Reports'],
 ] as const;
 
 export function Layout(props: Chrome & { children: Child }) {

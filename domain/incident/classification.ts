@@ -5,6 +5,7 @@
  * incident resolved without one counts as unclassified, never as actionable.
  */
 import { z } from 'zod';
+import type { IncidentCommand } from './incident';
 
 export const RESOLUTION_CLASSIFICATIONS = ['actionable', 'false_positive', 'noise'] as const;
 export const ResolutionClassificationSchema = z.enum(RESOLUTION_CLASSIFICATIONS, {
@@ -14,4 +15,15 @@ export type ResolutionClassification = z.infer<typeof ResolutionClassificationSc
 
 export function isResolutionClassification(value: unknown): value is ResolutionClassification {
   return (RESOLUTION_CLASSIFICATIONS as readonly unknown[]).includes(value);
+}
+
+/** A resolve may say what the incident turned out to be. */
+export interface ResolveCommand extends IncidentCommand {
+  classification?: ResolutionClassification;
+}
+
+/** Why a resolve's classification is refused (callers other than the API send raw values). */
+export function refuseClassification(value: unknown): string | undefined {
+  if (value === undefined || isResolutionClassification(value)) return undefined;
+  return `classification must be one of: ${RESOLUTION_CLASSIFICATIONS.join(', ')}`;
 }

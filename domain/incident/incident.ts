@@ -4,6 +4,7 @@
  */
 import type { RoleHolder } from '../coordination/incident-roles';
 import { startOfEpoch } from './escalation';
+import { refuseClassification, type ResolutionClassification, type ResolveCommand } from './classification';
 import type { Severity } from './severity';
 import { applySourceAlerts, initialSourceAlerts, type SourceAlertRef, type TrackedAlert } from './source-alerts';
 
@@ -23,6 +24,8 @@ export interface AlertEvent {
   sourceAlerts?: SourceAlertRef[];
   /** The incident type the source names (label `incident_type`, or the integration's mapping). */
   incidentType?: string;
+  /** When the source says the alert started firing (ISO): Alertmanager `startsAt`, PagerDuty `payload.timestamp`. */
+  startedAt?: string;
 }
 
 /** Who gives a command, and why. */
@@ -111,6 +114,10 @@ export interface IncidentState {
   incidentType?: string;
   /** Who holds which response role now (at most one holder per role). */
   roles?: RoleHolder[];
+  /** When the opening alert started firing at its source (MTTD); absent when the source gave no start. */
+  alertStartedAt?: string;
+  /** Set by the resolve that closed it, when the resolver classified it. */
+  classification?: ResolutionClassification;
 }
 
 export interface EscalationState {
@@ -165,6 +172,7 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
     escalation: startOfEpoch(0),
     slaBreaches: [],
     ...(alert.sourceAlerts ? { sourceAlerts: initialSourceAlerts(alert) } : {}),
+    ...(alert.startedAt ? { alertStartedAt: alert.startedAt } : {}),
   };
 }
 
@@ -212,9 +220,9 @@ export function refuseAcknowledge(state: IncidentState): string | undefined {
   return undefined;
 }
 
-export function refuseResolve(state: IncidentState): string | undefined {
+export function refuseResolve(state: IncidentState, cmd?: ResolveCommand): string | undefined {
   if (state.status === 'resolved') return `incident is already resolved (by ${state.resolvedBy})`;
-  return undefined;
+  return refuseClassification(cmd?.classification);
 }
 
 export function acknowledge(state: IncidentState, cmd: IncidentCommand, now: string): IncidentState {
@@ -229,13 +237,16 @@ export function acknowledge(state: IncidentState, cmd: IncidentCommand, now: str
   };
 }
 
-export function resolve(state: IncidentState, cmd: IncidentCommand, now: string): IncidentState {
+export function resolve(state: IncidentState, cmd: ResolveCommand, now: string): IncidentState {
+  const { classification: c } = cmd;
+  const event = commandEvent('resolved', `Resolved by ${cmd.by}${c ? ` as ${c}` : ''}`, cmd, now);
   return {
     ...state,
     status: 'resolved',
     resolvedAt: now,
     resolvedBy: cmd.by,
-    timeline: [...state.timeline, commandEvent('resolved', `Resolved by ${cmd.by}`, cmd, now)],
+    ...(c ? { classification: c } : {}),
+    timeline: [...state.timeline, c ? { ...event, data: { ...event.data, classification: c } } : event],
     seq: state.seq + 1,
   };
 }

@@ -1,4 +1,5 @@
 // The incident subject of the pure domain model (no I/O).
+export * from './classification';
 export * from './commands';
 export * from './escalation';
 export * from './incident';

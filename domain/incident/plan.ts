@@ -35,6 +35,11 @@ export interface ServicePlan {
    * run one queue), which keep sending on the incident's queue.
    */
   notifyTaskQueues?: boolean;
+  /**
+   * Who level 1 of the policy pages, resolved with the plan when the workflow asks for it
+   * (`withFirstLevel`), so a new incident's first page needs no lookup of its own.
+   */
+  firstLevel?: Recipients;
 }
 
 /** How far ahead the plan lists maintenance windows. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EscalationState, IncidentState, SlaBreach, TimelineEvent, TimelineEventType } from './incident';
+import { ResolutionClassificationSchema } from './classification';
 import { SeveritySchema } from './severity';
 import type { TrackedAlert } from './source-alerts';
 
@@ -99,6 +100,8 @@ export const IncidentStateSchema = z.object({
   sourceAlerts: z.array(TrackedAlertSchema).optional(),
   incidentType: z.string().optional(),
   roles: z.array(RoleHolderSchema).optional(),
+  alertStartedAt: Instant.optional(),
+  classification: ResolutionClassificationSchema.optional(),
 });
 
 /** Same keys, and each side assignable to the other. */

@@ -28,7 +28,7 @@ const STYLE = [
   'main.SEV1{border-top-color:#D00000}main.SEV2{border-top-color:#F77F00}main.SEV3{border-top-color:#FCBF49}main.SEV4{border-top-color:#3A86FF}',
   'h1{font-size:1.25rem;margin:0 0 8px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}dt{font-weight:600}dd{margin:0}',
   '.notice{padding:8px 12px;border-radius:4px}.ok{background:#e6f4ea}.refused{background:#fdecea}',
-  'form{margin:16px 0 0}button{font-size:1rem;padding:8px 20px;cursor:pointer}textarea{display:block;width:100%;min-height:4em;margin:4px 0 8px}',
+  'form{margin:16px 0 0}button{font-size:1rem;padding:8px 20px;cursor:pointer}textarea{display:block;width:100%;min-height:4em;margin:4px 0 8px}select{display:block;font-size:1rem;margin:4px 0 8px}',
   '.muted{color:#666;font-size:.875rem}',
 ].join('');
 
@@ -84,6 +84,12 @@ export function messagePage(title: string, text: string): string {
   return document(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`);
 }
 
+const RESOLVE_FIELDS =
+  '<label for="classification">Classification (optional)</label><select id="classification" name="classification">' +
+  '<option value="">Not classified</option><option value="actionable">Actionable</option>' +
+  '<option value="false_positive">False positive</option><option value="noise">Noise</option></select>' +
+  '<label for="note">Resolution note (optional)</label><textarea id="note" name="note" maxlength="2000"></textarea>';
+
 /** Acknowledge while triggered, resolve while not resolved; the preselected one first. */
 function forms(view: IncidentPageView): string[] {
   const { status } = view.state;
@@ -96,10 +102,7 @@ function forms(view: IncidentPageView): string[] {
       : open;
   return ordered.map((action) => {
     const focus = action === view.preselect ? ' autofocus' : '';
-    const note =
-      action === 'resolve'
-        ? '<label for="note">Resolution note (optional)</label><textarea id="note" name="note" maxlength="2000"></textarea>'
-        : '';
+    const note = action === 'resolve' ? RESOLVE_FIELDS : '';
     return `<form method="post"><input type="hidden" name="action" value="${action}">${note}<button type="submit"${focus}>${LABELS[action]}</button></form>`;
   });
 }

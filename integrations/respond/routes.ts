@@ -3,7 +3,7 @@
  * (integrations/respond/link.ts):
  *   GET  /respond/:token   the incident page; never changes anything (mail scanners and
  *                          link previews fetch it), `?action=` only preselects a form
- *   POST /respond/:token   form `action=acknowledge|resolve` (+ `note`): runs the command
+ *   POST /respond/:token   form `action=acknowledge|resolve` (+ `note`, `classification`): runs the command
  *                          through the incident gateway as the token's user
  * Every answer is an HTML page: 403 bad or forged link, 410 expired or for an earlier
  * incident under the same id, 400 a bad form field, 404 unknown incident, 409 refused.
@@ -11,6 +11,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { RespondClaims, RespondLinks } from './link';
+import { ResolutionClassificationSchema } from '../../domain/incident/classification';
 import type { IncidentState } from '../../domain/incident/incident';
 import { noteAudit } from '../../api/audit';
 import { HttpError, knownHttpError } from '../../api/errors';
@@ -30,6 +31,8 @@ const actionSchema = z.enum(ACTIONS, {
 export const formSchema = z.object({
   action: actionSchema,
   note: z.string({ error: 'must be text' }).trim().max(2000, 'must be at most 2000 characters').optional(),
+  /** Only with resolve; the page's "not classified" choice posts an empty value. */
+  classification: z.preprocess((v) => (v === '' ? undefined : v), ResolutionClassificationSchema.optional()),
 });
 const DONE = { acknowledge: 'Acknowledged', resolve: 'Resolved' } as const;
 
@@ -134,7 +137,12 @@ export const respondRoutes = [
       const claims = claimsOf(res);
       noteAudit(res, { action: `incident.${form.action}` });
       const before = await incidentFor(incidents, claims);
-      const cmd = { by: claims.u, ...(form.note ? { note: form.note } : {}) };
+      const classified = form.action === 'resolve' && form.classification;
+      const cmd = {
+        by: claims.u,
+        ...(form.note ? { note: form.note } : {}),
+        ...(classified ? { classification: classified } : {}),
+      };
       const view = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
         send(incidentPage({ state, actingAs: claims.u, notice }));
       try {

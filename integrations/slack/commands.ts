@@ -4,6 +4,7 @@
  * message body for response_url (ephemeral unless stated).
  */
 import { randomUUID } from 'node:crypto';
+import { isResolutionClassification, type ResolveCommand } from '../../domain/incident/classification';
 import { SeverityInputSchema } from '../../domain/incident/severity';
 import { HttpError } from '../../api/errors';
 import { INCIDENT_ID_PATTERN } from '../../api/incident-id';
@@ -22,7 +23,7 @@ export interface SlackMessage {
 export const USAGE = [
   '`/incident declare <sev> [service] <summary>` open an incident',
   '`/incident ack <id|number>` acknowledge',
-  '`/incident resolve <id|number> [note]` resolve',
+  '`/incident resolve <id|number> [actionable|false_positive|noise] [note]` resolve, optionally classified',
   '`/incident status <id|number>` show status',
   '`/incident oncall <service>` who is on call',
   COORDINATION_USAGE,
@@ -62,10 +63,8 @@ export async function runSlashCommand(text: string, by: string, deps: CommandDep
       case 'ack':
       case 'acknowledge':
         return await command(rest[0], 'acknowledge', { by }, deps);
-      case 'resolve': {
-        const note = rest.slice(1).join(' ');
-        return await command(rest[0], 'resolve', { by, ...(note ? { note } : {}) }, deps);
-      }
+      case 'resolve':
+        return await command(rest[0], 'resolve', resolveCommand(rest.slice(1), by), deps);
       case 'status':
         return await status(rest[0], deps);
       case 'oncall':
@@ -80,6 +79,18 @@ export async function runSlashCommand(text: string, by: string, deps: CommandDep
   } catch (err) {
     return ephemeral(explain(err));
   }
+}
+
+/** `[classification] [note...]`: a first word naming a classification classifies the resolve. */
+function resolveCommand(words: string[], by: string): ResolveCommand {
+  const [first = '', ...others] = words;
+  const classification = first.toLowerCase().replace(/-/g, '_');
+  if (isResolutionClassification(classification)) {
+    const note = others.join(' ');
+    return { by, classification, ...(note ? { note } : {}) };
+  }
+  const note = words.join(' ');
+  return { by, ...(note ? { note } : {}) };
 }
 
 /**

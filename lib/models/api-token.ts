@@ -66,6 +66,7 @@ export interface ApiTokenStore {
   /** Marks it revoked (once: a second revoke keeps the first time); undefined when the user has no such token. */
   revoke(userId: string, tokenId: string, by: string, at: Date): Promise<ApiTokenRecord | undefined>;
   findByHash(hash: string): Promise<ApiTokenRecord | undefined>;
+  findById(id: string): Promise<ApiTokenRecord | undefined>;
 }
 
 const toRecord = ({ _id, ...rest }: ApiTokenDoc): ApiTokenRecord => ({ id: _id, ...rest });
@@ -87,6 +88,10 @@ export const mongoApiTokenStore: ApiTokenStore = {
   },
   async findByHash(hash) {
     const doc = await ApiTokenModel.findOne({ hash }).lean();
+    return doc ? toRecord(doc) : undefined;
+  },
+  async findById(id) {
+    const doc = await ApiTokenModel.findOne({ _id: id }).lean();
     return doc ? toRecord(doc) : undefined;
   },
 };

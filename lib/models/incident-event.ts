@@ -43,3 +43,15 @@ export async function latestIncidentEventId(): Promise<number> {
 export async function incidentEventExists(id: number): Promise<boolean> {
   return (await IncidentEventModel.findOne({ _id: id }, { _id: 1 }).lean()) !== null;
 }
+
+/**
+ * Retention: removes changes older than `before`, except the newest event, which stays so
+ * that writers keep numbering after it (they start at the highest id + 1) and readers at
+ * that position keep waiting for the next. Readers that resume from a removed id get
+ * "gone" and reload (api/incident-list/feed.ts). A scan on FerretDB: run it rarely.
+ */
+export async function pruneIncidentEvents(before: Date): Promise<number> {
+  const latest = await latestIncidentEventId();
+  const { deletedCount } = await IncidentEventModel.deleteMany({ _id: { $lt: latest }, at: { $lt: before } });
+  return deletedCount;
+}

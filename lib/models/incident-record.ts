@@ -55,6 +55,8 @@ const incidentRecordSchema = new Schema<IncidentRecord>(
     policyId: String,
     inMaintenance: Boolean,
     sourceAlerts: Schema.Types.Mixed,
+    alertStartedAt: String,
+    classification: String,
   },
   { collection: 'incidents', versionKey: false, minimize: false },
 );

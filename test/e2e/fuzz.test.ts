@@ -4,7 +4,8 @@
  * database and task queue. Fails with Schemathesis's report when an answer is a 5xx, has a
  * status the operation does not document, or a body that breaks its documented schema.
  * Bounded: a few examples per operation, a fixed seed (VIGIL_FUZZ_SEED picks another) and a
- * hard timeout; it talks to loopback only. VIGIL_TEST_VERBOSE=1 prints every report.
+ * hard timeout; it talks to loopback only. VIGIL_TEST_VERBOSE=1 prints every report;
+ * VIGIL_FUZZ_PATHS (a regular expression) fuzzes only the paths it matches.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +65,8 @@ function fuzz(token: string, examples: number): Promise<{ code: number | null; o
     // machine it fires for the simplest operations. Timing belongs in benchmarks.
     '--suppress-health-check',
     'too_slow',
+    // While working on some routes: VIGIL_FUZZ_PATHS='^/api/v1/reports' fuzzes only those.
+    ...(process.env.VIGIL_FUZZ_PATHS ? ['--include-path-regex', process.env.VIGIL_FUZZ_PATHS] : []),
   ];
   return new Promise((resolve) => {
     // Its own folder: Schemathesis and Hypothesis keep their example databases in the working directory.

@@ -1,7 +1,8 @@
 /**
  * People act as themselves, on the real worker, API, Temporal and FerretDB:
  *   - a personal token acts as its user (the user id is on the timeline and in the audit
- *     log), is stored only as its hash, and stops working when revoked;
+ *     log), is stored only as its hash, and stops working when revoked, console sessions
+ *     signed in with it included;
  *   - the audit log answers by actor, target (prefix) and time;
  *   - readiness names who cannot be reached with this deployment's channels;
  *   - a page by phone and by SMS through a local Twilio-compatible receiver: the callee
@@ -50,6 +51,22 @@ afterAll(async () => {
   await twilio?.close();
 });
 
+/** Signs into the console with a token as a browser would: the sign-in cookie and its echo in the form. */
+async function consoleSession(token: string): Promise<string> {
+  const form = await fetch(`${sys.apiUrl}/sign-in`);
+  const signIn = /vigil_signin=([^;]+)/.exec(form.headers.get('set-cookie') ?? '')?.[1] ?? '';
+  const res = await fetch(`${sys.apiUrl}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `vigil_signin=${signIn}` },
+    body: new URLSearchParams({ _csrf: signIn, token }).toString(),
+  });
+  expect(res.status).toBe(303);
+  return /vigil_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? '';
+}
+const consolePage = (session: string) =>
+  fetch(`${sys.apiUrl}/incidents`, { redirect: 'manual', headers: { cookie: `vigil_session=${session}` } });
+
 const state = async (id: string) =>
   (await sys.call('GET', `/api/v1/incidents/${id}`, { token: tokens.responder })).body;
 
@@ -65,6 +82,8 @@ describe('personal tokens and the audit log', () => {
     const indexes = await sys.db.collection('api_tokens').indexes();
     expect(indexes.find((i) => i.key.hash === 1)?.unique).toBe(true);
 
+    const session = await consoleSession(secret);
+    expect((await consolePage(session)).status).toBe(200);
     const id = await fireSev1(sys, { service: 'payments', summary: 'Declines up', dedupKey: 'tokens' });
     try {
       const ack = await sys.call('POST', `/api/v1/incidents/${id}/acknowledge`, { token: secret, body: {} });
@@ -74,6 +93,10 @@ describe('personal tokens and the audit log', () => {
         204,
       );
       expect((await sys.call('GET', '/api/v1/users/ola/tokens', { token: secret })).status).toBe(401);
+      // The console session it signed in ends with it.
+      const after = await consolePage(session);
+      expect(after.status).toBe(303);
+      expect(after.headers.get('location')).toMatch(/^\/sign-in/);
     } finally {
       await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
     }

@@ -51,5 +51,9 @@ export function memoryTokenStore(): ApiTokenStore & { tokens: ApiTokenRecord[] }
       const t = tokens.find((x) => x.hash === hash);
       return t ? { ...t } : undefined;
     },
+    async findById(id) {
+      const t = tokens.find((x) => x.id === id);
+      return t ? { ...t } : undefined;
+    },
   };
 }

@@ -105,6 +105,16 @@ describe('Alertmanager mapping defaults', () => {
     expect(r.deliveries[0]?.details).toMatchObject({ receiver: 'vigil', externalURL: 'http://alertmanager:9093' });
   });
 
+  it('carries the earliest start of the firing alerts, never Alertmanager\'s year-1 "unset"', () => {
+    const early = { ...alert('c', 'firing'), startsAt: '2026-03-09T13:58:30Z' };
+    const unset = { ...alert('d', 'firing'), startsAt: '0001-01-01T00:00:00Z' };
+    const resolvedEarlier = { ...alert('e', 'resolved'), startsAt: '2026-03-09T13:00:00Z' };
+    const r = map(group({ alerts: [alert('a', 'firing'), early, unset, resolvedEarlier] }));
+    expect(r.ok && r.deliveries[0]?.startedAt).toBe('2026-03-09T13:58:30.000Z');
+    const none = map(group({ alerts: [unset] }));
+    expect(none.ok && none.deliveries[0]).not.toHaveProperty('startedAt');
+  });
+
   it.each([
     ['annotations.summary of the group', { commonAnnotations: { summary: 'Common summary' } }, 'Common summary'],
     ['the alertname label when no annotation', { alerts: [alert('a', 'firing')] }, 'HighErrorRate'],

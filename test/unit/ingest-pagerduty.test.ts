@@ -131,6 +131,12 @@ describe('PagerDuty trigger mapping', () => {
     });
   });
 
+  it('payload.timestamp is the alert start (MTTD); without one there is none', () => {
+    const at = (body: unknown) => mapTrigger(parsed(body), 'k', 'database', mapping).startedAt;
+    expect(at(trigger({}, { timestamp: '2026-03-09T15:00:00+01:00' }))).toBe('2026-03-09T14:00:00.000Z');
+    expect(at(trigger())).toBeUndefined();
+  });
+
   it('an identical re-send has the same fingerprint; a new occurrence does not', () => {
     const fp = (body: unknown) => mapTrigger(parsed(body), 'k', 'database', mapping).alerts[0]?.fingerprint;
     expect(fp(trigger())).toBe(fp(trigger()));

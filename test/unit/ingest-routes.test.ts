@@ -159,6 +159,7 @@ describe('POST /api/v1/integrations/alertmanager/:key', () => {
     temporalDown = true;
     const r = await postAm(null).set('authorization', `Bearer ${INGEST}`).send(amGroup());
     expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, openIncident, resolve, type IncidentState } from '../../domain/incident/incident';
+import { acknowledge, openIncident, refuseResolve, resolve, type IncidentState } from '../../domain/incident/incident';
 import { recordPage, recordSlaBreach, snooze } from '../../domain/incident/commands';
 import { reportFieldsOf, toReportIncident, REPORT_FIELDS_VERSION } from '../../domain/report/from-incident';
 
@@ -96,6 +96,38 @@ describe('report fields from an incident state', () => {
     ['nothing without alerts', {}, { alerts: 'x' }, undefined],
   ])('alert start from %s', (_name, stateField, details, expected) => {
     expect(reportFieldsOf({ ...opened(details), ...stateField }).alertStartedAt).toBe(expected);
+  });
+
+  it('the transitions carry the alert start and the classification into the state and the timeline', () => {
+    const s = openIncident('incident-api-1', 'run-1', {
+      source: 'grafana',
+      dedupKey: 'k',
+      service: 'api',
+      summary: 'down',
+      severity: 'SEV2',
+      details: {},
+      receivedAt: at(0),
+      startedAt: at(-2),
+    });
+    expect(s.alertStartedAt).toBe(at(-2));
+    expect(opened().alertStartedAt).toBeUndefined();
+    const r = resolve(s, { by: 'alice', note: 'probe flapped', classification: 'false_positive' }, at(9));
+    expect(r.classification).toBe('false_positive');
+    expect(r.timeline.at(-1)).toMatchObject({
+      type: 'resolved',
+      message: 'Resolved by alice as false_positive',
+      data: { note: 'probe flapped', classification: 'false_positive' },
+    });
+    expect(resolve(s, { by: 'alice' }, at(9))).not.toHaveProperty('classification');
+    expect(reportFieldsOf(r)).toMatchObject({ alertStartedAt: ms(-2), classification: 'false_positive' });
+  });
+
+  it('refuses a resolve with a classification that is not one', () => {
+    expect(refuseResolve(opened(), { by: 'a', classification: 'nope' as never })).toBe(
+      'classification must be one of: actionable, false_positive, noise',
+    );
+    expect(refuseResolve(opened(), { by: 'a', classification: 'noise' })).toBeUndefined();
+    expect(refuseResolve(opened())).toBeUndefined();
   });
 
   it('falls back to the acknowledgement fields when the timeline has no response event', () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createRunbookActivities, programsOf } from '../../activities/runbook';
-import { loadRunbookCatalog } from '../../activities/runbook/catalog';
+import { loadRunbookCatalog } from '../../lib/config-as-code/runbooks';
 
 const runbookDir = path.resolve(__dirname, '../../runbooks');
 const log = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRunbookCatalog, parseRunbookYaml, type RunbookIssue } from '../../activities/runbook/catalog';
+import { loadRunbookCatalog, parseRunbookYaml, type RunbookIssue } from '../../lib/config-as-code/runbooks';
 
 const SHIPPED = path.resolve(__dirname, '../../runbooks');
 

@@ -146,6 +146,14 @@ describe('slash command /incident', () => {
     expect(calls).toEqual([{ name: 'resolve', id: ID, cmd: { by: 'alice', note: 'rolled back the deploy' } }]);
   });
 
+  it('resolve with a classification first, then a note', async () => {
+    await slash(`resolve ${ID} false-positive flapping probe`);
+    await posted();
+    expect(calls).toEqual([
+      { name: 'resolve', id: ID, cmd: { by: 'alice', classification: 'false_positive', note: 'flapping probe' } },
+    ]);
+  });
+
   it('a refused update is reported, not swallowed', async () => {
     await slash('ack #7');
     await posted(1);

@@ -216,6 +216,37 @@ describe('using a token', () => {
     expect(await auth('vgl_other')).toBeUndefined();
     expect(await auth('admin')).toBeUndefined();
   });
+
+  it('says whether a principal it returned still holds, without its cache (what console sessions ask)', async () => {
+    const store = memoryTokenStore();
+    let user: { name: string; createdAt: Date } | undefined = { name: 'Ola', createdAt: CREATED };
+    const auth = createAuthenticator(
+      { ingestKeys: [], responderTokens: [{ name: 'ops', secret: 'ops-secret' }], adminTokens: [] },
+      { findByHash: (h) => store.findByHash(h), findById: (id) => store.findById(id), user: async () => user },
+    );
+    const record = {
+      id: 'tok_0123456789abcdef',
+      userId: 'ola',
+      name: 'x',
+      role: 'responder' as const,
+      hash: createHash('sha256').update('vgl_secret').digest('hex'),
+      userCreatedAt: CREATED,
+      createdAt: CREATED,
+      createdBy: 'ola',
+    };
+    await store.insert(record);
+    const personal = await auth('vgl_secret');
+    const shared = await auth('ops-secret');
+    expect(await auth.stillValid(personal!)).toBe(true);
+    expect(await auth.stillValid(shared!)).toBe(true);
+    expect(await auth.stillValid({ ...shared!, actor: 'system:gone' })).toBe(false);
+    expect(await auth.stillValid({ ...personal!, role: 'admin' })).toBe(false);
+    user = undefined;
+    expect(await auth.stillValid(personal!)).toBe(false);
+    user = { name: 'Ola', createdAt: CREATED };
+    await store.revoke('ola', record.id, 'ola', new Date());
+    expect(await auth.stillValid(personal!)).toBe(false);
+  });
 });
 
 describe('audit and logs', () => {

@@ -56,6 +56,21 @@ describe('escalation', () => {
     });
   });
 
+  it('sends the first page with no lookup of its own; the number follows', async () => {
+    const mocks = createMocks();
+    await withIncident(env, mocks, { id: 'inc-first-page' }, async (inc) => {
+      const p1 = await firstPage(inc, mocks);
+      expect(pages(mocks.sent, p1)).toEqual(['0m a/a-hook L1R1']);
+      expect(mocks.recipientCalls).toBe(0);
+      await inc.eventually(async () => expect((await inc.state()).number).toBe(42));
+      expect(mocks.numbersAllocated).toBe(1);
+      await inc.sleepTo(p1 + 5 * MIN + 1_000);
+      await inc.eventually(() => expect(pages(mocks.sent, p1)).toContain('5m b/b-hook L2R1'));
+      expect(mocks.recipientCalls).toBe(1); // level 2 is looked up when it is due
+      await inc.finish();
+    });
+  });
+
   it('pages nobody else once level 1 acknowledges at 3 minutes', async () => {
     const mocks = createMocks();
     await withIncident(env, mocks, { id: 'inc-ack' }, async (inc) => {

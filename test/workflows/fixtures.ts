@@ -163,7 +163,10 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
         return { written: true };
       },
       async loadServicePlan(input) {
-        return input.policyId && mocks.plans[input.policyId] ? mocks.plans[input.policyId]! : plan;
+        if (input.policyId && mocks.plans[input.policyId]) return mocks.plans[input.policyId]!;
+        // As the real activity: level 1's recipients with the plan when asked (and not counted as a lookup).
+        const first = plan.policy?.levels[0];
+        return input.withFirstLevel && first ? { ...plan, firstLevel: people(first.targets.map((t) => t.id)) } : plan;
       },
       async loadCoordinationPlan() {
         return mocks.coordination;

@@ -13,7 +13,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PlanRunbooksInput, PlanRunbooksResult, RunbookActivities } from '../../activities/runbook';
 import { runbookApprovalUpdate, runbookWorkflowId, runRunbookUpdate } from '../../workflows/contract';
 import type { IncidentState } from '../../domain/incident/incident';
-import { loadRunbookCatalog } from '../../activities/runbook/catalog';
+import { loadRunbookCatalog } from '../../lib/config-as-code/runbooks';
 import { RunbookSchema, type RunbookSource } from '../../domain/runbook/runbook';
 import { resolveInputs } from '../../domain/runbook/match';
 import type { ActionResult } from '../../domain/runbook/action';

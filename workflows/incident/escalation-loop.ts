@@ -25,6 +25,7 @@ import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
 import { notifyPerson } from './paging';
+import { markFirstStepOut, takeFirstLevel } from './preparation';
 
 /** Runs until the incident is resolved, or `stop()` asks to hand over (continue-as-new). */
 export async function runEscalation(run: IncidentRun, stop: () => boolean): Promise<void> {
@@ -33,10 +34,15 @@ export async function runEscalation(run: IncidentRun, stop: () => boolean): Prom
   const held = () => run.state.inMaintenance === true && (!windows || !escalatedInWindow(run.state));
   while (run.state.status !== 'resolved' && !stop()) {
     const s = run.state;
-    if (s.status === 'acknowledged') await holdWhileAcknowledged(run, stop);
-    else if (held()) await condition(() => run.state.status !== 'triggered' || stop() || !held());
-    else await runStep(run, stop);
+    let step: Promise<unknown>;
+    if (s.status === 'acknowledged') step = holdWhileAcknowledged(run, stop);
+    else if (held()) step = condition(() => run.state.status !== 'triggered' || stop() || !held());
+    else step = runStep(run, stop);
+    // A step runs up to its first wait at once: a first page resolved with the plan is scheduled by now.
+    markFirstStepOut(run);
+    await step;
   }
+  markFirstStepOut(run);
 }
 
 async function runStep(run: IncidentRun, stop: () => boolean): Promise<void> {
@@ -70,6 +76,8 @@ async function runStep(run: IncidentRun, stop: () => boolean): Promise<void> {
     });
   }
   if (run.pagingOver(esc.epoch) || stop()) return;
+  // The timer ran out (no escalate): the next page is due now, and the worker measures how late it starts.
+  if (run.manualEscalations === mark) run.pageDueAtMs = pagedAt + step.delayMinutes * run.plan.minuteMs;
   const next = policy ? nextStep(policy, esc) : { done: true as const };
   run.apply((x) => moveCursor(x, next.done ? { loop: (policy?.loops ?? 0) + 1, level: 0 } : next.cursor));
 }
@@ -81,7 +89,11 @@ async function page(
   loop: number,
   level: number,
 ): Promise<void> {
-  const { recipients, problems } = await oncall.resolveRecipients(target);
+  const due = run.pageDueAtMs;
+  run.pageDueAtMs = undefined;
+  const dueAt = due === undefined ? {} : { dueAt: new Date(due).toISOString() };
+  const { recipients, problems } =
+    takeFirstLevel(run, target, epoch, loop) ?? (await oncall.resolveRecipients({ ...target, ...dueAt }));
   if (run.pagingOver(epoch)) return; // changed while resolving
   const at = nowIso();
   run.apply((s) => recordPage(s, { loop, level, userIds: recipients.map((r) => r.userId) }, at));

@@ -41,6 +41,7 @@ import {
   type IncidentState,
   type PostedMessage,
   type ReassignCommand,
+  type ResolveCommand,
   type ServicePlan,
   type SeverityCommand,
   type SnoozeCommand,
@@ -69,6 +70,8 @@ export class IncidentRun {
   sendsInFlight = 0;
   /** A rewrite of posted messages in flight (slack-message-sync.ts). */
   messageUpdateInFlight = false;
+  /** When the escalation timer that moved the cursor was due (ms): sent with the next page (lateness metric). */
+  pageDueAtMs: number | undefined;
   /** The highest `seq` the read model holds (read-model-projector.ts). */
   projectedSeq = 0;
   /** Bumped by escalate while a step is being paged: the escalation loop ends that step now. */
@@ -168,7 +171,7 @@ export class IncidentRun {
     return this.state;
   }
 
-  resolve(cmd: IncidentCommand): IncidentState {
+  resolve(cmd: ResolveCommand): IncidentState {
     this.apply((s) => resolve(s, cmd, nowIso()));
     return this.state;
   }

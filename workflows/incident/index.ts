@@ -44,8 +44,10 @@
  * |                       |                                         |   an escalate inside one still pages          |
  * |                       |                                         | paging: the old epoch's waiting rules stop    |
  *
- * Every change moves `seq`, so the read-model projector writes the new state; a change of
- * status, severity or acknowledger upserts the search attributes (IncidentRun.apply).
+ * Every change moves `seq`, so the read-model projector writes the new state (changes of one
+ * second coalesced into one write); a new incident's first page goes before its number and
+ * runbooks (./preparation.ts); a change of status, severity or acknowledger upserts the
+ * search attributes (IncidentRun.apply).
  * Alerts after resolution open the next incident under the same id (continue-as-new), and
  * so does a history grown long (alert storms), carrying the whole state.
  */
@@ -87,7 +89,7 @@ import { assignRoleByHand, coordinateRoles, releaseRoleByHand } from './roles';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
 import { followMaintenanceWindows, followsWindows } from './maintenance';
-import { prepareIncident } from './preparation';
+import { numberSettled, prepareIncident } from './preparation';
 import { projectReadModel } from './read-model-projector';
 import { recordRunbookEvent, refuseRunbookCommand, runRunbookByHand, startTriggeredRunbooks } from './runbooks';
 import { remindStakeholderUpdates, watchSla } from './sla-timers';
@@ -156,7 +158,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const handOver = () =>
     workflowInfo().continueAsNewSuggested || (limit !== undefined && workflowInfo().historyLength >= limit);
   await runEscalation(run, handOver);
-  await condition(() => allHandlersFinished() && run.readModelCurrent() && (!syncsMessages || run.messagesCurrent()));
+  await condition(
+    () =>
+      allHandlersFinished() &&
+      run.readModelCurrent() &&
+      numberSettled(run) &&
+      (!syncsMessages || run.messagesCurrent()),
+  );
 
   if (run.state.status !== 'resolved') {
     log.info('history is long; continuing as new with the incident state', { incidentId: input.incidentId });

@@ -2,14 +2,25 @@
  * Keeps the MongoDB read model at the newest state: whenever `seq` moves past what the
  * store holds, write the current state. The write is idempotent and order-safe, and its
  * activity retries until MongoDB is back; the incident ends only once the last state is in.
+ *
+ * Writes are coalesced: after a change the projector waits PROJECTION_DEBOUNCE before it
+ * writes, so what one moment brings (the alert, the page, its delivery, the number) is one
+ * upsert, not one each, and the first write does not compete with the first page for the
+ * worker and the store. A resolution is written at once (the incident ends on it).
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { store } from './activity-stubs';
 import type { IncidentRun } from './incident-run';
 
+/** How long changes gather before they are written: the read model lags the workflow by at most this plus a write. */
+export const PROJECTION_DEBOUNCE = '1 second';
+
 export async function projectReadModel(run: IncidentRun): Promise<void> {
+  // Histories recorded before the debounce wrote after every change: they replay without its timers.
+  const debounced = patched('read-model-debounce');
   for (;;) {
     await condition(() => run.state.seq > run.projectedSeq);
+    if (debounced) await condition(() => run.state.status === 'resolved', PROJECTION_DEBOUNCE);
     const snapshot = run.state;
     await store.upsertIncidentRecord({ state: snapshot });
     run.projectedSeq = snapshot.seq;

@@ -22,6 +22,7 @@ import {
 } from '../../domain/runbook/run';
 import { oncall, runbookPlanner } from './activity-stubs';
 import { nowIso } from './clock';
+import { afterFirstPage, FIRST_PAGE_FIRST } from './preparation';
 import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
 
@@ -53,6 +54,7 @@ export async function runRunbookByHand(run: IncidentRun, cmd: RunRunbookCommand)
 
 /** Starts every runbook the incident's alert triggers; problems go on the timeline. */
 export async function startTriggeredRunbooks(run: IncidentRun): Promise<void> {
+  if (patched(FIRST_PAGE_FIRST)) await afterFirstPage(run);
   let plan;
   try {
     plan = await runbookPlanner.planRunbooks({ incident: facts(run) });

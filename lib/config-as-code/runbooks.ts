@@ -7,9 +7,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { RunbookShape, StepSchema, type Runbook, type Step } from '../../domain/runbook/runbook';
 import { runbookProblems } from '../../domain/runbook/checks';
-import { createLocator, formatPath, issueAt } from '../../lib/config-as-code/locate';
-import { listYamlFiles } from '../../lib/config-as-code/yaml-source';
-import type { ConfigIssue } from '../../lib/config-as-code/types';
+import { createLocator, formatPath, issueAt } from './locate';
+import { listYamlFiles } from './yaml-source';
+import type { ConfigIssue } from './types';
 import { readFile, stat } from 'node:fs/promises';
 
 export type RunbookIssue = ConfigIssue;
@@ -168,4 +168,4 @@ async function parseFile(file: string): Promise<ParsedRunbook> {
   return parsed;
 }
 
-export { formatIssue as formatRunbookIssue } from '../../lib/config-as-code/types';
+export { formatIssue as formatRunbookIssue } from './types';
