@@ -68,7 +68,8 @@ async function tellHolders(run: IncidentRun, roleIds: string[], by: string): Pro
   await Promise.all(
     recipients.map((person) => {
       const names = (byUser.get(person.userId) ?? []).join(' and ');
-      const message = `You are ${names} of incident #${s.number ?? '?'} (${s.severity}), assigned by ${by}`;
+      const ref = s.number === undefined ? s.incidentId : `#${s.number}`;
+      const message = `You are ${names} of incident ${ref} (${s.severity}), assigned by ${by}`;
       return notifyFirstContact(run, 'role_assigned', [person], message, `role-${count}`);
     }),
   );
