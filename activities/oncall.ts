@@ -1,4 +1,5 @@
 import { loadConfigSnapshot as loadConfigFromStore, type ConfigSnapshot } from '../lib/models/config';
+import { createCoordinationActivities } from './coordination';
 import { numberAllocator } from './incident-number';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '../lib/logger';
@@ -109,6 +110,7 @@ export function createOnCallActivities(deps: {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
+    ...createCoordinationActivities({ loadConfigSnapshot }),
     /** The plan; with `withFirstLevel`, also who level 1 pages now (one read instead of two before a first page). */
     async loadServicePlan(input: {
       serviceId: string;

@@ -2,6 +2,7 @@ import {
   ConfigModels,
   CONFIG_KINDS,
   loadConfigSnapshot,
+  snapshotByKind,
   specHash,
   type ConfigKind,
   type SpecOf,
@@ -35,14 +36,10 @@ export function createConfigStore() {
 
   async function requireReferences<K extends ConfigKind>(kind: K, spec: SpecOf<K>): Promise<void> {
     const snapshot = await loadConfigSnapshot();
-    const ids: Record<EntityKind, Set<string>> = {
-      user: new Set(snapshot.users.map((e) => e.id)),
-      team: new Set(snapshot.teams.map((e) => e.id)),
-      schedule: new Set(snapshot.schedules.map((e) => e.id)),
-      escalationPolicy: new Set(snapshot.escalationPolicies.map((e) => e.id)),
-      service: new Set(snapshot.services.map((e) => e.id)),
-      statusPage: new Set(snapshot.statusPages.map((e) => e.id)),
-    };
+    const byKind = snapshotByKind(snapshot);
+    const ids = Object.fromEntries(
+      (Object.keys(byKind) as EntityKind[]).map((k) => [k, new Set(byKind[k].map((e) => e.id))]),
+    ) as Record<EntityKind, Set<string>>;
     const issues = missingReferences(kind, spec as never, (k, id) => ids[k].has(id));
     if (issues.length > 0) {
       throw new HttpError(
@@ -122,14 +119,7 @@ export function createConfigStore() {
       const existing = await writable(kind, id);
       if (!existing) throw notFound(`${entityLabel(kind)} "${id}"`);
       const s = await loadConfigSnapshot();
-      const referrers = referrersOf(kind, id, {
-        user: s.users,
-        team: s.teams,
-        schedule: s.schedules,
-        escalationPolicy: s.escalationPolicies,
-        service: s.services,
-        statusPage: s.statusPages,
-      });
+      const referrers = referrersOf(kind, id, snapshotByKind(s));
       if (referrers.length > 0) {
         const list = referrers.map((r) => `${entityLabel(r.kind)} "${r.id}" (${r.path})`).join(', ');
         throw conflict(`${entityLabel(kind)} "${id}" is still referenced by ${list}`);

@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
+  assignRoleUpdate,
+  releaseRoleUpdate,
+  setIncidentTypeUpdate,
   alertResolvedSignal,
   changeSeverityUpdate,
   escalateUpdate,
@@ -16,6 +19,7 @@ import {
 } from '../workflows/contract';
 import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
+import type { AssignRoleCommand, ReleaseRoleCommand, SetTypeCommand } from '../domain/coordination/incident-roles';
 import type { ResolveCommand } from '../domain/incident/classification';
 import type { incidentWorkflow } from '../workflows/incident';
 import { conflict, notFound } from './errors';
@@ -30,6 +34,9 @@ export interface IncidentCommands {
   reassign: ReassignCommand;
   snooze: SnoozeCommand;
   severity: SeverityCommand;
+  type: SetTypeCommand;
+  assignRole: AssignRoleCommand;
+  releaseRole: ReleaseRoleCommand;
 }
 
 const UPDATES = {
@@ -39,6 +46,9 @@ const UPDATES = {
   reassign: reassignUpdate,
   snooze: snoozeUpdate,
   severity: changeSeverityUpdate,
+  type: setIncidentTypeUpdate,
+  assignRole: assignRoleUpdate,
+  releaseRole: releaseRoleUpdate,
 } as const;
 
 /** What the API needs from Temporal; routes depend on this, tests may fake it. */

@@ -20,6 +20,8 @@ export const genericAlertSchema = z.object(
     details: z.record(z.string(), z.unknown()).default({}),
     /** "resolved" tells a running incident the source has recovered (nothing is opened). */
     status: z.enum(['firing', 'resolved']).default('firing'),
+    /** The incident type's id (domain/coordination); an unconfigured one is noted on the timeline. */
+    incidentType: IdSchema.optional(),
     /** When the alert started firing at the source (MTTD in reports). */
     startedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with offset or Z' }).optional(),
   },

@@ -8,7 +8,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { conflict, HttpError, notFound, unavailable } from './errors';
 
 /** ApplicationFailure types whose refusal is about what the caller sent (an input breaking its pattern). */
-const UNPROCESSABLE: Record<string, string> = { RunbookRefused: 'runbook_refused' };
+const UNPROCESSABLE: Record<string, string> = {
+  RunbookRefused: 'runbook_refused',
+  CoordinationRefused: 'coordination_refused',
+};
 
 /** The update's validator or handler refused the command, with its reason; undefined for other errors. */
 export function refusal(err: unknown): HttpError | undefined {

@@ -15,6 +15,7 @@ import {
   severityChangeSchema,
   snoozeSchema,
 } from '../api/schemas';
+import { assignRoleSchema, releaseRoleSchema, setTypeSchema } from '../api/routes/coordination';
 import type { ConsoleDeps } from './deps';
 import type { Session } from './session';
 
@@ -59,6 +60,9 @@ export function actionRoutes(deps: ConsoleDeps, render: Render): Router {
     reassign: (b) => parseOr400(reassignSchema, b),
     snooze: (b) => parseOr400(snoozeSchema, b),
     severity: (b) => parseOr400(severityChangeSchema, b),
+    type: (b) => parseOr400(setTypeSchema, b),
+    assignRole: (b) => parseOr400(assignRoleSchema, b),
+    releaseRole: (b) => parseOr400(releaseRoleSchema, b),
   };
   for (const name of Object.keys(commands) as Array<keyof IncidentCommands>) {
     router.post(`/incidents/:id/${name}`, async (req, res) => {

@@ -6,6 +6,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { AlertEvent, IncidentCommand, IncidentState } from '../domain/incident/incident';
 import type { ReassignCommand, SeverityCommand, SnoozeCommand } from '../domain/incident/commands';
+import type { AssignRoleCommand, ReleaseRoleCommand, SetTypeCommand } from '../domain/coordination/incident-roles';
 import type { ResolveCommand } from '../domain/incident/classification';
 import type { ApprovalDecision, RunbookEvent, RunbookStarted, RunRunbookCommand } from '../domain/runbook/run';
 
@@ -25,6 +26,13 @@ export const reassignUpdate = defineUpdate<IncidentState, [ReassignCommand]>('re
 export const snoozeUpdate = defineUpdate<IncidentState, [SnoozeCommand]>('snooze');
 /** Re-plans the SLA timers for the new severity. */
 export const changeSeverityUpdate = defineUpdate<IncidentState, [SeverityCommand]>('changeSeverity');
+
+/** Sets the incident type (domain/coordination); a type with its own policy pages on it from level 1. */
+export const setIncidentTypeUpdate = defineUpdate<IncidentState, [SetTypeCommand]>('setIncidentType');
+/** Gives a role to someone (hands it over when another holds it). */
+export const assignRoleUpdate = defineUpdate<IncidentState, [AssignRoleCommand]>('assignRole');
+/** Leaves a role unheld (reminders follow while the incident needs it). */
+export const releaseRoleUpdate = defineUpdate<IncidentState, [ReleaseRoleCommand]>('releaseRole');
 
 /** A fact: the source says the alert has resolved (the service decides what that does). */
 /** With `fingerprints`, only those of the source's alerts resolved; the incident's source is

@@ -22,6 +22,8 @@ const KIND_LABELS: Readonly<Record<NotificationKind, string>> = {
   status_update_due: 'Status update due',
   sla_breach: 'SLA breached',
   escalation_exhausted: 'Escalation exhausted',
+  role_assigned: 'Role assigned',
+  role_unfilled: 'Role unfilled',
 };
 
 /** "#42" or the incident id when no number has been allocated yet. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ResolvedMapping } from '../../domain/config/integration-mapping';
-import { serviceIdFrom } from '../../domain/config/integration-mapping';
+import { incidentTypeFrom, serviceIdFrom } from '../../domain/config/integration-mapping';
 import type { IncidentDelivery } from './delivery';
 import { boundedKey, mapSeverity, worstSeverity } from './fields';
 
@@ -145,8 +145,15 @@ function toDelivery(group: AlertGroup, bucket: Keyed[], ctx: GroupContext): Inci
       ...(unmapped.length > 0 ? { unmappedSeverities: unmapped } : {}),
     },
     alerts: bucket.map((k) => ({ fingerprint: k.fingerprint, status: k.alert.status })),
+    ...typeOf(group, (firing[0] ?? first).alert, ctx.mapping),
     ...startedAtOf(firing),
   };
+}
+
+function typeOf(group: AlertGroup, alert: GroupAlert, mapping: ResolvedMapping): { incidentType?: string } {
+  const named = alert.labels[mapping.typeLabel] ?? group.commonLabels[mapping.typeLabel];
+  const incidentType = incidentTypeFrom(named, mapping);
+  return incidentType ? { incidentType } : {};
 }
 
 /** The earliest real `startsAt` of the firing alerts (Alertmanager writes year 1 for "unset"). */

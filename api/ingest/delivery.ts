@@ -16,6 +16,8 @@ export interface IncidentDelivery {
   severity: Severity;
   details: Record<string, unknown>;
   alerts: SourceAlertRef[];
+  /** The incident type the payload names (domain/config/integration-mapping.ts, typeLabel / defaultType). */
+  incidentType?: string;
   /** When the earliest firing alert started at its source (ISO), when the source says. */
   startedAt?: string;
 }
@@ -49,6 +51,7 @@ export async function deliver(
       details: d.details,
       receivedAt,
       sourceAlerts: d.alerts,
+      ...(d.incidentType ? { incidentType: d.incidentType } : {}),
       ...(d.startedAt ? { startedAt: d.startedAt } : {}),
     });
     return { ...base, incidentId, firing: true, delivered: true };

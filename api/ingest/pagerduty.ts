@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { specHash } from '../../lib/models/config';
-import { serviceIdFrom, type ResolvedMapping } from '../../domain/config/integration-mapping';
+import { incidentTypeFrom, serviceIdFrom, type ResolvedMapping } from '../../domain/config/integration-mapping';
 import type { IncidentDelivery } from './delivery';
 import { mapSeverity } from './fields';
 
@@ -158,6 +158,7 @@ export function mapTrigger(
       unmappedSeverities: rated.unmapped === undefined ? undefined : [rated.unmapped],
     }),
     alerts: [{ fingerprint: specHash({ ...event, routing_key: undefined }).slice(0, 32), status: 'firing' }],
+    ...defined({ incidentType: incidentTypeFrom(label(mapping.typeLabel), mapping) }),
     ...(p.timestamp ? { startedAt: new Date(p.timestamp).toISOString() } : {}),
   };
 }

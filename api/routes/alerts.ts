@@ -40,6 +40,7 @@ export const alertRoutes = [
         severity: alert.severity,
         details: alert.details,
         receivedAt: new Date().toISOString(),
+        ...(alert.incidentType ? { incidentType: alert.incidentType } : {}),
         ...(alert.startedAt ? { startedAt: new Date(alert.startedAt).toISOString() } : {}),
       });
       req.log.info({ incidentId, service: alert.service }, 'alert accepted');

@@ -7,6 +7,7 @@ import { auditRoutes } from './audit';
 import { alertRoutes } from './alerts';
 import { configRoutes } from './config';
 import { configApplyRoutes } from './config-apply';
+import { coordinationRoutes } from './coordination';
 import { healthRoutes } from './health';
 import { incidentRoutes } from './incidents';
 import { incidentEventRoutes } from './incident-events';
@@ -46,4 +47,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...slackRoutes,
   ...twilioRoutes,
   ...respondRoutes,
+  ...coordinationRoutes,
 ];

@@ -1,6 +1,7 @@
 import type { IncidentState } from '../../domain/incident/incident';
 import { MAX_SNOOZE_MINUTES } from '../../domain/incident/commands';
 import { SEVERITIES } from '../../domain/incident/severity';
+import { CoordinationForms } from './coordination';
 import { Csrf } from './layout';
 
 export interface ActionsProps {
@@ -92,6 +93,7 @@ export function Actions({ state: s, csrf, users, policies }: ActionsProps) {
           <button type="submit">Change severity</button>
         </form>
       ) : null}
+      {open ? <CoordinationForms state={s} csrf={csrf} users={users} /> : null}
       <form method="post" action={to('notes')}>
         <Csrf token={csrf} />
         <label>

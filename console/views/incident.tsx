@@ -5,6 +5,7 @@ import { Csrf, Layout, Notice, type Chrome } from './layout';
 import { duration, nameOf, namesOf, SeverityBadge, StatusBadge, When, type Names } from './format';
 import { ReviewSection } from './review';
 import { Actions } from './actions';
+import { CoordinationFacts } from './coordination';
 
 export interface IncidentView {
   state: IncidentState;
@@ -50,6 +51,7 @@ function Facts({ v }: { v: IncidentView }) {
       </dd>
       <dt>Held by</dt>
       <dd class="holder">{holder}</dd>
+      <CoordinationFacts state={s} names={v.names} />
       <dt>Escalation</dt>
       <dd>
         {v.escalation.text}

@@ -27,6 +27,10 @@ export const IntegrationMappingSchema = strictObject({
   defaultSeverity: SeveritySchema.optional(),
   /** Annotations tried in order for the summary, then these as labels; default summary, description, alertname. */
   summaryFields: FieldList.optional(),
+  /** Label (PagerDuty: custom_details field) naming the incident type; default `incident_type`. */
+  typeLabel: FieldName.optional(),
+  /** The incident type of what this integration opens when the label names none. */
+  defaultType: IdSchema.optional(),
 }).superRefine((m, ctx) => {
   if (m.grouping !== undefined && m.dedupKeyLabels !== undefined) {
     ctx.addIssue({
@@ -51,6 +55,8 @@ export interface ResolvedMapping {
   severityMap: Record<string, Severity>;
   defaultSeverity: Severity;
   summaryFields: string[];
+  typeLabel: string;
+  defaultType?: string;
 }
 
 export type MappedFormat = 'alertmanager' | 'grafana' | 'pagerduty';
@@ -61,6 +67,7 @@ const BASE: ResolvedMapping = {
   severityMap: {},
   defaultSeverity: 'SEV3',
   summaryFields: ['summary', 'description', 'alertname'],
+  typeLabel: 'incident_type',
 };
 
 export const DEFAULT_MAPPINGS: Readonly<Record<MappedFormat, ResolvedMapping>> = {
@@ -87,7 +94,14 @@ export function resolveMapping(
     severityMap: lowerMap,
     defaultSeverity: mapping?.defaultSeverity ?? base.defaultSeverity,
     summaryFields: mapping?.summaryFields ?? base.summaryFields,
+    typeLabel: mapping?.typeLabel ?? base.typeLabel,
+    ...(mapping?.defaultType ? { defaultType: mapping.defaultType } : {}),
   };
+}
+
+/** The incident type a label value names (a slug), else the mapping's default. */
+export function incidentTypeFrom(value: unknown, mapping: Pick<ResolvedMapping, 'defaultType'>): string | undefined {
+  return IdSchema.safeParse(value).success ? (value as string) : mapping.defaultType;
 }
 
 /** A label value usable as a service id, or undefined. */

@@ -8,8 +8,20 @@ import type { Service } from './service';
 import type { Team } from './team';
 import type { User } from './user';
 import type { StatusPage } from '../status-page/page';
+import type { CommsTemplate } from '../coordination/template';
+import type { IncidentType } from '../coordination/incident-type';
+import type { Role } from '../coordination/role';
 
-export type EntityKind = 'user' | 'team' | 'schedule' | 'escalationPolicy' | 'service' | 'statusPage';
+export type EntityKind =
+  | 'user'
+  | 'team'
+  | 'schedule'
+  | 'escalationPolicy'
+  | 'service'
+  | 'statusPage'
+  | 'role'
+  | 'commsTemplate'
+  | 'incidentType';
 
 export interface Reference {
   /** Field path inside the referring entity, e.g. "layers[0].participants[2]". */
@@ -25,6 +37,9 @@ export interface EntityByKind {
   escalationPolicy: EscalationPolicy;
   service: Service;
   statusPage: StatusPage;
+  role: Role;
+  commsTemplate: CommsTemplate;
+  incidentType: IncidentType;
 }
 
 const TARGET_KIND = { user: 'user', schedule: 'schedule', team: 'team' } as const;
@@ -80,8 +95,29 @@ export function referencesOf<K extends EntityKind>(kind: K, entity: EntityByKind
       return (entity as StatusPage).components.flatMap((c, i) =>
         c.services.map((id, j) => ({ path: `components[${i}].services[${j}]`, kind: 'service' as const, id })),
       );
+    default:
+      return coordinationReferences(kind, entity);
   }
-  return [];
+}
+
+/** Roles name their rotation's schedules; types their policy, roles and templates. */
+function coordinationReferences(kind: EntityKind, entity: EntityByKind[EntityKind]): Reference[] {
+  const optional = (path: string, k: EntityKind, id: string | undefined): Reference[] =>
+    id ? [{ path, kind: k, id }] : [];
+  if (kind === 'role') {
+    const { rotation } = entity as Role;
+    return [
+      ...optional('rotation.primaryScheduleId', 'schedule', rotation?.primaryScheduleId),
+      ...optional('rotation.secondaryScheduleId', 'schedule', rotation?.secondaryScheduleId),
+    ];
+  }
+  if (kind !== 'incidentType') return [];
+  const type = entity as IncidentType;
+  return [
+    ...optional('escalationPolicyId', 'escalationPolicy', type.escalationPolicyId),
+    ...type.requiredRoles.map((id, i) => ({ path: `requiredRoles[${i}]`, kind: 'role' as const, id })),
+    ...type.templates.map((id, i) => ({ path: `templates[${i}]`, kind: 'commsTemplate' as const, id })),
+  ];
 }
 
 const LABEL: Record<EntityKind, string> = {
@@ -91,6 +127,9 @@ const LABEL: Record<EntityKind, string> = {
   escalationPolicy: 'escalation policy',
   service: 'service',
   statusPage: 'status page',
+  role: 'role',
+  commsTemplate: 'template',
+  incidentType: 'incident type',
 };
 
 /** References whose target does not exist, as `{ path, message }` field issues. */

@@ -17,7 +17,8 @@ import {
 } from '../common/fields';
 import type { Team } from './team';
 import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
-import { SEVERITIES, SeverityOverridesSchema, severityTargets } from '../incident/severity';
+import { SEVERITIES, SeverityOverridesSchema, SeveritySchema, severityTargets } from '../incident/severity';
+import { StakeholdersSchema } from '../coordination/stakeholders';
 import { BridgeSchema } from '../coordination/bridge';
 import { IncidentChannelSettingsSchema } from '../coordination/incident-channel';
 
@@ -85,6 +86,10 @@ export const ServiceSchema = strictObject({
   incidentChannel: IncidentChannelSettingsSchema.optional(),
   /** The service's conference bridge (before its team's). */
   bridge: BridgeSchema.optional(),
+  /** Incidents are at least this severe; absent: the tier's floor (domain/coordination/tier.ts). */
+  severityFloor: SeveritySchema.optional(),
+  /** Told about incidents by the communication templates (domain/coordination/stakeholders.ts). */
+  stakeholders: StakeholdersSchema.optional(),
 }).superRefine((service, ctx) => {
   reportDuplicates(
     ctx,

@@ -2,6 +2,7 @@
  * Incident state and the pure transitions the incident workflow applies. No I/O and no
  * clock: every transition takes `now` (ISO string) so workflows and tests drive time.
  */
+import type { RoleHolder } from '../coordination/incident-roles';
 import { startOfEpoch } from './escalation';
 import { refuseClassification, type ResolutionClassification, type ResolveCommand } from './classification';
 import type { Severity } from './severity';
@@ -21,6 +22,8 @@ export interface AlertEvent {
   receivedAt: string;
   /** The source's own alerts in this delivery, by fingerprint: re-sends that change none are no-ops. */
   sourceAlerts?: SourceAlertRef[];
+  /** The incident type the source names (label `incident_type`, or the integration's mapping). */
+  incidentType?: string;
   /** When the source says the alert started firing (ISO): Alertmanager `startsAt`, PagerDuty `payload.timestamp`. */
   startedAt?: string;
 }
@@ -59,7 +62,11 @@ export type TimelineEventType =
   | 'runbook_succeeded'
   | 'runbook_failed'
   /** Published, changed or resolved on a status page, or could not be. */
-  | 'status_page';
+  | 'status_page'
+  | 'type_set'
+  | 'role_assigned'
+  | 'role_released'
+  | 'role_unfilled';
 
 export interface TimelineEvent {
   at: string;
@@ -105,6 +112,10 @@ export interface IncidentState {
   inMaintenance?: boolean;
   /** The source's alerts by fingerprint (Alertmanager, Grafana, PagerDuty Events), when it names them. */
   sourceAlerts?: TrackedAlert[];
+  /** The incident type's id (domain/coordination), from the alert or a responder. */
+  incidentType?: string;
+  /** Who holds which response role now (at most one holder per role). */
+  roles?: RoleHolder[];
   /** When the opening alert started firing at its source (MTTD); absent when the source gave no start. */
   alertStartedAt?: string;
   /** Set by the resolve that closed it, when the resolver classified it. */
@@ -151,7 +162,11 @@ export function openIncident(incidentId: string, runKey: string, alert: AlertEve
         at: alert.receivedAt,
         type: 'triggered',
         message: `Triggered by ${alert.source}: ${alert.summary}`,
-        data: { severity: alert.severity, source: alert.source },
+        data: {
+          severity: alert.severity,
+          source: alert.source,
+          ...(alert.incidentType ? { incidentType: alert.incidentType } : {}),
+        },
       },
     ],
     timelineDropped: 0,

@@ -24,6 +24,8 @@ export const NOTIFICATION_KINDS = [
   'status_update_due',
   'sla_breach',
   'escalation_exhausted',
+  'role_assigned',
+  'role_unfilled',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -36,6 +36,10 @@ const TIMELINE_EVENT_TYPES = [
   'runbook_succeeded',
   'runbook_failed',
   'status_page',
+  'type_set',
+  'role_assigned',
+  'role_released',
+  'role_unfilled',
 ] as const satisfies readonly TimelineEventType[];
 
 const Instant = z.string().meta({ format: 'date-time' });
@@ -65,6 +69,8 @@ export const TrackedAlertSchema = z.object({
   since: Instant,
 });
 
+export const RoleHolderSchema = z.object({ roleId: z.string(), userId: z.string(), since: Instant, by: z.string() });
+
 export const IncidentStateSchema = z.object({
   incidentId: z.string(),
   runKey: z.string(),
@@ -93,6 +99,8 @@ export const IncidentStateSchema = z.object({
   policyId: z.string().optional(),
   inMaintenance: z.boolean().optional(),
   sourceAlerts: z.array(TrackedAlertSchema).optional(),
+  incidentType: z.string().optional(),
+  roles: z.array(RoleHolderSchema).optional(),
   alertStartedAt: Instant.optional(),
   classification: ResolutionClassificationSchema.optional(),
 });

@@ -182,6 +182,14 @@ function respondersSection(r: Review): string[] {
   return ['## Responders', '', ...table(['Responder', 'First action', 'At (UTC)', 'Actions'], rows)];
 }
 
+function rolesSection(r: Review): string[] {
+  const type = r.incidentType ? [`Incident type: ${escapeMarkdown(r.incidentType)}`, ''] : [];
+  if (!r.roles?.length) return ['## Roles', '', ...type, 'No response roles were held.'];
+  const until = (iso: string | undefined) => (iso ? when(iso) : 'the end');
+  const rows = r.roles.map((h) => [escapeMarkdown(h.roleId), escapeMarkdown(h.userId), when(h.from), until(h.until)]);
+  return ['## Roles', '', ...type, ...table(['Role', 'Held by', 'From (UTC)', 'Until (UTC)'], rows)];
+}
+
 function blamelessSections(r: Review): string[] {
   const s = r.sections;
   return [
@@ -231,6 +239,7 @@ export function renderReviewMarkdown(review: Review): string {
     slaSection,
     escalationSection,
     respondersSection,
+    rolesSection,
     blamelessSections,
     actionItemsSection,
   ].map((section) => section(review).join('\n'));

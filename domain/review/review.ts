@@ -19,6 +19,7 @@
  *   overrides); breaches computed from `slaTargets` add only kinds nothing recorded.
  * - Escalation levels and loops are stored 0-based as the escalation cursor records them.
  */
+import { roleHoldings, RoleHoldingSchema } from './roles';
 import { z } from 'zod';
 import { InstantSchema, reportDuplicates, toEpochMs, toIso } from '../common/fields';
 import { ActionItemSchema } from './action-items';
@@ -119,6 +120,10 @@ export const ReviewSchema = z.object({
   slaBreaches: z.array(SlaBreachSchema),
   escalationPath: z.array(EscalationRecordSchema),
   responders: z.array(ResponderSchema),
+  /** Response roles and their holders over time (reviews stored before roles have none). */
+  roles: z.array(RoleHoldingSchema).optional(),
+  /** The incident type (domain/coordination), when one was set. */
+  incidentType: z.string().optional(),
   timeline: z.array(ReviewEventSchema),
   sections: ReviewSectionsSchema,
   actionItems: z.array(ActionItemSchema).superRefine((items, ctx) =>
@@ -151,6 +156,7 @@ export interface ReviewSource {
   alertCount: number;
   timelineDropped?: number;
   timeline: readonly TimelineInput[];
+  incidentType?: string;
 }
 
 export interface BuildReviewOptions {
@@ -186,6 +192,8 @@ export function buildReview(state: ReviewSource, opts: BuildReviewOptions = {}):
     slaBreaches: slaBreaches(timeline, start, end, firstResponse, t),
     escalationPath: escalationPath(timeline),
     responders: responders(timeline),
+    roles: roleHoldings(timeline.map((t) => t.event)),
+    ...(state.incidentType ? { incidentType: state.incidentType } : {}),
     timeline: timeline.map((t) => t.event),
     actionItems: [],
     actionItemSeq: 0,

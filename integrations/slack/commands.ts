@@ -12,6 +12,7 @@ import type { IncidentCommands, IncidentGateway } from '../../api/incident-gatew
 import { parseApprovalValue, SLACK_ACTIONS } from './actions';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
+import { COORDINATION_USAGE, roleBySlack, setTypeBySlack } from './coordination-commands';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
@@ -26,6 +27,7 @@ export const USAGE = [
   '`/incident status <id|number>` show status',
   '`/incident oncall <service>` who is on call',
   'Inside an incident channel, ack, resolve and status need no id.',
+  COORDINATION_USAGE,
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<
@@ -74,6 +76,10 @@ export async function runSlashCommand(
         return await status(rest[0], deps);
       case 'oncall':
         return await oncall(rest[0], deps);
+      case 'type':
+        return await setTypeBySlack(rest, by, deps, incidentIdOf);
+      case 'role':
+        return await roleBySlack(rest, by, deps, incidentIdOf);
       default:
         return ephemeral(`${verb ? `Unknown command "${verb}".` : 'Usage:'}\n${USAGE}`);
     }

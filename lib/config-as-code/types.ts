@@ -8,6 +8,9 @@ export const KIND_ORDER = [
   'escalationPolicy',
   'service',
   'statusPage',
+  'role',
+  'commsTemplate',
+  'incidentType',
 ] as const satisfies readonly ConfigKind[];
 
 /** Top-level keys of a config file and the kind each holds. */
@@ -18,6 +21,9 @@ export const FILE_KEYS = {
   escalationPolicies: 'escalationPolicy',
   services: 'service',
   statusPages: 'statusPage',
+  roles: 'role',
+  templates: 'commsTemplate',
+  incidentTypes: 'incidentType',
 } as const satisfies Record<string, ConfigKind>;
 
 export type FileKey = keyof typeof FILE_KEYS;
@@ -29,6 +35,9 @@ export const KIND_FILE_KEY: Record<ConfigKind, FileKey> = {
   escalationPolicy: 'escalationPolicies',
   service: 'services',
   statusPage: 'statusPages',
+  role: 'roles',
+  commsTemplate: 'templates',
+  incidentType: 'incidentTypes',
 };
 
 /**
@@ -66,17 +75,31 @@ export type FolderEntities = { [K in ConfigKind]: Array<SpecOf<K>> };
 export type IdsByKind = Record<ConfigKind, Set<string>>;
 
 export function emptyEntities(): FolderEntities {
-  return { user: [], team: [], schedule: [], escalationPolicy: [], service: [], statusPage: [] };
+  return {
+    user: [],
+    team: [],
+    schedule: [],
+    escalationPolicy: [],
+    service: [],
+    statusPage: [],
+    role: [],
+    commsTemplate: [],
+    incidentType: [],
+  };
 }
 
 export function emptyIds(): IdsByKind {
+  const ids = () => new Set<string>();
   return {
-    user: new Set(),
-    team: new Set(),
-    schedule: new Set(),
-    escalationPolicy: new Set(),
-    service: new Set(),
-    statusPage: new Set(),
+    user: ids(),
+    team: ids(),
+    schedule: ids(),
+    escalationPolicy: ids(),
+    service: ids(),
+    statusPage: ids(),
+    role: ids(),
+    commsTemplate: ids(),
+    incidentType: ids(),
   };
 }
 
@@ -98,6 +121,9 @@ export function emptyChanges(): ConfigChanges {
     escalationPolicy: none(),
     service: none(),
     statusPage: none(),
+    role: none(),
+    commsTemplate: none(),
+    incidentType: none(),
   };
 }
 

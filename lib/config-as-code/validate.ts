@@ -65,14 +65,7 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
     ...policies.errors,
   ];
   const entities = emptyEntities();
-  const sources = {
-    user: new Map(),
-    team: new Map(),
-    schedule: new Map(),
-    escalationPolicy: new Map(),
-    service: new Map(),
-    statusPage: new Map(),
-  };
+  const sources = Object.fromEntries(KIND_ORDER.map((k) => [k, new Map<string, Locator>()])) as LoadResult['sources'];
   for (const e of valid) {
     (entities[e.kind] as unknown[]).push(e.spec);
     sources[e.kind].set(e.spec.id, e.where);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
 import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
 import { StatusPageSchema } from '../../domain/status-page/page';
+import { CommsTemplateSchema, IncidentTypeSchema, RoleSchema } from '../../domain/coordination';
 
 /**
  * Configuration entities (users, teams, schedules, escalation policies, services, status pages). The zod
@@ -29,6 +30,9 @@ export const CONFIG_KINDS = {
   escalationPolicy: { schema: EscalationPolicySchema, collection: 'escalation_policies', path: 'escalation-policies' },
   service: { schema: ServiceSchema, collection: 'services', path: 'services' },
   statusPage: { schema: StatusPageSchema, collection: 'status_pages', path: 'status-pages' },
+  role: { schema: RoleSchema, collection: 'roles', path: 'roles' },
+  commsTemplate: { schema: CommsTemplateSchema, collection: 'comms_templates', path: 'templates' },
+  incidentType: { schema: IncidentTypeSchema, collection: 'incident_types', path: 'incident-types' },
 } as const;
 
 export type ConfigKind = keyof typeof CONFIG_KINDS;
@@ -60,6 +64,9 @@ export const ConfigModels: { [K in ConfigKind]: Model<ConfigDoc<SpecOf<K>>> } = 
   escalationPolicy: buildModel('escalationPolicy'),
   service: buildModel('service'),
   statusPage: buildModel('statusPage'),
+  role: buildModel('role'),
+  commsTemplate: buildModel('commsTemplate'),
+  incidentType: buildModel('incidentType'),
 };
 
 /** Stable hash of a parsed spec: keys sorted at every depth, so order in YAML is irrelevant. */
@@ -85,18 +92,40 @@ export interface ConfigSnapshot {
   escalationPolicies: SpecOf<'escalationPolicy'>[];
   services: SpecOf<'service'>[];
   statusPages: SpecOf<'statusPage'>[];
+  roles: SpecOf<'role'>[];
+  templates: SpecOf<'commsTemplate'>[];
+  incidentTypes: SpecOf<'incidentType'>[];
 }
 
 export async function loadConfigSnapshot(): Promise<ConfigSnapshot> {
   const all = async <K extends ConfigKind>(k: K) =>
     (await ConfigModels[k].find({}).sort({ _id: 1 }).lean()).map((d) => d.spec as SpecOf<K>);
-  const [users, teams, schedules, escalationPolicies, services, statusPages] = await Promise.all([
-    all('user'),
-    all('team'),
-    all('schedule'),
-    all('escalationPolicy'),
-    all('service'),
-    all('statusPage'),
-  ]);
-  return { users, teams, schedules, escalationPolicies, services, statusPages };
+  const [users, teams, schedules, escalationPolicies, services, statusPages, roles, templates, incidentTypes] =
+    await Promise.all([
+      all('user'),
+      all('team'),
+      all('schedule'),
+      all('escalationPolicy'),
+      all('service'),
+      all('statusPage'),
+      all('role'),
+      all('commsTemplate'),
+      all('incidentType'),
+    ]);
+  return { users, teams, schedules, escalationPolicies, services, statusPages, roles, templates, incidentTypes };
+}
+
+/** A snapshot keyed by config kind (reference checks walk every kind). */
+export function snapshotByKind(s: ConfigSnapshot): { [K in ConfigKind]: Array<SpecOf<K>> } {
+  return {
+    user: s.users,
+    team: s.teams,
+    schedule: s.schedules,
+    escalationPolicy: s.escalationPolicies,
+    service: s.services,
+    statusPage: s.statusPages,
+    role: s.roles,
+    commsTemplate: s.templates,
+    incidentType: s.incidentTypes,
+  };
 }

@@ -54,6 +54,9 @@ const specs: Record<string, Record<string, unknown>> = {
   escalationPolicy: { id: 'p1', name: 'P', levels: [{ delayMinutes: 5, targets: [] }] },
   service: { id: 'svc1', name: 'S', tier: 1, teamId: 't1', escalationPolicyId: 'p1' },
   statusPage: { id: 'sp1', name: 'Status', components: [{ id: 'c1', name: 'C' }] },
+  role: { id: 'r1', name: 'R' },
+  commsTemplate: { id: 'c1', kind: 'update', audience: 'internal', body: '{{summary}}' },
+  incidentType: { id: 'it1', name: 'Security' },
 };
 const entity = (data: unknown) => ({ data, meta: { managedBy: 'api', createdAt: new Date(), updatedAt: new Date() } });
 const config = {
@@ -134,6 +137,7 @@ const EXEMPT: Record<string, string> = {
   'POST /v2/enqueue': 'ingest (routing key)',
   'POST /v2/change/enqueue': 'ingest (routing key)',
   'POST /api/v1/runbooks/validate': 'reads only',
+  'POST /api/v1/templates/:id/preview': 'reads only',
 };
 
 const bearer = (method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object, token = ADMIN) =>
@@ -168,6 +172,11 @@ const CALLS: Record<string, () => request.Test> = {
     bearer('post', `/api/v1/incidents/${ID}/reassign`, { toUserIds: ['ola'] }),
   'POST /api/v1/incidents/:id/snooze': () => bearer('post', `/api/v1/incidents/${ID}/snooze`, { minutes: 5 }),
   'POST /api/v1/incidents/:id/severity': () => bearer('post', `/api/v1/incidents/${ID}/severity`, { severity: 'SEV2' }),
+  'PUT /api/v1/incidents/:id/type': () => bearer('put', `/api/v1/incidents/${ID}/type`, { type: 'security' }),
+  'PUT /api/v1/incidents/:id/roles/:roleId': () =>
+    bearer('put', `/api/v1/incidents/${ID}/roles/incident-commander`, { userId: 'ola' }),
+  'DELETE /api/v1/incidents/:id/roles/:roleId': () =>
+    bearer('delete', `/api/v1/incidents/${ID}/roles/incident-commander`),
   'POST /api/v1/incidents/:id/notes': () => bearer('post', `/api/v1/incidents/${ID}/notes`, { text: 'n' }),
   'PATCH /api/v1/incidents/:id/review/action-items': () =>
     bearer('patch', `/api/v1/incidents/${ID}/review/action-items`, { op: 'add', title: 't' }),
@@ -189,6 +198,9 @@ const CALLS: Record<string, () => request.Test> = {
       escalationPolicy: 'escalation-policies',
       service: 'services',
       statusPage: 'status-pages',
+      role: 'roles',
+      commsTemplate: 'templates',
+      incidentType: 'incident-types',
     }).flatMap(([kind, p]) => [
       [`POST /api/v1/${p}`, () => bearer('post', `/api/v1/${p}`, specs[kind])],
       [`PUT /api/v1/${p}/:id`, () => bearer('put', `/api/v1/${p}/${specs[kind]?.id}`, specs[kind])],

@@ -14,12 +14,18 @@ const folder = (users: string[], services: Array<[string, number]> = []): Folder
   escalationPolicy: [],
   service: services.map(([id, tier]) => service(id, tier)),
   statusPage: [],
+  role: [],
+  commsTemplate: [],
+  incidentType: [],
 });
 
 type Doc = [id: string, managedBy: 'config' | 'api', spec: unknown];
 const db = (users: Doc[], services: Doc[] = []): CurrentDocs => {
   const docs = (list: Doc[]) => list.map(([_id, managedBy, spec]) => ({ _id, managedBy, specHash: specHash(spec) }));
-  return { user: docs(users), team: [], schedule: [], escalationPolicy: [], service: docs(services), statusPage: [] };
+  return {
+    ...{ user: docs(users), team: [], schedule: [], escalationPolicy: [], service: docs(services) },
+    ...{ statusPage: [], role: [], commsTemplate: [], incidentType: [] },
+  };
 };
 
 describe('planReconcile', () => {

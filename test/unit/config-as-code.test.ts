@@ -17,11 +17,15 @@ describe('the shipped config/ folder', () => {
     expect(loaded.warnings.map(formatIssue)).toEqual([]);
     expect(loaded.ok).toBe(true);
     const counts = Object.fromEntries(Object.entries(loaded.entities).map(([k, v]) => [k, v.length]));
-    expect(counts).toEqual({ user: 14, team: 4, schedule: 6, escalationPolicy: 3, service: 12, statusPage: 2 });
+    expect(counts).toEqual({
+      ...{ user: 16, team: 4, schedule: 14, escalationPolicy: 4, service: 12 },
+      ...{ statusPage: 2, role: 5, commsTemplate: 7, incidentType: 6 },
+    });
   });
 
   it('follows the seeds: 5/15/30/60 chain looping twice, tiers from the priority matrix', () => {
-    for (const policy of loaded.entities.escalationPolicy) {
+    // The teams' chains; the security path (seed 004's security lead -> CISO -> CEO) is coordination.yaml's.
+    for (const policy of loaded.entities.escalationPolicy.filter((p) => p.id !== 'security')) {
       expect(policy.loops).toBe(2);
       expect(policy.levels.map((l) => l.delayMinutes)).toEqual([5, 15, 30, 60]);
       expect(policy.levels.map((l) => l.targets[0]?.type)).toEqual(['schedule', 'schedule', 'user', 'team']);
@@ -305,7 +309,7 @@ describe('an invalid folder is refused with every error, each at file:line:colum
     expect(errors).toEqual([
       'extra.yaml:2:5 users[0].email: must be an email address',
       'extra.yaml:2:5 users[0].timezone: Invalid input: expected string, received undefined',
-      'extra.yaml:4:1 widgets: unknown kind "widgets"; allowed: users, teams, schedules, escalationPolicies, services, statusPages (and x-... for anchors)',
+      'extra.yaml:4:1 widgets: unknown kind "widgets"; allowed: users, teams, schedules, escalationPolicies, services, statusPages, roles, templates, incidentTypes (and x-... for anchors)',
       'extra.yaml:5:1 teams: must be a list of entities ("- id: ...")',
     ]);
   });

@@ -1,180 +1,251 @@
 import { describe, expect, it } from 'vitest';
 import {
-  announcementText,
-  ANNOUNCEMENT_URGENCY,
-  BridgeSchema,
-  bridgeFor,
-  channelEntryText,
-  channelName,
-  channelRule,
-  channelTopic,
-  channelWanted,
-  FollowUpTargetSchema,
-  githubIssueBody,
-  jiraIssueBody,
-  linearIssueCreate,
+  assignRole,
+  atLeast,
+  CommsTemplateSchema,
+  IncidentTypeSchema,
+  incidentView,
+  neededRoles,
+  pickTemplate,
+  badCoordinationInput,
+  refuseCoordination,
+  releaseRole,
+  renderTemplate,
+  RoleSchema,
+  rotationMembers,
+  setType,
+  stakeholdersHear,
+  StakeholdersSchema,
+  tierDefaults,
+  unfilledRoles,
+  type CoordinationPlan,
 } from '../../domain/coordination';
-import { ServiceSchema, TeamSchema } from '../../domain/config';
-import { linkActionItem } from '../../domain/review/action-items';
-import type { Review } from '../../domain/review/review';
-import { plainText } from '../../activities/notify/format';
-import { slackMessage } from '../../integrations/slack/channel';
+import { openIncident } from '../../domain/incident/incident';
+import { ScheduleSchema } from '../../domain/oncall';
+import { buildReview, renderReviewMarkdown } from '../../domain/review';
+import { roleHoldings } from '../../domain/review/roles';
 
-describe('incident channel rule', () => {
-  it.each([
-    [1, 'SEV2', true],
-    [2, 'SEV2', true],
-    [3, 'SEV2', false],
-    [3, 'SEV1', true],
-    [4, 'SEV1', false],
-  ] as const)('tier %i, %s: channel %s', (tier, severity, wanted) => {
-    expect(channelWanted(channelRule({ tier }), severity)).toBe(wanted);
-  });
-
-  it('a service setting overrides the tier, [] never opens one', () => {
-    expect(channelWanted(channelRule({ tier: 4, incidentChannel: { severities: ['SEV3'] } }), 'SEV3')).toBe(true);
-    expect(channelWanted(channelRule({ tier: 1, incidentChannel: { severities: [] } }), 'SEV1')).toBe(false);
-    expect(channelRule({ tier: 1 }).archiveAfterMinutes).toBe(1440);
-    expect(channelRule({ tier: 1, incidentChannel: { archiveAfterMinutes: 30 } }).archiveAfterMinutes).toBe(30);
+const NOW = '2026-03-02T10:00:00.000Z';
+const incident = (severity: 'SEV1' | 'SEV2' | 'SEV3' = 'SEV1') =>
+  openIncident('inc-1', 'run-1', {
+    source: 'test',
+    dedupKey: 'k',
+    service: 'auth',
+    summary: 'Login fails',
+    severity,
+    details: {},
+    receivedAt: '2026-03-02T09:00:00.000Z',
   });
 
-  it('the service schema takes the settings and names a bad one', () => {
-    const base = { id: 'checkout', name: 'Checkout', tier: 1, teamId: 'payments' };
-    expect(ServiceSchema.safeParse({ ...base, incidentChannel: { severities: ['SEV1'] } }).success).toBe(true);
-    const bad = ServiceSchema.safeParse({ ...base, incidentChannel: { severities: ['SEV9'] } });
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues[0]?.path).toEqual(['incidentChannel', 'severities', 0]);
-  });
-});
+const plan: CoordinationPlan = {
+  types: [
+    { id: 'outage', name: 'Outage', severityFloor: 'SEV2', requiredRoles: ['incident-commander'] },
+    { id: 'security', name: 'Security', escalationPolicyId: 'security', requiredRoles: ['security-lead'] },
+  ],
+  roles: [
+    {
+      id: 'incident-commander',
+      name: 'IC',
+      rotationOnly: false,
+      communications: false,
+      assignOnSeverities: ['SEV1'],
+      members: ['john'],
+      onCall: ['john'],
+    },
+    {
+      id: 'security-lead',
+      name: 'Security lead',
+      rotationOnly: true,
+      communications: false,
+      assignOnSeverities: [],
+      members: ['charlie', 'diana'],
+      onCall: ['charlie'],
+    },
+  ],
+  reminderMinutes: 10,
+};
 
-describe('channel name', () => {
-  it.each([
-    [42, 'Error rate above 5% on Checkout', 'inc-42-error-rate-above-5-on-checkout'],
-    [7, 'Café  down!!', 'inc-7-cafe-down'],
-    [3, '!!!', 'inc-3'],
-    [9, 'snake_case ok', 'inc-9-snake_case-ok'],
-  ])('%i %j -> %s', (n, summary, name) => expect(channelName(n, summary)).toBe(name));
-
-  it('is at most 80 characters, lowercase, never ending in "-"', () => {
-    const name = channelName(123456, 'A '.repeat(100));
-    expect(name.length).toBeLessThanOrEqual(80);
-    expect(name).toMatch(/^[a-z0-9_-]+[a-z0-9_]$/);
-  });
-});
-
-describe('topic, announcement, entries', () => {
-  const s = { severity: 'SEV1' as const, status: 'acknowledged' as const, service: 'checkout', summary: 'Down' };
-  it('topic has severity, status and who leads', () => {
-    expect(channelTopic({ ...s, acknowledgedBy: 'alice' })).toBe(
-      'SEV1 | acknowledged | acknowledged by alice | checkout: Down',
-    );
-    expect(channelTopic(s, 'bob')).toContain('commander: bob');
-    expect(channelTopic({ ...s, summary: 'x'.repeat(400) }).length).toBe(250);
-  });
-  it('urgency follows seed 003', () => {
-    expect(ANNOUNCEMENT_URGENCY).toEqual({ SEV1: 'channel', SEV2: 'here', SEV3: 'plain', SEV4: 'silent' });
-    expect(announcementText('channel', 'x')).toBe('<!channel> x');
-    expect(announcementText('here', 'x')).toBe('<!here> x');
-    expect(announcementText('plain', 'x')).toBe('x');
-  });
-  it('any timeline kind posts generically', () => {
-    expect(channelEntryText({ type: 'role_assigned' as never, message: 'commander: alice', by: 'bob' })).toBe(
-      '*role assigned* (bob): commander: alice',
-    );
-  });
-});
-
-describe('bridge', () => {
-  const incident = { number: 42, incidentId: 'incident-checkout-1', service: 'checkout' };
-  it('type before service before team; templates render encoded values', () => {
-    const team = { url: 'https://meet.example.com/team' };
-    const service = { urlTemplate: 'https://meet.example.com/{service}/inc-{number}' };
-    expect(bridgeFor({ team }, incident)?.url).toBe('https://meet.example.com/team');
-    expect(bridgeFor({ team, service }, incident)?.url).toBe('https://meet.example.com/checkout/inc-42');
-    expect(bridgeFor({ type: { url: 'https://zoom.example.com/sec' }, service, team }, incident)?.url).toBe(
-      'https://zoom.example.com/sec',
-    );
-    expect(bridgeFor({}, incident)).toBeUndefined();
-  });
-  it('names a bad bridge', () => {
-    expect(BridgeSchema.safeParse({ url: 'ftp://x' }).error?.issues[0]?.path).toEqual(['url']);
-    expect(BridgeSchema.safeParse({}).error?.issues[0]?.message).toMatch(/exactly one/);
-    const unknown = BridgeSchema.safeParse({ urlTemplate: 'https://x/{secret}' });
-    expect(unknown.error?.issues[0]?.message).toMatch(/unknown placeholder \{secret\}/);
-    expect(BridgeSchema.safeParse({ urlTemplate: '{service}' }).error?.issues[0]?.message).toMatch(/http/);
-  });
-});
-
-describe('follow-up targets and request shapes', () => {
-  const item = {
-    id: 'A1',
-    title: 'Add a circuit breaker',
-    owner: 'alice',
-    dueDate: '2026-12-24',
-    incident: '#42 checkout: Down',
-  };
-  it('team.followUps parses each tracker and names a wrong one', () => {
-    const team = { id: 'payments', name: 'Payments' };
-    expect(TeamSchema.parse({ ...team, followUps: { tracker: 'jira', projectKey: 'OPS' } }).followUps).toEqual({
-      tracker: 'jira',
-      projectKey: 'OPS',
-      issueType: 'Task',
+describe('incident types and roles: schemas', () => {
+  it('a type names its policy, floor, roles; a repeated role is refused', () => {
+    expect(IncidentTypeSchema.parse({ id: 'security', name: 'Security', severityFloor: 'SEV2' })).toMatchObject({
+      requiredRoles: [],
+      templates: [],
     });
-    expect(TeamSchema.safeParse({ ...team, followUps: { tracker: 'trello' } }).error?.issues[0]?.message).toMatch(
-      /tracker must be one of: jira, linear, github, webhook/,
+    const bad = IncidentTypeSchema.safeParse({ id: 'x', name: 'X', requiredRoles: ['a', 'a'] });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ['requiredRoles', 1], message: 'duplicate role "a"' });
+  });
+
+  it('a role limited to its rotation needs one', () => {
+    const bad = RoleSchema.safeParse({ id: 'r', name: 'R', rotationOnly: true });
+    expect(bad.error?.issues[0]).toMatchObject({ path: ['rotationOnly'] });
+  });
+
+  it("a rotation's members are both schedules' participants and overrides", () => {
+    const schedule = (id: string, who: string[], override?: string) =>
+      ScheduleSchema.parse({
+        id,
+        name: id,
+        timeZone: 'UTC',
+        layers: [{ id: 'l', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, participants: who }],
+        overrides: override ? [{ start: NOW, end: '2026-03-03T10:00:00Z', userId: override }] : [],
+      });
+    const role = RoleSchema.parse({
+      id: 'r',
+      name: 'R',
+      rotation: { primaryScheduleId: 'a', secondaryScheduleId: 'b' },
+    });
+    const members = rotationMembers(role, [schedule('a', ['x', 'y']), schedule('b', ['y'], 'z'), schedule('c', ['q'])]);
+    expect(members.sort()).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('roles on an incident', () => {
+  it('needs its type roles and those of its severity', () => {
+    expect(neededRoles(plan, 'SEV1', 'security')).toEqual(['security-lead', 'incident-commander']);
+    expect(neededRoles(plan, 'SEV3', undefined)).toEqual([]);
+    expect(neededRoles(plan, 'SEV3', 'unknown')).toEqual([]);
+  });
+
+  it.each([
+    [{ roleId: 'scribe', userId: 'john' }, 'unknown role "scribe"; known: incident-commander, security-lead'],
+    [{ roleId: 'incident-commander', userId: 'nobody' }, 'unknown user "nobody"'],
+    [{ roleId: 'security-lead', userId: 'john' }, 'user "john" is not on the rotation of role "security-lead"'],
+    [{ roleId: 'security-lead', userId: 'diana' }, undefined],
+  ])('assign %o: %s', (cmd, reason) => {
+    expect(badCoordinationInput({ by: 'u', ...cmd }, plan, ['john', 'charlie', 'diana'])).toBe(reason);
+  });
+
+  it('assigns, hands over and releases, each on the timeline; unfilled roles follow', () => {
+    let s = setType(incident(), { by: 'alice', type: 'security' }, NOW);
+    expect(s.incidentType).toBe('security');
+    expect(unfilledRoles(s, plan)).toEqual(['security-lead', 'incident-commander']);
+    s = assignRole(s, { by: 'alice', roleId: 'security-lead', userId: 'charlie' }, NOW);
+    s = assignRole(s, { by: 'alice', roleId: 'security-lead', userId: 'diana' }, NOW);
+    expect(s.roles).toEqual([{ roleId: 'security-lead', userId: 'diana', since: NOW, by: 'alice' }]);
+    expect(s.timeline.at(-1)).toMatchObject({
+      type: 'role_assigned',
+      message: 'Role security-lead handed over charlie -> diana by alice',
+      data: { from: 'charlie' },
+    });
+    expect(unfilledRoles(s, plan)).toEqual(['incident-commander']);
+    expect(refuseCoordination(s, { by: 'a', roleId: 'security-lead', userId: 'diana' })).toBe(
+      'diana already holds role "security-lead"',
     );
-    expect(FollowUpTargetSchema.safeParse({ tracker: 'github', repo: 'nope' }).error?.issues[0]?.path).toEqual([
-      'repo',
+    s = releaseRole(s, { by: 'bob', roleId: 'security-lead' }, NOW);
+    expect(s.roles).toEqual([]);
+    expect(refuseCoordination(s, { by: 'bob', roleId: 'security-lead' })).toBe('nobody holds role "security-lead"');
+  });
+
+  it('refuses an unknown type, naming the known ones, and the same type again', () => {
+    expect(badCoordinationInput({ by: 'u', type: 'legal' }, plan, [])).toBe(
+      'unknown incident type "legal"; known: outage, security',
+    );
+    const s = setType(incident(), { by: 'u', type: 'outage' }, NOW);
+    expect(refuseCoordination(s, { by: 'u', type: 'outage' })).toBe('incident type is already "outage"');
+    expect(refuseCoordination({ ...s, status: 'resolved', resolvedBy: 'x' }, { by: 'u', type: 'security' })).toBe(
+      'incident is already resolved (by x)',
+    );
+    expect(setType(s, { by: 'v', type: 'security' }, NOW, '; paged by policy security').timeline.at(-1)?.message).toBe(
+      'Type changed outage -> security by v; paged by policy security',
+    );
+  });
+});
+
+describe('tiers and stakeholders', () => {
+  it.each([
+    ['SEV4', [1], 'SEV2'],
+    ['SEV4', [2], 'SEV3'],
+    ['SEV4', [3], 'SEV4'],
+    ['SEV1', [1], 'SEV1'],
+  ] as const)('%s on a tier %s service is at least %s', (severity, [tier], expected) => {
+    expect(atLeast(severity, tierDefaults(tier).severityFloor)).toBe(expected);
+  });
+
+  it('the most severe floor wins', () => expect(atLeast('SEV4', 'SEV3', undefined, 'SEV2')).toBe('SEV2'));
+
+  it("stakeholders hear their tier's severities unless the service lists its own", () => {
+    expect(stakeholdersHear({ tier: 1 }, 'SEV3')).toBe(true);
+    expect(stakeholdersHear({ tier: 3 }, 'SEV2')).toBe(false);
+    expect(stakeholdersHear({ tier: 4, stakeholders: { severities: ['SEV2'] } }, 'SEV2')).toBe(true);
+    expect(StakeholdersSchema.safeParse({ slackChannels: ['#general'] }).error?.issues[0]?.path).toEqual([
+      'slackChannels',
+      0,
     ]);
   });
-  it('jira: fields with an ADF description', () => {
-    const body = jiraIssueBody({ tracker: 'jira', projectKey: 'OPS', issueType: 'Task' }, item);
-    expect(body.fields.project).toEqual({ key: 'OPS' });
-    expect(body.fields.issuetype).toEqual({ name: 'Task' });
-    expect(body.fields.description.type).toBe('doc');
-    expect(body.fields.description.version).toBe(1);
-    expect(body.fields.description.content[0]).toEqual({
-      type: 'paragraph',
-      content: [{ type: 'text', text: 'Action item A1 from the post-incident review of #42 checkout: Down.' }],
+});
+
+describe('communication templates', () => {
+  const template = (over: Record<string, unknown>) =>
+    CommsTemplateSchema.parse({ id: 't', kind: 'initial', audience: 'internal', body: 'x', ...over });
+
+  it('refuses broken Mustache and partials, naming the field', () => {
+    const broken = CommsTemplateSchema.safeParse({ id: 't', kind: 'update', audience: 'internal', body: '{{#a}}' });
+    expect(broken.error?.issues[0]).toMatchObject({ path: ['body'] });
+    expect(broken.error?.issues[0]?.message).toMatch(/not a valid Mustache template: Unclosed section "a"/);
+    const partial = CommsTemplateSchema.safeParse({ id: 't', kind: 'update', audience: 'internal', body: '{{> x}}' });
+    expect(partial.error?.issues[0]?.message).toBe('partials ({{> name}}) are not supported');
+    const kind = CommsTemplateSchema.safeParse({ id: 't', kind: 'final', audience: 'internal', body: 'x' });
+    expect(kind.error?.issues[0]?.message).toBe('kind must be one of: initial, update, resolution');
+  });
+
+  it("renders seed 004's initial alert from the incident, without HTML escaping", () => {
+    const s = assignRole(incident(), { by: 'vigil', roleId: 'incident-commander', userId: 'john-doe' }, NOW);
+    const view = incidentView(
+      { ...s, number: 42, summary: 'API <completely> down' },
+      { now: NOW, tier: 1, updateEveryMinutes: 15, names: { 'john-doe': 'John Doe' } },
+    );
+    const body = [
+      '🚨 INCIDENT ALERT - {{severityLabel}}',
+      'Title: {{summary}}',
+      'Updates: Will update every {{updateEveryMinutes}} minutes',
+      'Incident Commander: {{holder.incident-commander}}',
+      'Next: {{nextUpdateAt}}; {{#roles}}{{role}}={{user}} {{/roles}}',
+    ].join('\n');
+    expect(renderTemplate(template({ body, subject: '#{{number}} {{duration}}' }), view)).toEqual({
+      subject: '#42 1 h 00 min',
+      body: [
+        '🚨 INCIDENT ALERT - P0',
+        'Title: API <completely> down',
+        'Updates: Will update every 15 minutes',
+        'Incident Commander: John Doe',
+        'Next: 2026-03-02T10:15:00.000Z; incident-commander=John Doe ',
+      ].join('\n'),
     });
   });
-  it('linear: issueCreate with variables; github: title, body, labels', () => {
-    const l = linearIssueCreate({ tracker: 'linear', teamId: 'team-1' }, item);
-    expect(l.query).toMatch(/issueCreate\(input: \$input\) \{ success issue \{ id identifier url \} \}/);
-    expect(l.variables.input).toMatchObject({ teamId: 'team-1', title: 'Add a circuit breaker' });
-    expect(githubIssueBody({ tracker: 'github', repo: 'o/r', labels: ['incident'] }, item)).toMatchObject({
-      title: 'Add a circuit breaker',
-      labels: ['incident'],
-    });
-  });
-  it('linkActionItem records once and refuses an unknown item', () => {
-    const review = {
-      actionItems: [{ id: 'A1', title: 't', owner: 'o', dueDate: '2026-12-24', status: 'open' }],
-    } as unknown as Review;
-    const first = linkActionItem(review, 'A1', { tracker: 'jira', key: 'OPS-1' });
-    expect(first.ok && first.item?.external?.key).toBe('OPS-1');
-    const again = first.ok ? linkActionItem(first.review, 'A1', { tracker: 'jira', key: 'OPS-2' }) : first;
-    expect(again.ok && again.item?.external?.key).toBe('OPS-1');
-    expect(linkActionItem(review, 'A9', { tracker: 'jira', key: 'x' })).toMatchObject({ ok: false });
+
+  it("picks the type's template first, then a general one, by kind, audience and severity", () => {
+    const all = [
+      template({ id: 'security-initial' }),
+      template({ id: 'general-initial' }),
+      template({ id: 'sev1-customers', audience: 'customers', severities: ['SEV1'] }),
+    ];
+    const named = new Set(['security-initial']);
+    const want = { kind: 'initial', audience: 'internal', severity: 'SEV2' } as const;
+    expect(pickTemplate(all, { ...want, preferred: ['security-initial'] }, named)?.id).toBe('security-initial');
+    expect(pickTemplate(all, want, named)?.id).toBe('general-initial');
+    expect(pickTemplate(all, { ...want, audience: 'customers' }, named)).toBeUndefined();
+    expect(pickTemplate(all, { ...want, audience: 'customers', severity: 'SEV1' }, named)?.id).toBe('sev1-customers');
   });
 });
 
-describe('bridge in every page', () => {
-  it('plain text (email, fallbacks) and the Slack message carry the bridge link', () => {
-    const n = {
-      idempotencyKey: 'k',
-      kind: 'page' as const,
-      incidentId: 'incident-checkout-1',
-      incidentNumber: 42,
-      service: 'checkout',
-      severity: 'SEV1' as const,
-      status: 'triggered' as const,
-      summary: 'Down',
-      recipient: { userId: 'a', contactMethod: { id: 'm', type: 'email' as const, address: 'a@example.com' } },
-      occurredAt: '2026-12-01T12:00:00Z',
-      bridge: { url: 'https://meet.example.com/inc-42', title: 'Bridge call' },
-    };
-    expect(plainText(n)).toContain('Bridge call: https://meet.example.com/inc-42');
-    expect(JSON.stringify(slackMessage(n))).toContain('<https://meet.example.com/inc-42|Bridge call>');
+describe('roles in the review', () => {
+  it('lists each holding from the timeline, a hand-over ending one and starting the next', () => {
+    let s = assignRole(incident(), { by: 'vigil', roleId: 'incident-commander', userId: 'john' }, NOW);
+    s = assignRole(s, { by: 'jane', roleId: 'incident-commander', userId: 'jane' }, '2026-03-02T10:05:00.000Z');
+    s = releaseRole(s, { by: 'jane', roleId: 'incident-commander' }, '2026-03-02T10:09:00.000Z');
+    expect(roleHoldings(s.timeline)).toEqual([
+      { roleId: 'incident-commander', userId: 'john', from: NOW, until: '2026-03-02T10:05:00.000Z', by: 'vigil' },
+      {
+        roleId: 'incident-commander',
+        userId: 'jane',
+        from: '2026-03-02T10:05:00.000Z',
+        until: '2026-03-02T10:09:00.000Z',
+        by: 'jane',
+      },
+    ]);
+    const resolved = { ...s, status: 'resolved' as const, resolvedAt: '2026-03-02T10:30:00.000Z', resolvedBy: 'jane' };
+    const review = buildReview({ ...resolved, incidentType: 'outage' });
+    expect(review.roles).toHaveLength(2);
+    expect(renderReviewMarkdown(review)).toContain('## Roles\n\nIncident type: outage\n');
   });
 });

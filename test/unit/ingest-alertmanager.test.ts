@@ -154,6 +154,15 @@ describe('Alertmanager mapping defaults', () => {
     expect(r.ok && r.deliveries[0]?.severity).toBe('SEV3');
   });
 
+  it('names the incident type by the incident_type label, else the mapping default, else none', () => {
+    const typed = map(group({ commonLabels: { alertname: 'x', incident_type: 'security' } }));
+    expect(typed.ok && typed.deliveries[0]?.incidentType).toBe('security');
+    const byDefault = map(group(), { defaultType: 'outage' });
+    expect(byDefault.ok && byDefault.deliveries[0]?.incidentType).toBe('outage');
+    const none = map(group());
+    expect(none.ok && 'incidentType' in (none.deliveries[0] ?? {})).toBe(false);
+  });
+
   it('fingerprints alerts that come without one from their sorted labels', () => {
     const { fingerprint: _drop, ...bare } = alert('x', 'firing', { b: '2', a: '1' });
     const r = map(group({ alerts: [bare] }));

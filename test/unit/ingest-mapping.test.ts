@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveMapping } from '../../domain/config/integration-mapping';
+import { incidentTypeFrom, resolveMapping } from '../../domain/config/integration-mapping';
 import { ServiceSchema } from '../../domain/config/service';
 
 const service = (integrationKeys: unknown[]) => ({
@@ -85,10 +85,19 @@ describe('integration mapping config (validated with the service)', () => {
       severityMap: {},
       defaultSeverity: 'SEV3',
       summaryFields: ['summary', 'description', 'alertname'],
+      typeLabel: 'incident_type',
     });
     expect(resolveMapping('pagerduty', { severityMap: { Error: 'SEV1' } })).toMatchObject({
       severityLabel: undefined,
       severityMap: { error: 'SEV1' },
     });
+  });
+
+  it('names the incident type by label, else the integration default; a non-slug is not a type', () => {
+    const mapping = resolveMapping('alertmanager', { typeLabel: 'kind', defaultType: 'outage' });
+    expect(mapping).toMatchObject({ typeLabel: 'kind', defaultType: 'outage' });
+    expect(incidentTypeFrom('security', mapping)).toBe('security');
+    expect(incidentTypeFrom(undefined, mapping)).toBe('outage');
+    expect(incidentTypeFrom('Not A Slug', resolveMapping('grafana', undefined))).toBeUndefined();
   });
 });

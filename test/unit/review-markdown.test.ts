@@ -83,6 +83,7 @@ describe('renderReviewMarkdown', () => {
       '## SLA',
       '## Escalation Path',
       '## Responders',
+      '## Roles',
       '## Root Cause Analysis',
       '### What Happened?',
       '### Why Did It Happen?',

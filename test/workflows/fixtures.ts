@@ -20,6 +20,7 @@ import type { PublishInput, StatusPageActivities } from '../../activities/status
 import type { PagePlan } from '../../domain/status-page';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
+import type { CoordinationPlan } from '../../domain/coordination/plan';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
 import type { Recipient, ServicePlan } from '../../domain/incident/plan';
@@ -141,6 +142,10 @@ export interface Mocks {
   pagePlans: PagePlan[];
   published: Array<PublishInput & { atMs: number }>;
   publishFails: boolean;
+  /** Incident types and roles (none unless a test sets them). */
+  coordination: CoordinationPlan;
+  /** Plans by policy id, for a reassign or an incident type that names another policy. */
+  plans: Record<string, ServicePlan>;
 }
 
 export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
@@ -160,6 +165,8 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     pagePlans: [],
     published: [],
     publishFails: false,
+    coordination: { types: [], roles: [], reminderMinutes: 10 },
+    plans: {},
     activities: {
       async planStatusPages() {
         return { pages: mocks.pagePlans };
@@ -185,15 +192,20 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
         return { written: true };
       },
       async loadServicePlan(input) {
+        if (input.policyId && mocks.plans[input.policyId]) return mocks.plans[input.policyId]!;
         // As the real activity: level 1's recipients with the plan when asked (and not counted as a lookup).
         const first = plan.policy?.levels[0];
         return input.withFirstLevel && first ? { ...plan, firstLevel: people(first.targets.map((t) => t.id)) } : plan;
+      },
+      async loadCoordinationPlan() {
+        return mocks.coordination;
       },
       async resolveRecipients(input) {
         mocks.recipientCalls += 1;
         if (input.userIds) return people(input.userIds);
         if (input.teamId) return people(TEAMS[input.teamId] ?? []);
-        const level = plan.policy?.levels[input.level ?? -1];
+        const policy = (input.policyId ? mocks.plans[input.policyId]?.policy : undefined) ?? plan.policy;
+        const level = policy?.levels[input.level ?? -1];
         return people(level?.targets.map((t) => t.id) ?? []);
       },
       async allocateIncidentNumber() {
@@ -307,7 +319,7 @@ export const alertOf = (id: string, severity: Severity, atMs: number): AlertEven
 export async function withIncident(
   env: TestWorkflowEnvironment,
   mocks: Mocks,
-  opts: { id: string; severity?: Severity; maxHistoryEvents?: number },
+  opts: { id: string; severity?: Severity; maxHistoryEvents?: number; alert?: Partial<AlertEvent> },
   body: (inc: Incident) => Promise<void>,
 ): Promise<void> {
   const taskQueue = `tq-${opts.id}`;
@@ -324,7 +336,7 @@ export async function withIncident(
       taskQueue,
       args: [{ incidentId: opts.id, service: 'checkout', dedupKey: opts.id, maxHistoryEvents: opts.maxHistoryEvents }],
       signal: alertFiredSignal,
-      signalArgs: [alertOf(opts.id, opts.severity ?? 'SEV3', t0)],
+      signalArgs: [{ ...alertOf(opts.id, opts.severity ?? 'SEV3', t0), ...opts.alert }],
     });
     // The first run's id is the incident's runKey, which names its review child.
     const review = env.client.workflow.getHandle(reviewWorkflowId(opts.id, handle.signaledRunId));

@@ -41,6 +41,9 @@ const activities: StoreActivities & OnCallActivities & Pick<NotifyActivities, 's
   async resolveRecipients() {
     return { recipients: [], problems: [] };
   },
+  async loadCoordinationPlan() {
+    return { types: [], roles: [], reminderMinutes: 10 };
+  },
   async allocateIncidentNumber() {
     return 7;
   },

@@ -120,7 +120,10 @@ describe('stakeholder update reminders', () => {
   const reminders = (mocks: Mocks, t0: number) =>
     mocks.sent
       .filter((n) => n.kind === 'status_update_due')
-      .map((n) => `${Math.floor((n.atMs - t0) / MIN)}m ${n.userId} ${n.message}`);
+      // The time the next update is due is checked in coordination.test.ts.
+      .map(
+        (n) => `${Math.floor((n.atMs - t0) / MIN)}m ${n.userId} ${n.message?.replace(/; the next is due by .*$/, '')}`,
+      );
 
   it('a SEV3 with a 20-minute cadence reminds the acknowledger at 20 and 40, and never after resolution', async () => {
     const targets = { ...DEFAULT_SEVERITY_TARGETS, SEV3: { ...DEFAULT_SEVERITY_TARGETS.SEV3, updateEveryMinutes: 20 } };

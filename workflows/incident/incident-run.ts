@@ -47,6 +47,7 @@ import {
   type SnoozeCommand,
   type TimelineEvent,
 } from '../../domain/incident';
+import type { CoordinationPlan } from '../../domain/coordination/plan';
 
 export class IncidentRun {
   readonly incidentId: string;
@@ -57,6 +58,8 @@ export class IncidentRun {
   readonly fresh: boolean;
   /** Escalation policy, SLA targets, known ids: loaded at start, reloaded by a reassign to a policy. */
   plan: ServicePlan = PLACEHOLDER_PLAN;
+  /** Incident types and roles (./coordination.ts); undefined in runs that started before them. */
+  coordination: CoordinationPlan | undefined;
   /** Alerts after resolution: they open the next incident (continue-as-new). */
   readonly alertsAfterResolution: AlertEvent[] = [];
   /** When the source said the alert resolved (ms); a new alert clears it. Auto-resolve waits on it. */

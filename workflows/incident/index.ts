@@ -33,6 +33,11 @@
  * | changeSeverity update | severity; severityChanges + 1           | SLA timers, reminders: re-plan                |
  * |                       |                                         | Slack message sync: rewrites                  |
  * | runRunbook update     | nothing: starts a runbook child         | the child reports by runbookEvent             |
+ * | setIncidentType update| incidentType; a type with its own       | escalation loop: pages the new policy         |
+ * |                       | policy: as reassign to it (plan         | roles: assigns the type's roles, reminds      |
+ * |                       | reloaded); severity raised to its floor | SLA timers, reminders: re-plan if it rose     |
+ * | assignRole update     | roles (assign or hand over)             | roles: tells the holder; reminders re-plan    |
+ * | releaseRole update    | roles                                   | roles: reminds while the role is needed       |
  * | (any change: seq)     | -                                       | incident channel: opens once the severity     |
  * |                       |                                         |   matches the rule, posts new timeline        |
  * |                       |                                         |   entries, topic, invites; on resolution      |
@@ -72,8 +77,11 @@ import {
   escalateUpdate,
   incidentStateQuery,
   noteAddedSignal,
+  assignRoleUpdate,
   reassignUpdate,
+  releaseRoleUpdate,
   resolveUpdate,
+  setIncidentTypeUpdate,
   reviewWorkflowId,
   runbookEventSignal,
   runRunbookUpdate,
@@ -83,6 +91,8 @@ import {
 import { refuseAcknowledge, refuseResolve, type IncidentState } from '../../domain/incident/incident';
 import { refuseIfResolved, refuseSeverityChange, refuseSnooze } from '../../domain/incident/commands';
 import { autoResolve } from './auto-resolve';
+import { prepareCoordination, refuseCoordinationCommand, setIncidentType } from './coordination';
+import { assignRoleByHand, coordinateRoles, releaseRoleByHand } from './roles';
 import { runEscalation } from './escalation-loop';
 import { IncidentRun } from './incident-run';
 import { followMaintenanceWindows, followsWindows } from './maintenance';
@@ -116,6 +126,15 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(changeSeverityUpdate, (cmd) => run.changeSeverity(cmd), {
     validator: (cmd) => run.check(cmd, refuseSeverityChange),
   });
+  setHandler(setIncidentTypeUpdate, (cmd) => setIncidentType(run, cmd), {
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
+  });
+  setHandler(assignRoleUpdate, (cmd) => assignRoleByHand(run, cmd), {
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
+  });
+  setHandler(releaseRoleUpdate, (cmd) => releaseRoleByHand(run, cmd), {
+    validator: (cmd) => refuseCoordinationCommand(run, cmd),
+  });
   setHandler(runbookEventSignal, (event) => recordRunbookEvent(run, event));
   setHandler(runRunbookUpdate, (cmd) => runRunbookByHand(run, cmd), {
     validator: (cmd) => refuseRunbookCommand(run, cmd),
@@ -126,6 +145,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     return undefined;
   }
   await prepareIncident(run);
+  // Incident types and roles: the type (and its policy) is settled before anything pages.
+  const coordinates = patched('incident-coordination');
+  if (coordinates) await prepareCoordination(run);
 
   // The long-running parts, each waiting on the run. Runbooks the alert triggers start once
   // per incident (not again after a continue-as-new).
@@ -144,6 +166,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   // The incident's Slack channel, when its rule matches; a resolved incident ends once it is handed over.
   const hasChannel = patched('incident-channel');
   if (hasChannel) void runIncidentChannel(run);
+  if (coordinates) void coordinateRoles(run);
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>

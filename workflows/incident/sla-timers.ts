@@ -11,6 +11,8 @@ import { oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
 import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
+import type { Recipient } from '../../domain/incident/plan';
+import { communicationsLead } from '../../domain/coordination/plan';
 
 type Sla = 'response' | 'resolution';
 
@@ -21,7 +23,7 @@ function met(run: IncidentRun, sla: Sla): boolean {
 }
 
 /** People who hold the incident now: the acknowledger if they are a known user, else the last paged. */
-async function holders(run: IncidentRun) {
+export async function holders(run: IncidentRun) {
   const s = run.state;
   const ack = s.acknowledgedBy && run.plan.knownUserIds.includes(s.acknowledgedBy) ? [s.acknowledgedBy] : [];
   const userIds =
@@ -100,12 +102,21 @@ export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> 
         data: { count },
       }),
     );
-    await notifyFirstContact(
-      run,
-      'status_update_due',
-      await holders(run),
-      `Stakeholder update #${count} is due (${s.severity})`,
-      count,
-    );
+    await notifyFirstContact(run, 'status_update_due', ...(await updateReminder(run, count, every)));
   }
+}
+
+/**
+ * Who is reminded of a due update, and the message: the communications lead when the
+ * incident has one (else the holders), with the time the next update is due. Runs from
+ * before the patch remind the holders without it.
+ */
+async function updateReminder(run: IncidentRun, count: number, every: number): Promise<[Recipient[], string, number]> {
+  const s = run.state;
+  const plain = `Stakeholder update #${count} is due (${s.severity})`;
+  if (!patched('update-reminder-comms-lead')) return [await holders(run), plain, count];
+  const next = new Date(nowMs() + every * run.plan.minuteMs).toISOString();
+  const lead = communicationsLead(run);
+  const people = lead ? (await oncall.resolveRecipients({ userIds: [lead] })).recipients : [];
+  return [people.length > 0 ? people : await holders(run), `${plain}; the next is due by ${next}`, count];
 }
