@@ -42,6 +42,7 @@ import {
 import type { IncidentState } from '../../domain/incident/incident';
 import type { ServicePlan } from '../../domain/incident/plan';
 import type { IncidentRun } from './incident-run';
+import { numberSettled } from './preparation';
 
 /** The last entries the close hands over (earlier ones were posted while the incident ran). */
 const CLOSE_ENTRIES = 100;
@@ -95,7 +96,8 @@ export async function runIncidentChannel(run: IncidentRun): Promise<void> {
   const rule = run.plan.incidentChannel;
   if (!rule) return;
   const resolved = () => run.state.status === 'resolved';
-  await condition(() => resolved() || channelWanted(rule, run.state.severity));
+  // The channel is named after the number, which a new incident takes right after its first page.
+  await condition(() => resolved() || (channelWanted(rule, run.state.severity) && numberSettled(run)));
   if (resolved()) return;
   const slack = activitiesFor(channelQueue(run.plan));
   const s = run.state;
