@@ -78,11 +78,8 @@ describe('reconciling the config folder into FerretDB', () => {
     const report = await apply(CONFIG_DIR);
     expect(report.ok).toBe(true);
     expect(Object.fromEntries(KIND_ORDER.map((k) => [k, report.changes[k].created.length]))).toEqual({
-      user: 14,
-      team: 4,
-      schedule: 6,
-      escalationPolicy: 3,
-      service: 12,
+      ...{ user: 16, team: 4, schedule: 14, escalationPolicy: 4, service: 12 },
+      ...{ statusPage: 2, role: 5, commsTemplate: 7, incidentType: 6 },
     });
     const db = await dump();
     expect(db.service.map((d) => d._id)).toContain('api-gateway');
@@ -98,7 +95,7 @@ describe('reconciling the config folder into FerretDB', () => {
     const before = await dump();
     const report = await apply(CONFIG_DIR);
     expect(changed(report)).toEqual({});
-    expect(KIND_ORDER.map((k) => report.changes[k].unchanged)).toEqual([14, 4, 6, 3, 12]);
+    expect(KIND_ORDER.map((k) => report.changes[k].unchanged)).toEqual([16, 4, 14, 4, 12, 2, 5, 7, 6]);
     expect(await dump()).toEqual(before);
   });
 
