@@ -87,7 +87,7 @@ export const StatusPageSchema = strictObject({
   visibility: z.enum(['public', 'internal'], { error: () => 'must be "public" or "internal"' }).default('public'),
   /** Where people reach the page (the v2 JSON's page.url); default: its path on this API. */
   url: z.url().optional(),
-  timeZone: TimeZoneSchema.default('Etc/UTC'),
+  timeZone: TimeZoneSchema.default('UTC'),
   /** A component's shown status changes at most once per this many minutes (flapping). */
   quietMinutes: z.int().min(0).max(1440).default(10),
   components: z.array(PageComponentSchema).min(1, 'a page needs at least one component'),
