@@ -86,31 +86,22 @@ export const RUNBOOK_LOOKUP_PROFILE: ActivityOptions = {
  * (NotificationRejected) or no bot token (ChannelNotConfigured) fails at once. On its own
  * task queue, so none of it waits in front of a page.
  */
-export const INCIDENT_CHANNEL_PROFILE: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
-  },
+/** Calls to a vendor's API (Slack, trackers): ten tries over about ten minutes; a refusal or no credentials fail at once. */
+const VENDOR_RETRY: ActivityOptions['retry'] = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '2 minutes',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
 };
+
+export const INCIDENT_CHANNEL_PROFILE: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: VENDOR_RETRY };
 
 /**
  * export: one tracker call that creates an issue for an action item. Retried on transient
  * failures; a refusal (bad project, bad token) fails at once and the item stays unexported.
  */
-export const EXPORT_PROFILE: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [NOTIFICATION_REJECTED, CHANNEL_NOT_CONFIGURED],
-  },
-};
+export const EXPORT_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /**
  * statusPage: the pages a service publishes on, and one idempotent publishing step
