@@ -6,10 +6,10 @@ import { mongoChangeEventStore, type ChangeEventStore } from '../lib/models/chan
 import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { redactRespondToken } from '../integrations/respond/link';
 import { respondFallback } from '../integrations/respond/routes';
-import type { SlackServices } from '../integrations/slack/routes';
+import type { SlackServices } from '../integrations/slack/services';
 import { CONTACT_METHOD_TYPES } from '../domain/config/user';
 import type { ChannelAvailability } from '../domain/oncall/readiness';
-import type { TwilioServices } from '../integrations/twilio/routes';
+import type { TwilioServices } from '../integrations/twilio/services';
 import { mongoAuditLog, type AuditLog } from '../lib/audit';
 import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
 import { auditedGateways } from './audit';
