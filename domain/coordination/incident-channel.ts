@@ -113,8 +113,12 @@ export function announcementText(urgency: AnnouncementUrgency, line: string): st
   return line;
 }
 
-/** One timeline entry as a channel post, whatever its kind (new kinds show up without a change here). */
-export function channelEntryText(e: Pick<TimelineEvent, 'type' | 'message' | 'by'>): string {
+/**
+ * One timeline entry as a channel post, whatever its kind (new kinds show up without a change
+ * here), with the note a responder gave the command (a resolution's "rolled back", ...).
+ */
+export function channelEntryText(e: Pick<TimelineEvent, 'type' | 'message' | 'by' | 'data'>): string {
   const by = e.by ? ` (${e.by})` : '';
-  return `*${e.type.replace(/_/g, ' ')}*${by}: ${e.message}`;
+  const note = typeof e.data?.note === 'string' && e.data.note ? ` (note: ${e.data.note})` : '';
+  return `*${e.type.replace(/_/g, ' ')}*${by}: ${e.message}${note}`;
 }

@@ -85,6 +85,9 @@ describe('topic, announcement, entries', () => {
     expect(channelEntryText({ type: 'role_assigned' as never, message: 'commander: alice', by: 'bob' })).toBe(
       '*role assigned* (bob): commander: alice',
     );
+    expect(
+      channelEntryText({ type: 'resolved', message: 'Resolved by kim', by: 'kim', data: { note: 'rolled back' } }),
+    ).toBe('*resolved* (kim): Resolved by kim (note: rolled back)');
   });
 });
 
