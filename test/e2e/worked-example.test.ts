@@ -84,12 +84,20 @@ describe("README's worked example (seed 004) on the shipped config", () => {
 
     const preview = await responder('POST', '/api/v1/templates/security-internal-initial/preview', { incidentId: id });
     expect(preview.status).toBe(200);
-    expect(preview.body.body).toContain('🔒 SECURITY INCIDENT - P0');
-    expect(preview.body.body).toContain('Security Lead: Charlie Brown');
-    expect(preview.body.body).toContain('Incident Commander: John Doe');
-    expect(preview.body.body).toMatch(
-      /Will update every 15 minutes \(next by \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\)/,
+    expect(preview.body.body.replace(/next by [^)]+/, 'next by <iso>')).toBe(
+      [
+        '🔒 SECURITY INCIDENT - P0',
+        `Title: ${summary}`,
+        'Security Lead: Charlie Brown',
+        'Incident Commander: John Doe',
+        'Updates: Will update every 15 minutes (next by <iso>)',
+        '',
+      ].join('\n'),
     );
+    expect(preview.body.body).toMatch(/\(next by \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\)/);
+    const offRotation = await responder('PUT', `/api/v1/incidents/${id}/roles/security-lead`, { userId: 'bob-wilson' });
+    expect(offRotation.status).toBe(422);
+    expect(offRotation.body.error.message).toBe('user "bob-wilson" is not on the rotation of role "security-lead"');
 
     expect((await responder('POST', `/api/v1/incidents/${id}/resolve`, { note: 'keys revoked' })).status).toBe(200);
     await eventually(
