@@ -106,11 +106,13 @@ export function createOnCallActivities(deps: {
   log: Logger;
   minuteMs: number;
   metrics?: Pick<WorkerMetrics, 'escalationLateness'>;
+  /** VIGIL_PUBLIC_URL, for links in the stakeholders' messages. */
+  publicUrl?: string;
 }) {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
-    ...createCoordinationActivities({ loadConfigSnapshot }),
+    ...createCoordinationActivities({ loadConfigSnapshot, publicUrl: deps.publicUrl }),
     /** The plan; with `withFirstLevel`, also who level 1 pages now (one read instead of two before a first page). */
     async loadServicePlan(input: {
       serviceId: string;
