@@ -69,12 +69,17 @@ function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, ind
   return recipientsFor(snap, level.userIds, problems);
 }
 
-/** The service's channel rule and bridges (its own, its team's). */
-function coordination(service: Service, snap: ConfigSnapshot): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
+/** The service's channel rule and bridges (its own, its team's, the incident types'). */
+export function channelAndBridges(
+  service: Service,
+  snap: ConfigSnapshot,
+): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
   const team = snap.teams.find((t) => t.id === service.teamId);
+  const types = Object.fromEntries(snap.incidentTypes.flatMap((t) => (t.bridge ? [[t.id, t.bridge]] : [])));
   const bridges = {
     ...(service.bridge ? { service: service.bridge } : {}),
     ...(team?.bridge ? { team: team.bridge } : {}),
+    ...(Object.keys(types).length > 0 ? { types } : {}),
   };
   return { incidentChannel: channelRule(service), ...(Object.keys(bridges).length > 0 ? { bridges } : {}) };
 }
@@ -131,7 +136,7 @@ export function createOnCallActivities(deps: {
         found: Boolean(service),
         serviceName: service?.name,
         ...(service ? { tier: service.tier } : {}),
-        ...(service ? coordination(service, snap) : {}),
+        ...(service ? channelAndBridges(service, snap) : {}),
         teamId: service?.teamId,
         policy,
         targets,

@@ -57,7 +57,7 @@ export interface BridgeLink {
 
 /**
  * The incident's bridge: the type's, else the service's, else the team's; undefined when
- * none names one. `type` is the incident type's own bridge, when types carry one.
+ * none names one.
  */
 export function bridgeFor(
   sources: { type?: Bridge; service?: Bridge; team?: Bridge },
@@ -68,4 +68,22 @@ export function bridgeFor(
   const values = { number: String(incident.number ?? ''), incidentId: incident.incidentId, service: incident.service };
   const url = bridge.url ?? renderTemplate(bridge.urlTemplate ?? '', values);
   return { url, title: bridge.title ?? 'Bridge call' };
+}
+
+/** A service plan's bridges: its own, its team's, and each incident type's that names one. */
+export interface PlanBridges {
+  service?: Bridge;
+  team?: Bridge;
+  /** By incident type id. */
+  types?: Readonly<Record<string, Bridge>>;
+}
+
+/** The incident's bridge from its plan, by its type (when it has one) first. */
+export function incidentBridge(
+  bridges: PlanBridges | undefined,
+  incident: { number?: number; incidentId: string; service: string; incidentType?: string },
+): BridgeLink | undefined {
+  if (!bridges) return undefined;
+  const type = incident.incidentType === undefined ? undefined : bridges.types?.[incident.incidentType];
+  return bridgeFor({ ...(type ? { type } : {}), service: bridges.service, team: bridges.team }, incident);
 }
