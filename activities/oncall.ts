@@ -19,6 +19,7 @@ import {
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
 import { channelRule } from '../domain/coordination/incident-channel';
+import { planBridges } from '../domain/coordination/bridge';
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);
@@ -74,14 +75,8 @@ export function channelAndBridges(
   service: Service,
   snap: ConfigSnapshot,
 ): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
-  const team = snap.teams.find((t) => t.id === service.teamId);
-  const types = Object.fromEntries(snap.incidentTypes.flatMap((t) => (t.bridge ? [[t.id, t.bridge]] : [])));
-  const bridges = {
-    ...(service.bridge ? { service: service.bridge } : {}),
-    ...(team?.bridge ? { team: team.bridge } : {}),
-    ...(Object.keys(types).length > 0 ? { types } : {}),
-  };
-  return { incidentChannel: channelRule(service), ...(Object.keys(bridges).length > 0 ? { bridges } : {}) };
+  const bridges = planBridges(service, snap.teams, snap.incidentTypes);
+  return { incidentChannel: channelRule(service), ...(bridges ? { bridges } : {}) };
 }
 
 /** First attempt only: a retry's delay is the activity's, not the timer's. */

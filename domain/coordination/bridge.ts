@@ -87,3 +87,37 @@ export function incidentBridge(
   const type = incident.incidentType === undefined ? undefined : bridges.types?.[incident.incidentType];
   return bridgeFor({ ...(type ? { type } : {}), service: bridges.service, team: bridges.team }, incident);
 }
+
+interface WithBridge {
+  id: string;
+  bridge?: Bridge;
+}
+
+/** The bridges configuration gives a service: its own, its team's, each incident type's; undefined when none. */
+export function planBridges(
+  service: { teamId?: string; bridge?: Bridge },
+  teams: readonly WithBridge[],
+  types: readonly WithBridge[],
+): PlanBridges | undefined {
+  const team = teams.find((t) => t.id === service.teamId)?.bridge;
+  const byType = Object.fromEntries(types.flatMap((t) => (t.bridge ? [[t.id, t.bridge]] : [])));
+  const bridges: PlanBridges = {
+    ...(service.bridge ? { service: service.bridge } : {}),
+    ...(team ? { team } : {}),
+    ...(Object.keys(byType).length > 0 ? { types: byType } : {}),
+  };
+  return Object.keys(bridges).length > 0 ? bridges : undefined;
+}
+
+/** The incident's bridge as configuration gives it now (pages that show an incident). */
+export function configuredBridge(
+  config: {
+    services: ReadonlyArray<WithBridge & { teamId?: string }>;
+    teams: readonly WithBridge[];
+    incidentTypes: readonly WithBridge[];
+  },
+  incident: { number?: number; incidentId: string; service: string; incidentType?: string },
+): BridgeLink | undefined {
+  const service = config.services.find((s) => s.id === incident.service);
+  return service ? incidentBridge(planBridges(service, config.teams, config.incidentTypes), incident) : undefined;
+}
