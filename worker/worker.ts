@@ -116,6 +116,7 @@ export function buildActivities(deps: {
     log: deps.log,
     minuteMs: deps.config.VIGIL_MINUTE_MS,
     metrics: deps.metrics,
+    publicUrl: deps.config.VIGIL_PUBLIC_URL,
   });
   return {
     ...createStoreActivities(deps),
@@ -217,7 +218,7 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
-  const { sendNotification, updateNotification } = activities;
+  const { sendNotification, updateNotification, sendStakeholderMessage } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -225,7 +226,7 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       worker: await Worker.create({
         ...common,
         taskQueue: layout.taskQueue,
-        activities: { sendNotification, updateNotification },
+        activities: { sendNotification, updateNotification, sendStakeholderMessage },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
       }),

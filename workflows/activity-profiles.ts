@@ -8,6 +8,7 @@
  * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | comms     | the stakeholders' message (template render)  | 10, ~6 min       | 30 s     |
  * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
@@ -114,6 +115,22 @@ export const STATUS_PAGE_PROFILE: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
+
+/**
+ * comms: composing the stakeholders' message from configuration (read-only). Retried about
+ * six minutes, then the workflow records that the stakeholders could not be told: they
+ * never hold up the incident. A worker that does not serve it (NotFoundError) means no message.
+ */
+export const COMMS_LOOKUP_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 10,
