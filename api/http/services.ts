@@ -19,6 +19,7 @@ import type { IncidentList } from '../incident-list/service';
 import type { Reports } from '../reports/service';
 import type { FollowUpGateway } from '../follow-up-gateway';
 import type { PageViews } from '../status-page/views';
+import type { StatusPageCommands } from '../status-page/commands';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -67,6 +68,8 @@ export interface Services {
   reports: Reports;
   /** Status pages' views: the status-page routes read them and drop a page's after writing to it. */
   statusPages: PageViews;
+  /** Responders' commands on incidents' status-page incidents. */
+  statusPageCommands: StatusPageCommands;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }
