@@ -33,6 +33,8 @@ import { statusPageRoutes } from './status-page/routes';
 import { createPageViews, type PageViews } from './status-page/views';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
+import { SUBSCRIBE_PER_MINUTE, type SubscriptionServices } from './status-page/subscriptions';
+import { mongoSubscriberStore, type SubscriberStore } from '../lib/models/status-page-subscriber';
 
 export { BODY_LIMIT };
 
@@ -84,6 +86,8 @@ export interface AppDeps {
   metrics?: Pick<ApiMetrics, 'alertsReceived'>;
   /** Status pages' built views (cached); default: from MongoDB, page URLs under console.publicUrl. */
   statusPages?: PageViews;
+  /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
+  subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -103,8 +107,11 @@ export function createApp(deps: AppDeps): Express {
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // Respond link tokens are credentials in the path: request logs show them redacted.
-      serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
+      // Link tokens are credentials (respond links in the path, subscriber links in `?token=`): logs show them redacted.
+      serializers: {
+        req: (req: { url?: string }) =>
+          Object.assign(req, { url: redactRespondToken(req.url ?? '').replace(/([?&]token=)[^&#]*/g, '$1[redacted]') }),
+      },
     }),
   );
 
@@ -115,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
     respond: Boolean(deps.respond),
     twilio: Boolean(deps.twilio),
     followUps: Boolean(deps.followUps),
+    subscriptions: Boolean(deps.subscriptions),
   };
   const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
   const audit = deps.audit ?? mongoAuditLog;
@@ -154,6 +162,7 @@ export function createApp(deps: AppDeps): Express {
       ),
     routes,
     statusPages,
+    ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
   app.use(
@@ -197,3 +206,9 @@ function slackAudited(slack: SlackServices, audit: AuditLog, deps: AppDeps): Sla
   const gateways = auditedGateways(audit, 'slack', { incidents: slack.incidents ?? deps.incidents, runbooks });
   return { ...slack, ...gateways };
 }
+
+const subscriptionServices = (d: NonNullable<AppDeps['subscriptions']>): SubscriptionServices => ({
+  ...d,
+  store: d.store ?? mongoSubscriberStore,
+  limiter: createRateLimiter({ perMinute: SUBSCRIBE_PER_MINUTE, now: d.now }),
+});

@@ -31,6 +31,7 @@ import { buildRespondLinks } from '../integrations/respond/worker-links';
 import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
+import { announceFromActivity, subscriberActivities } from './status-page-subscribers';
 
 type ChannelConfig = LibChannelConfig &
   Partial<
@@ -133,7 +134,8 @@ export function buildActivities(deps: {
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
     ...followUpActivities(deps),
-    ...createStatusPageActivities({ log: deps.log }),
+    ...createStatusPageActivities({ log: deps.log, announce: announceFromActivity }),
+    ...subscriberActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
@@ -217,7 +219,7 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
-  const { sendNotification, updateNotification } = activities;
+  const { sendNotification, updateNotification, deliverStatusPageUpdate, sendStatusPageConfirmation } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -225,7 +227,7 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       worker: await Worker.create({
         ...common,
         taskQueue: layout.taskQueue,
-        activities: { sendNotification, updateNotification },
+        activities: { sendNotification, updateNotification, deliverStatusPageUpdate, sendStatusPageConfirmation },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
       }),

@@ -12,6 +12,7 @@
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
+ * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
@@ -120,6 +121,13 @@ export const STATUS_PAGE_PROFILE: ActivityOptions = {
     nonRetryableErrorTypes: ['NotFoundError'],
   },
 };
+
+/**
+ * subscriber: one message to one status-page subscriber (email or webhook), on its
+ * channel's task queue. Retried like a vendor call; a refusal or an unconfigured channel
+ * fails at once and only that subscriber misses the update.
+ */
+export const SUBSCRIBER_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /** A step without its own timeout: an HTTP call gets a minute, a command five. */
 export const REMEDIATE_DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;

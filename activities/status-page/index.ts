@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
 import { loadConfigSnapshot, type ConfigSnapshot } from '../../lib/models/config';
 import { mongoStatusPageStore, type StatusPageStore } from '../../lib/models/status-page';
+import type { SubscriberAnnouncer } from '../../lib/status-page-announce';
+import { announcementOf } from '../../domain/status-page/subscribers';
 import {
   change,
   componentsForService,
@@ -48,6 +50,8 @@ export function createStatusPageActivities(deps: {
   log: Logger;
   store?: StatusPageStore;
   loadConfig?: () => Promise<ConfigSnapshot>;
+  /** Tells the page's subscribers of a step's update (its fan-out); absent: nobody is told. */
+  announce?: SubscriberAnnouncer['announce'];
 }) {
   const store = deps.store ?? mongoStatusPageStore;
   const loadConfig = deps.loadConfig ?? loadConfigSnapshot;
@@ -88,6 +92,10 @@ export function createStatusPageActivities(deps: {
         { pageId: step.pageId, pageIncidentId: step.pageIncidentId, kind: step.action.kind, wrote },
         'status page step',
       );
+      // Also when written by an earlier attempt: that attempt may have failed before announcing.
+      const update = after.updates.find((u) => u.id === step.updateKey);
+      if (deps.announce && update && announcementOf(after, update))
+        await deps.announce({ pageId: step.pageId, pageIncidentId: step.pageIncidentId, updateId: update.id });
       return { pageIncidentId: step.pageIncidentId, shown: shownOf(after), wrote, held: after.held };
     },
   };

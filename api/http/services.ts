@@ -18,6 +18,7 @@ import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
 import type { Reports } from '../reports/service';
 import type { FollowUpGateway } from '../follow-up-gateway';
+import type { SubscriptionServices } from '../status-page/subscriptions';
 import type { PageViews } from '../status-page/views';
 
 export type ReadinessCheck = () => Promise<void>;
@@ -67,6 +68,8 @@ export interface Services {
   reports: Reports;
   /** Status pages' views: the status-page routes read them and drop a page's after writing to it. */
   statusPages: PageViews;
+  /** Status-page subscriptions (store, confirmation starter, signed links). */
+  subscriptions?: SubscriptionServices;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

@@ -23,6 +23,7 @@ import { reviewRoutes } from './review';
 import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
 import { tokenRoutes } from './tokens';
+import { statusPageSubscriberRoutes } from './status-page-subscribers';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
@@ -48,4 +49,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...twilioRoutes,
   ...respondRoutes,
   ...coordinationRoutes,
+  ...statusPageSubscriberRoutes,
 ];
