@@ -9,6 +9,7 @@
  */
 import { toEpochMs, toIso } from '../common/fields';
 import type { Review, SlaBreach } from './review';
+import { exportedMarkdown } from './exported';
 
 const NONE = '—';
 
@@ -224,7 +225,7 @@ function actionItemsSection(r: Review): string[] {
   const lines = r.actionItems.map((a) => {
     const priority = a.priority ? `, priority ${a.priority}` : '';
     const check = a.status === 'done' ? 'x' : ' ';
-    return `- [${check}] ${escapeMarkdown(a.title)} (owner: ${escapeMarkdown(a.owner)}, due ${a.dueDate}${priority}; id ${escapeMarkdown(a.id)})`;
+    return `- [${check}] ${escapeMarkdown(a.title)} (owner: ${escapeMarkdown(a.owner)}, due ${a.dueDate}${priority}; id ${escapeMarkdown(a.id)})${exportedMarkdown(a.external, escapeMarkdown)}`;
   });
   return ['## Action Items', '', ...lines];
 }
