@@ -31,6 +31,7 @@ import { buildRespondLinks } from '../integrations/respond/worker-links';
 import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
+import { createMirrorWorker } from './status-page-mirror';
 
 type ChannelConfig = LibChannelConfig &
   Partial<
@@ -234,7 +235,8 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
   }
   // Incident channels on their own queue and rate: Slack's limits never hold up a page.
   const incidentChannelWorker = await createIncidentChannelWorker(common, config.TEMPORAL_TASK_QUEUE, activities);
-  const all = [worker, incidentChannelWorker, ...channelWorkers.map((c) => c.worker)];
+  const mirrorWorker = await createMirrorWorker(common, config.TEMPORAL_TASK_QUEUE, log);
+  const all = [worker, incidentChannelWorker, mirrorWorker, ...channelWorkers.map((c) => c.worker)];
   return {
     worker,
     channelWorkers,

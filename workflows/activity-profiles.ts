@@ -13,6 +13,7 @@
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
+ * | mirror    | status page mirror (Statuspage, Cachet)      | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
@@ -103,6 +104,13 @@ export const INCIDENT_CHANNEL_PROFILE: ActivityOptions = { startToCloseTimeout: 
  * failures; a refusal (bad project, bad token) fails at once and the item stays unexported.
  */
 export const EXPORT_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
+
+/**
+ * mirror: one push of a page's incident to a hosted Statuspage or Cachet (several calls,
+ * each recorded once it succeeded, so a retry goes on where the last attempt stopped).
+ * A refusal (4xx) or a credential not set fails at once, onto the incident's timeline.
+ */
+export const MIRROR_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /**
  * statusPage: the pages a service publishes on, and one idempotent publishing step

@@ -4,3 +4,4 @@ export { postIncidentReviewWorkflow } from './review';
 export { runbookWorkflow } from './runbook/runbook';
 export { incidentChannelCloseWorkflow } from './incident/incident-channel';
 export { exportActionItemWorkflow } from './follow-up';
+export { statusPageMirrorWorkflow } from './status-page-mirror';

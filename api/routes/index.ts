@@ -22,6 +22,7 @@ import { reportRoutes } from './reports';
 import { reviewRoutes } from './review';
 import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
+import { statusPageCommandRoutes } from './status-page-commands';
 import { tokenRoutes } from './tokens';
 
 export const ROUTES: readonly AnyRoute[] = [
@@ -48,4 +49,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...twilioRoutes,
   ...respondRoutes,
   ...coordinationRoutes,
+  ...statusPageCommandRoutes,
 ];
