@@ -35,6 +35,8 @@ import { createStatusPageCommands } from './status-page/commands';
 import type { MirrorTrigger } from '../lib/status-page-mirror';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
+import { SUBSCRIBE_PER_MINUTE, type SubscriptionServices } from './status-page/subscriptions';
+import { mongoSubscriberStore, type SubscriberStore } from '../lib/models/status-page-subscriber';
 
 export { BODY_LIMIT };
 
@@ -88,6 +90,8 @@ export interface AppDeps {
   statusPages?: PageViews;
   /** Tells mirrored pages' mirror workflows of responders' changes. */
   statusPageMirror?: MirrorTrigger;
+  /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
+  subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -107,8 +111,11 @@ export function createApp(deps: AppDeps): Express {
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      // Respond link tokens are credentials in the path: request logs show them redacted.
-      serializers: { req: (req: { url?: string }) => Object.assign(req, { url: redactRespondToken(req.url ?? '') }) },
+      // Link tokens are credentials (respond links in the path, subscriber links in `?token=`): logs show them redacted.
+      serializers: {
+        req: (req: { url?: string }) =>
+          Object.assign(req, { url: redactRespondToken(req.url ?? '').replace(/([?&]token=)[^&#]*/g, '$1[redacted]') }),
+      },
     }),
   );
 
@@ -119,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
     respond: Boolean(deps.respond),
     twilio: Boolean(deps.twilio),
     followUps: Boolean(deps.followUps),
+    subscriptions: Boolean(deps.subscriptions),
   };
   const routes = ROUTES.filter((r) => r.feature === undefined || features[r.feature]);
   const audit = deps.audit ?? mongoAuditLog;
@@ -164,6 +172,7 @@ export function createApp(deps: AppDeps): Express {
       incidents: deps.incidents,
       ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
     }),
+    ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
   app.use(
@@ -207,3 +216,9 @@ function slackAudited(slack: SlackServices, audit: AuditLog, deps: AppDeps): Sla
   const gateways = auditedGateways(audit, 'slack', { incidents: slack.incidents ?? deps.incidents, runbooks });
   return { ...slack, ...gateways };
 }
+
+const subscriptionServices = (d: NonNullable<AppDeps['subscriptions']>): SubscriptionServices => ({
+  ...d,
+  store: d.store ?? mongoSubscriberStore,
+  limiter: createRateLimiter({ perMinute: SUBSCRIBE_PER_MINUTE, now: d.now }),
+});

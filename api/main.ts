@@ -23,6 +23,8 @@ import { createReports } from './reports/service';
 import { createApiMetrics } from '../lib/metrics';
 import { serveMetrics } from '../lib/metrics-server';
 import { cachedCounts, readOpenIncidentCounts } from '../lib/models/open-incidents';
+import { createSubscriberAnnouncer } from '../lib/status-page-announce';
+import { createSubscriberLinks } from '../lib/subscriber-links';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -68,6 +70,17 @@ async function main(): Promise<void> {
     runbooks: { dir: config.VIGIL_RUNBOOK_DIR, gateway: createRunbookGateway(temporal.client) },
     ingest: { eventsPerMinute: config.VIGIL_EVENTS_RATE_PER_MINUTE },
     console: { publicUrl: config.VIGIL_PUBLIC_URL },
+    subscriptions: {
+      announcer: createSubscriberAnnouncer(() => temporal.client, temporal.taskQueue),
+      ...(config.VIGIL_PUBLIC_URL && config.VIGIL_LINK_SIGNING_SECRET
+        ? {
+            links: createSubscriberLinks({
+              publicUrl: config.VIGIL_PUBLIC_URL,
+              secret: config.VIGIL_LINK_SIGNING_SECRET,
+            }),
+          }
+        : {}),
+    },
     metrics,
     ...(config.VIGIL_SLACK_SIGNING_SECRET
       ? {

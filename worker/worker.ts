@@ -32,6 +32,7 @@ import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
 import { createMirrorWorker } from './status-page-mirror';
+import { announceFromActivity, subscriberActivities } from './status-page-subscribers';
 
 type ChannelConfig = LibChannelConfig &
   Partial<
@@ -135,7 +136,8 @@ export function buildActivities(deps: {
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
     ...followUpActivities(deps),
-    ...createStatusPageActivities({ log: deps.log }),
+    ...createStatusPageActivities({ log: deps.log, announce: announceFromActivity }),
+    ...subscriberActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
       runbookDir: deps.config.VIGIL_RUNBOOK_DIR ?? 'runbooks',
@@ -219,7 +221,13 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
-  const { sendNotification, updateNotification, sendStakeholderMessage } = activities;
+  const {
+    sendNotification,
+    updateNotification,
+    sendStakeholderMessage,
+    deliverStatusPageUpdate,
+    sendStatusPageConfirmation,
+  } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -227,7 +235,13 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       worker: await Worker.create({
         ...common,
         taskQueue: layout.taskQueue,
-        activities: { sendNotification, updateNotification, sendStakeholderMessage },
+        activities: {
+          sendNotification,
+          updateNotification,
+          sendStakeholderMessage,
+          deliverStatusPageUpdate,
+          sendStatusPageConfirmation,
+        },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
       }),

@@ -14,6 +14,7 @@
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
  * | mirror    | status page mirror (Statuspage, Cachet)      | 10, ~10 min      | 1 min    |
+ * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
@@ -145,6 +146,13 @@ export const COMMS_LOOKUP_PROFILE: ActivityOptions = {
     nonRetryableErrorTypes: ['NotFoundError'],
   },
 };
+
+/**
+ * subscriber: one message to one status-page subscriber (email or webhook), on its
+ * channel's task queue. Retried like a vendor call; a refusal or an unconfigured channel
+ * fails at once and only that subscriber misses the update.
+ */
+export const SUBSCRIBER_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /** A step without its own timeout: an HTTP call gets a minute, a command five. */
 export const REMEDIATE_DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;

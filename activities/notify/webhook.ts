@@ -132,7 +132,7 @@ export function signedRequest(
   };
 }
 
-function webhookUrl(address: string): URL {
+export function webhookUrl(address: string): URL {
   let url: URL;
   try {
     url = new URL(address);

@@ -11,6 +11,8 @@ import { mirrorTrigger, type MirrorTrigger } from '../../lib/status-page-mirror'
 import type { Logger } from '../../lib/logger';
 import { loadConfigSnapshot, type ConfigSnapshot } from '../../lib/models/config';
 import { mongoStatusPageStore, type StatusPageStore } from '../../lib/models/status-page';
+import type { SubscriberAnnouncer } from '../../lib/status-page-announce';
+import { announcementOf } from '../../domain/status-page/subscribers';
 import {
   change,
   componentsForService,
@@ -52,6 +54,8 @@ export function createStatusPageActivities(deps: {
   loadConfig?: () => Promise<ConfigSnapshot>;
   /** Tells a mirrored page's mirror workflow (default: through this activity's worker client). */
   mirror?: MirrorTrigger;
+  /** Tells the page's subscribers of a step's update (its fan-out); absent: nobody is told. */
+  announce?: SubscriberAnnouncer['announce'];
 }) {
   const store = deps.store ?? mongoStatusPageStore;
   const loadConfig = deps.loadConfig ?? loadConfigSnapshot;
@@ -105,6 +109,10 @@ export function createStatusPageActivities(deps: {
         { pageId: step.pageId, pageIncidentId: step.pageIncidentId, kind: step.action.kind, wrote },
         'status page step',
       );
+      // Also when written by an earlier attempt: that attempt may have failed before announcing.
+      const update = after.updates.find((u) => u.id === step.updateKey);
+      if (deps.announce && update && announcementOf(after, update))
+        await deps.announce({ pageId: step.pageId, pageIncidentId: step.pageIncidentId, updateId: update.id });
       return { pageIncidentId: step.pageIncidentId, shown: shownOf(after), wrote, held: after.held };
     },
   };

@@ -42,7 +42,7 @@ export type Auth =
   | 'signedLink';
 
 /** Routes mounted only when configured (AppDeps.runbooks, .slack, .respond, .twilio). */
-export type Feature = 'runbooks' | 'slack' | 'respond' | 'twilio' | 'followUps';
+export type Feature = 'runbooks' | 'slack' | 'respond' | 'twilio' | 'followUps' | 'subscriptions';
 
 /** Media type -> the schema of that representation. */
 export type Content = Record<string, z.ZodType>;

@@ -18,6 +18,7 @@ import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
 import type { Reports } from '../reports/service';
 import type { FollowUpGateway } from '../follow-up-gateway';
+import type { SubscriptionServices } from '../status-page/subscriptions';
 import type { PageViews } from '../status-page/views';
 import type { StatusPageCommands } from '../status-page/commands';
 
@@ -70,6 +71,8 @@ export interface Services {
   statusPages: PageViews;
   /** Responders' commands on incidents' status-page incidents. */
   statusPageCommands: StatusPageCommands;
+  /** Status-page subscriptions (store, confirmation starter, signed links). */
+  subscriptions?: SubscriptionServices;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

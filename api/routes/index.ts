@@ -24,6 +24,7 @@ import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
 import { statusPageCommandRoutes } from './status-page-commands';
 import { tokenRoutes } from './tokens';
+import { statusPageSubscriberRoutes } from './status-page-subscribers';
 
 export const ROUTES: readonly AnyRoute[] = [
   ...healthRoutes,
@@ -50,4 +51,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...respondRoutes,
   ...coordinationRoutes,
   ...statusPageCommandRoutes,
+  ...statusPageSubscriberRoutes,
 ];

@@ -17,7 +17,9 @@ import { ROUTES } from '../../api/routes';
 import { twilioSignature } from '../../integrations/twilio/signature';
 import { signSlackRequest } from '../../integrations/slack/verify';
 import { mintToken } from '../../lib/models/api-token';
+import { subscriberIdFor } from '../../lib/models/status-page-subscriber';
 import { memoryAuditLog, memoryTokenStore } from '../helpers/memory-stores';
+import { memorySubscriberStore } from '../helpers/memory-subscribers';
 
 const ADMIN = 'admin-token-0123456789abcdef';
 const INGEST = 'ingest-key-0123456789abcdef012';
@@ -45,6 +47,9 @@ const state = {
   number: 42,
 };
 const audit = memoryAuditLog();
+const subscribers = memorySubscriberStore();
+// The DELETE runs before the POST (routes in order): its subscriber exists from the start.
+void subscribers.putWebhook('sp1', 'https://hooks.example.com/status', undefined, new Date(0).toISOString());
 const tokens = memoryTokenStore();
 const stored = new Map<string, unknown>();
 const specs: Record<string, Record<string, unknown>> = {
@@ -121,6 +126,15 @@ const app = createApp({
       claim: async () => true,
     },
   },
+  channels: { email: { deliverable: true }, webhook: { deliverable: true } },
+  statusPages: {
+    page: async (id: string) => (id === 'sp1' ? { ...specs.statusPage, visibility: 'public' } : undefined),
+  },
+  subscriptions: {
+    store: subscribers,
+    announcer: { sendConfirmation: async () => undefined },
+    links: { verify: () => ({ ok: true, claims: { s: 'e0123456789abcdef01234567', a: 'confirm' } }) },
+  },
 } as unknown as AppDeps);
 
 /** Every route of the table as Express mounts it ("METHOD /path/:param"): this app mounts every feature. */
@@ -138,6 +152,9 @@ const EXEMPT: Record<string, string> = {
   'POST /v2/change/enqueue': 'ingest (routing key)',
   'POST /api/v1/runbooks/validate': 'reads only',
   'POST /api/v1/templates/:id/preview': 'reads only',
+  'POST /status/:page/subscribers': 'public: anyone who may read the page, no principal',
+  'POST /status/:page/subscribers/confirm': 'signed link of an anonymous subscriber',
+  'POST /status/:page/subscribers/unsubscribe': 'signed link of an anonymous subscriber',
 };
 
 const bearer = (method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object, token = ADMIN) =>
@@ -207,6 +224,13 @@ const CALLS: Record<string, () => request.Test> = {
       [`DELETE /api/v1/${p}/:id`, () => bearer('delete', `/api/v1/${p}/${specs[kind]?.id}`)],
     ]),
   ),
+  'POST /api/v1/status-pages/:id/subscribers': () =>
+    bearer('post', '/api/v1/status-pages/sp1/subscribers', { url: 'https://hooks.example.com/status' }),
+  'DELETE /api/v1/status-pages/:id/subscribers/:subscriberId': () =>
+    bearer(
+      'delete',
+      `/api/v1/status-pages/sp1/subscribers/${subscriberIdFor('sp1', 'webhook', 'https://hooks.example.com/status')}`,
+    ),
   'POST /api/v1/slack/commands': () =>
     slack(
       '/api/v1/slack/commands',
