@@ -42,20 +42,24 @@ async function sendingWorker(b: Bench, incidentId: string): Promise<number> {
  */
 export async function failover(b: Bench): Promise<Failover> {
   await b.stack.startWorker(1);
-  // The "hold" policy pages only the user "holder": the sink holds their first delivery.
-  b.sink.answer({ match: (d) => d.target === 'holder', answers: ['hold'] });
-  const r = await b.alert('hold', freshKey('hold'));
-  const id = r.incidentId ?? '';
-  const ofIncident = () => b.sink.deliveries.filter((d) => d.key.startsWith(`${id}:`));
-  if (!(await poll(() => ofIncident()[0], 120_000))) throw new Error('failover: the page never reached the sink');
-  const killed = await sendingWorker(b, id);
-  const killedAt = Date.now();
-  await b.stack.killWorker(killed);
-  const again = await poll(() => ofIncident()[1], 120_000, 20);
-  await acknowledgeAll(b, [id]);
-  if (killed === 0) await b.stack.startWorker(0);
-  await b.stack.killWorker(1);
-  return { resentMs: again ? again.receivedAt - killedAt : Infinity, killed };
+  try {
+    // The "hold" policy pages only the user "holder": the sink holds their first delivery.
+    b.sink.answer({ match: (d) => d.target === 'holder', answers: ['hold'] });
+    const r = await b.alert('hold', freshKey('hold'));
+    const id = r.incidentId ?? '';
+    const ofIncident = () => b.sink.deliveries.filter((d) => d.key.startsWith(`${id}:`));
+    if (!(await poll(() => ofIncident()[0], 120_000))) throw new Error('failover: the page never reached the sink');
+    const killed = await sendingWorker(b, id);
+    const killedAt = Date.now();
+    await b.stack.killWorker(killed);
+    const again = await poll(() => ofIncident()[1], 120_000, 20);
+    await acknowledgeAll(b, [id]);
+    return { resentMs: again ? again.receivedAt - killedAt : Infinity, killed };
+  } finally {
+    // Worker 0 alone again, whatever happened.
+    if (!b.stack.worker(0)) await b.stack.startWorker(0);
+    await b.stack.killWorker(1);
+  }
 }
 
 /** The same with a bare workflow whose activity has no heartbeat; the baseline worker restarts. */

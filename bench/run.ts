@@ -137,11 +137,13 @@ export async function runScenarios(
     }
   }
 
+  // The rows so far (idle, ingest, dedup), logged now so a run stopped later still shows them.
+  for (const r of rows) log(`  ${r.measure}: ${r.vigil} | ${r.baseline} | ${r.met ?? ''}`);
   if (run('storm'))
     await guard('storm', async () => void (opened += await stormPhase(b, sizes, rows, notes, bareTimer, log)));
-  if (run('recovery')) await guard('recovery', () => recoveryPhase(b, rows, log));
-  opened += run('recovery') ? 1 : 0;
+  // Before recovery, which may restart worker 0: the memory figure is of the worker that ran everything.
   if (run('scale')) await guard('scale', () => scalePhase(b, sizes, opened, idleRss, bareTimer, rows, notes, log));
+  if (run('recovery')) await guard('recovery', () => recoveryPhase(b, rows, log));
   if (run('list') || run('reports')) {
     await guard('read model', async () => {
       const rm = await readModelPhase(b, sizes, log);

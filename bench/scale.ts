@@ -26,7 +26,10 @@ export async function scalePhase(
   log(`filling to ${sizes.open} open incidents: ${fill} more (worker cache ${sizes.cache})`);
   const t0 = Date.now();
   // Worker RSS (its process group) after each step's first pages: growth while the cache fills, then flat.
-  const curve: Array<[number, number]> = [[opened, idleRss]];
+  const curve: Array<[number, number]> = [
+    [0, idleRss],
+    [opened, b.stack.workerRss()],
+  ];
   const step = Math.max(100, Math.ceil(fill / 8));
   let missing = 0;
   for (let done = 0; done < fill; done += step) {
@@ -69,7 +72,7 @@ export async function scalePhase(
 export function projectRss(curve: Array<[number, number]>, cache: number, target: number): number {
   const [n, rss] = curve.at(-1) ?? [0, 0];
   const past = curve.filter(([k]) => k >= cache);
-  if (past.length >= 2) {
+  if (past.length >= 2 && n > (past[0] as [number, number])[0]) {
     const [n0, r0] = past[0] as [number, number];
     return rss + Math.max(0, (rss - r0) / Math.max(1, n - n0)) * (target - n);
   }
