@@ -37,7 +37,13 @@ export interface Bench {
   stop(): Promise<void>;
 }
 
-export async function startBench(opts: { compiled: boolean; keep: boolean; log: (m: string) => void }): Promise<Bench> {
+export async function startBench(opts: {
+  compiled: boolean;
+  keep: boolean;
+  /** The worker's VIGIL_WORKFLOW_CACHE_SIZE. */
+  cacheSize: number;
+  log: (m: string) => void;
+}): Promise<Bench> {
   const sink = await startWebhookSink({ secret: SECRET });
   const metricsPorts = { api: await freePort(), worker: await freePort(), sdk: await freePort() };
   const stack = await startOwnStack({
@@ -50,6 +56,7 @@ export async function startBench(opts: { compiled: boolean; keep: boolean; log: 
       VIGIL_API_METRICS_PORT: String(metricsPorts.api),
       VIGIL_WORKER_METRICS_PORT: String(metricsPorts.worker),
       VIGIL_TEMPORAL_METRICS_PORT: String(metricsPorts.sdk),
+      VIGIL_WORKFLOW_CACHE_SIZE: String(opts.cacheSize),
     },
   });
   opts.log(`stack up in ${stack.tmpDir} (${opts.compiled ? 'compiled JavaScript' : 'tsx'})`);

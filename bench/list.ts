@@ -1,62 +1,78 @@
 /**
- * Incident list at scale: the read model is filled to `n` documents (written directly, as
- * the projector would have written them: opening 100,000 incidents through Temporal would
- * take an hour here), then GET /api/v1/incidents is timed against the same query made
- * straight to the database. Measured only once the list API exists.
+ * Incident list at scale. The list's rows (`incident_list`, one small row per incident, as
+ * the projector writes them) are filled to `n` directly with large unordered `insertMany`
+ * batches: opening 100,000 incidents through Temporal would take hours here. The API keeps
+ * every row in memory, loaded once at start (api/incident-list/), so the bench restarts the
+ * API after filling (readModelPhase in run.ts) and times the load apart. GET
+ * /api/v1/incidents is then timed against the same page asked of the database.
  */
-import mongoose from 'mongoose';
+import type { Connection } from 'mongoose';
 import { performance } from 'node:perf_hooks';
+import type { IncidentRowDoc } from '../lib/models/incident-row';
 import { stackTokens } from '../test/helpers/own-stack';
 import type { Bench } from './context';
 import { p50p99, ratio, type Row } from './report';
-import { percentile } from './stats';
+import { percentile, sleep } from './stats';
 
 const SAMPLES = 200;
+/** The same page straight from FerretDB sorts the whole collection each time: a few samples. */
+const DIRECT_SAMPLES = 2;
+/** Documents per insertMany: one round trip and one FerretDB transaction per batch. */
+export const FILL_BATCH = 5_000;
 
-export async function listBench(b: Bench, n: number, log: (m: string) => void): Promise<Row> {
-  const measure = `Incident list (first page) p99 with ${n} incidents`;
-  const probe = await b.stack.call('GET', '/api/v1/incidents', { token: stackTokens.responder });
-  if (probe.status !== 200) {
-    return {
-      measure,
-      vigil: `not measured: GET /api/v1/incidents answers ${probe.status}`,
-      baseline: '',
-      ratio: '',
-      goal: '',
-    };
+/** Inserts `make(i)` for i from what `collection` holds up to `n`, in FILL_BATCH batches. */
+export async function fill<T>(
+  conn: Connection,
+  collection: string,
+  n: number,
+  make: (i: number) => T,
+): Promise<number> {
+  const c = conn.collection(collection);
+  const have = await c.countDocuments();
+  for (let i = have; i < n; i += FILL_BATCH) {
+    const batch = Array.from({ length: Math.min(FILL_BATCH, n - i) }, (_, j) => make(i + j));
+    await c.insertMany(batch as never[], { ordered: false });
   }
-  const conn = await mongoose.createConnection(b.stack.mongoUri).asPromise();
-  try {
-    const incidents = conn.collection('incidents');
-    const have = await incidents.countDocuments();
-    log(`incident list: filling the read model from ${have} to ${n} documents`);
-    for (let i = have; i < n; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, n - i) }, (_, j) => record(i + j));
-      await incidents.insertMany(batch as never[], { ordered: false });
-    }
-    const api = await timed(async () => {
-      const r = await b.stack.call('GET', '/api/v1/incidents', { token: stackTokens.responder });
-      if (r.status !== 200) throw new Error(`list answered ${r.status}`);
-    });
-    const direct = await timed(async () => {
-      await incidents.find({}).sort({ createdAt: -1 }).limit(50).toArray();
-    });
-    return {
-      measure,
-      vigil: p50p99(api),
-      baseline: `the same page straight from the database: ${p50p99(direct)}`,
-      ratio: ratio(percentile(api, 99), percentile(direct, 99)),
-      goal: 'p99 < 500 ms',
-      met: percentile(api, 99) < 500,
-    };
-  } finally {
-    await conn.close();
+  return Math.max(0, n - have);
+}
+
+export const fillListRows = (conn: Connection, n: number) => fill(conn, 'incident_list', n, row);
+
+/** GET /api/v1/incidents until it answers 200 (503 while the API loads the rows): ms it took. */
+export async function awaitListLoaded(b: Bench, timeoutMs = 600_000): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const r = await b.stack
+      .call('GET', '/api/v1/incidents', { token: stackTokens.responder, timeoutMs })
+      .catch(() => ({ status: 0 }));
+    if (r.status === 200) return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) throw new Error(`incident list not loaded: last answer ${r.status}`);
+    await sleep(250);
   }
 }
 
-async function timed(fn: () => Promise<void>): Promise<number[]> {
+export async function listBench(b: Bench, conn: Connection, n: number, loadMs: number): Promise<Row> {
+  const api = await timed(SAMPLES, async () => {
+    const r = await b.stack.call('GET', '/api/v1/incidents', { token: stackTokens.responder });
+    if (r.status !== 200) throw new Error(`list answered ${r.status}`);
+  });
+  const rows = conn.collection('incident_list');
+  const direct = await timed(DIRECT_SAMPLES, async () => {
+    await rows.find({}).sort({ createdAt: -1 }).limit(50).toArray();
+  });
+  return {
+    measure: `Incident list (first page) with ${n} incidents`,
+    vigil: `${p50p99(api)} (after the API loaded the rows at start: ${Math.round(loadMs / 1000)} s)`,
+    baseline: `the same page straight from the database: ${p50p99(direct)}`,
+    ratio: ratio(percentile(api, 99), percentile(direct, 99)),
+    goal: 'p99 < 500 ms',
+    met: percentile(api, 99) < 500,
+  };
+}
+
+export async function timed(samples: number, fn: () => Promise<unknown>): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
+  for (let i = 0; i < samples; i++) {
     const t0 = performance.now();
     await fn();
     out.push(performance.now() - t0);
@@ -64,25 +80,22 @@ async function timed(fn: () => Promise<void>): Promise<number[]> {
   return out;
 }
 
-function record(i: number) {
-  const at = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
-  const incidentId = `incident-bench-list-${i.toString(16).padStart(24, '0')}`;
+function row(i: number): IncidentRowDoc {
+  const createdAt = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+  const open = i % 10 < 2;
   return {
-    _id: `${incidentId}:r${i}`,
-    incidentId,
-    runKey: `r${i}`,
-    service: ['page', 'dedup', 'tick', 'probe'][i % 4],
-    dedupKey: `list-${i}`,
-    summary: `Seeded incident ${i}`,
-    severity: ['SEV1', 'SEV2', 'SEV3', 'SEV4'][i % 4],
+    _id: `incident-bench-list-${i.toString(16).padStart(8, '0')}:r`,
+    incidentId: `incident-bench-list-${i.toString(16).padStart(8, '0')}`,
+    number: i + 1_000_000,
+    service: ['page', 'dedup', 'tick', 'probe'][i % 4] as string,
+    severity: (['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const)[i % 4] ?? 'SEV4',
     status: i % 10 === 0 ? 'triggered' : i % 10 === 1 ? 'acknowledged' : 'resolved',
-    alertCount: 1,
-    createdAt: at,
-    lastAlertAt: at,
-    details: {},
-    timeline: [{ at, type: 'triggered', message: 'Triggered' }],
-    timelineDropped: 0,
-    seq: 1,
-    updatedAt: new Date(at),
+    summary: `Seeded incident ${i}: disk latency on db-${i % 97}`,
+    createdAt,
+    alertCount: 1 + (i % 5),
+    holderIds: open ? [`u${i % 8}`] : [],
+    pagedUserIds: [`u${i % 8}`],
+    ...(open ? { level: 1, loop: 1 } : { resolvedAt: new Date(Date.parse(createdAt) + 3_600_000).toISOString() }),
+    seq: 5,
   };
 }

@@ -1,13 +1,12 @@
 /**
  * Reports and scrapes at scale. The report documents are filled to `n` directly (as the
- * projector writes them; opening 100,000 incidents through Temporal would take an hour
- * here), then GET /api/v1/reports/incidents is timed against the same figures computed in
- * this process over the same documents (the floor: no HTTP, no JSON). The first request
- * also loads the documents into the API's memory, reported apart. `/metrics` of the API
- * and the worker are timed against `/healthz`.
+ * projector writes them, in large insertMany batches; opening 100,000 incidents through
+ * Temporal would take hours here) and the API restarted to load them, then GET
+ * /api/v1/reports/incidents is timed against the same figures computed in this process over
+ * the same documents (the floor: no HTTP, no JSON). The first request, which waits for the
+ * loading, is reported apart. `/metrics` of the API and the worker are timed against `/healthz`.
  */
-import mongoose from 'mongoose';
-import { performance } from 'node:perf_hooks';
+import type { Connection } from 'mongoose';
 import { toReportIncident } from '../domain/report/from-incident';
 import { incidentReport } from '../domain/report/incident-report';
 import type { IncidentReportDoc } from '../lib/models/incident-report';
@@ -15,61 +14,42 @@ import { stackTokens } from '../test/helpers/own-stack';
 import type { Bench } from './context';
 import { ms, p50p99, ratio, type Row } from './report';
 import { percentile } from './stats';
+import { fill, timed } from './list';
 
 const FROM = Date.UTC(2025, 0, 1);
 const TO = Date.UTC(2026, 0, 1);
 const QUERY = `from=2025-01-01&to=2026-01-01&groupBy=week`;
 
-async function timed(samples: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
+export const fillReportDocs = (conn: Connection, n: number) => fill(conn, 'incident_reports', n, reportDoc);
 
-export async function reportBench(b: Bench, n: number, log: (m: string) => void): Promise<Row> {
-  const measure = `Incident report (a year by week) p99 over ${n} incidents`;
-  const conn = await mongoose.createConnection(b.stack.mongoUri).asPromise();
-  try {
-    const reports = conn.collection<IncidentReportDoc>('incident_reports');
-    const have = await reports.countDocuments();
-    log(`reports: filling the report documents from ${have} to ${n}`);
-    for (let i = have; i < n; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, n - i) }, (_, j) => reportDoc(i + j));
-      await reports.insertMany(batch, { ordered: false });
-    }
-    const get = async () => {
-      const r = await b.stack.call('GET', `/api/v1/reports/incidents?${QUERY}`, {
-        token: stackTokens.responder,
-        timeoutMs: 600_000,
-      });
-      if (r.status !== 200) throw new Error(`report answered ${r.status}`);
-      return r.body;
-    };
-    const [load] = await timed(1, get);
-    log(`reports: first request (loads the documents) ${ms(load ?? NaN)}`);
-    const api = await timed(20, get);
-    const docs = await reports.find({}).toArray();
-    const direct = await timed(20, async () => {
-      incidentReport(
-        docs.map((d) => toReportIncident(d)),
-        { from: FROM, to: TO, groupBy: 'week' },
-      );
+/** Run after fillReportDocs and an API restart (readModelPhase in run.ts): the API loads them at start. */
+export async function reportBench(b: Bench, conn: Connection, n: number, log: (m: string) => void): Promise<Row> {
+  const get = async () => {
+    const r = await b.stack.call('GET', `/api/v1/reports/incidents?${QUERY}`, {
+      token: stackTokens.responder,
+      timeoutMs: 600_000,
     });
-    return {
-      measure,
-      vigil: `${p50p99(api)} (first request, loading them: ${ms(load ?? NaN)})`,
-      baseline: `the same figures in-process over the same documents: ${p50p99(direct)}`,
-      ratio: ratio(percentile(api, 99), percentile(direct, 99)),
-      goal: 'p99 < 2 s',
-      met: percentile(api, 99) < 2000,
-    };
-  } finally {
-    await conn.close();
-  }
+    if (r.status !== 200) throw new Error(`report answered ${r.status}`);
+    return r.body;
+  };
+  const [first] = await timed(1, get);
+  log(`reports: first request (waits for the documents loading since the API started) ${ms(first ?? NaN)}`);
+  const api = await timed(20, get);
+  const docs = await conn.collection<IncidentReportDoc>('incident_reports').find({}).toArray();
+  const direct = await timed(5, async () => {
+    incidentReport(
+      docs.map((d) => toReportIncident(d)),
+      { from: FROM, to: TO, groupBy: 'week' },
+    );
+  });
+  return {
+    measure: `Incident report (a year by week) over ${n} incidents`,
+    vigil: `${p50p99(api)} (first request: ${ms(first ?? NaN)})`,
+    baseline: `the same figures in-process over the same documents: ${p50p99(direct)}`,
+    ratio: ratio(percentile(api, 99), percentile(direct, 99)),
+    goal: 'p99 < 2 s',
+    met: percentile(api, 99) < 2000,
+  };
 }
 
 export async function scrapeBench(b: Bench): Promise<Row[]> {

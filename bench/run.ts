@@ -1,26 +1,26 @@
 /** The bench's phases in order, each adding its rows (figure, baseline, goal) to the table. */
 import type { Bench } from './context';
-import { PROBE_MINUTES, TICK_MINUTES } from './context';
-import { mib, ms, p50p99, rate, ratio, type Row } from './report';
+import { TICK_MINUTES } from './context';
+import { ms, p50p99, rate, ratio, type Row } from './report';
 import {
   acknowledgeAll,
   awaitFirstPages,
   bareFirstPage,
-  bareRecovery,
   bareStorm,
   bareTimers,
   dedupStorm,
   firstPageLatency,
   ingest,
   openTickers,
-  probeTimers,
   rawSignalWithStart,
-  recovery,
   tickLateness,
 } from './scenarios';
+import { bareRecovery, failover } from './recovery';
+import { NOTIFY_PROFILE } from '../workflows/activity-profiles';
 import { percentile, sleep } from './stats';
-import { listBench } from './list';
-import { reportBench, scrapeBench } from './reports';
+import { readModelPhase } from './read-model';
+import { scalePhase } from './scale';
+import { scrapeBench } from './reports';
 
 export interface Sizes {
   clients: number;
@@ -33,11 +33,9 @@ export interface Sizes {
   probes: number;
   list: number;
   reports: number;
+  cache: number;
   skip: Set<string>;
 }
-
-const GOAL_OPEN = 10_000;
-const GIB = 1024 ** 3;
 
 export async function runScenarios(
   b: Bench,
@@ -47,6 +45,25 @@ export async function runScenarios(
   const rows: Row[] = [];
   const notes: string[] = [];
   const run = (phase: string) => !sizes.skip.has(phase);
+  // A phase that fails is a row saying so, and the run goes on; each phase's rows are logged as it ends.
+  const guard = async (phase: string, fn: () => Promise<void>) => {
+    const before = rows.length;
+    try {
+      await fn();
+    } catch (err) {
+      log(`${phase} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      const message = err instanceof Error ? err.message : String(err);
+      rows.push({
+        measure: `${phase} phase`,
+        vigil: `failed: ${message}`,
+        baseline: '',
+        ratio: '',
+        goal: '',
+        met: false,
+      });
+    }
+    for (const r of rows.slice(before)) log(`  ${r.measure}: ${r.vigil} | ${r.baseline} | ${r.met ?? ''}`);
+  };
   const idleRss = b.stack.workerRss();
   let opened = 0;
 
@@ -120,28 +137,38 @@ export async function runScenarios(
     }
   }
 
-  if (run('storm')) opened += await stormPhase(b, sizes, rows, notes, bareTimer, log);
-
-  if (run('recovery')) {
-    log('recovery: a page in flight when the worker is SIGKILLed (bare baseline first)');
-    const bareMs = await bareRecovery(b);
-    const rec = await recovery(b);
-    opened += 1;
-    rows.push({
-      measure: 'Page in flight when the worker is SIGKILLed and restarted: re-sent after',
-      vigil: `${ms(rec.resentMs)} (worker restart took ${ms(rec.restartMs)})`,
-      baseline: `bare activity, no heartbeat: ${ms(bareMs)}`,
-      ratio: ratio(rec.resentMs, bareMs),
-      goal: '<= 10 s',
-      met: rec.resentMs <= 10_000,
+  // The rows so far (idle, ingest, dedup), logged now so a run stopped later still shows them.
+  for (const r of rows) log(`  ${r.measure}: ${r.vigil} | ${r.baseline} | ${r.met ?? ''}`);
+  if (run('storm'))
+    await guard('storm', async () => void (opened += await stormPhase(b, sizes, rows, notes, bareTimer, log)));
+  // Before recovery, which may restart worker 0: the memory figure is of the worker that ran everything.
+  if (run('scale')) await guard('scale', () => scalePhase(b, sizes, opened, idleRss, bareTimer, rows, notes, log));
+  if (run('recovery')) await guard('recovery', () => recoveryPhase(b, rows, log));
+  if (run('list') || run('reports')) {
+    await guard('read model', async () => {
+      const rm = await readModelPhase(b, sizes, log);
+      rows.push(...rm.rows);
+      notes.push(...rm.notes);
     });
   }
-
-  if (run('scale')) await scalePhase(b, sizes, opened, idleRss, bareTimer, rows, notes, log);
-  if (run('list')) rows.push(await listBench(b, sizes.list, log));
-  if (run('reports')) rows.push(await reportBench(b, sizes.reports, log));
-  if (run('metrics')) rows.push(...(await scrapeBench(b)));
+  if (run('metrics')) await guard('metrics', async () => void rows.push(...(await scrapeBench(b))));
   return { rows, notes };
+}
+
+async function recoveryPhase(b: Bench, rows: Row[], log: (m: string) => void): Promise<void> {
+  log('recovery: two workers, the one sending a held page SIGKILLed (bare baseline first)');
+  const bareMs = await bareRecovery(b);
+  const rec = await failover(b);
+  rows.push({
+    measure: 'Page in flight when its worker is SIGKILLed, a second worker running: sent again after',
+    vigil: `${ms(rec.resentMs)} (heartbeat timeout ${String(NOTIFY_PROFILE.heartbeatTimeout)})`,
+    baseline:
+      `start-to-close timeout ${String(NOTIFY_PROFILE.startToCloseTimeout)}; ` +
+      `bare activity without heartbeat, measured: ${ms(bareMs)}`,
+    ratio: ratio(rec.resentMs, bareMs),
+    goal: '<= 10 s',
+    met: rec.resentMs <= 10_000,
+  });
 }
 
 async function stormPhase(
@@ -197,49 +224,6 @@ async function stormPhase(
     );
   }
   return sizes.storm + sizes.tickers;
-}
-
-async function scalePhase(
-  b: Bench,
-  sizes: Sizes,
-  opened: number,
-  idleRss: number,
-  bareTimer: number[],
-  rows: Row[],
-  notes: string[],
-  log: (m: string) => void,
-): Promise<void> {
-  const fill = Math.max(0, sizes.open - opened);
-  log(`filling to ${sizes.open} open incidents: ${fill} more`);
-  const t0 = Date.now();
-  const ing = await ingest(b, fill, sizes.clients);
-  const missing = await awaitFirstPages(b, ing.sent.keys(), 1_800_000);
-  notes.push(
-    `Filling to ${sizes.open} open incidents: ${fill} alerts at ${rate(ing.load.rate)}, every first page after ` +
-      `${ms(Date.now() - t0)} (${missing.length} missing).`,
-  );
-  const rssOpen = b.stack.workerRss();
-  log(`${sizes.probes} probes: level-2 timers (${PROBE_MINUTES} s) with ${sizes.open} incidents open`);
-  const probes = await probeTimers(b, sizes.probes);
-  const rss = Math.max(rssOpen, b.stack.workerRss());
-  rows.push({
-    measure: `Escalation timer with ${sizes.open} open incidents: level 2 late by`,
-    vigil: `${p50p99(probes)} (${probes.length} incidents)`,
-    baseline: `bare timer, idle: ${p50p99(bareTimer)}`,
-    ratio: ratio(percentile(probes, 99), percentile(bareTimer, 99)),
-    goal: 'p99 < 1 s',
-    met: probes.length > 0 && percentile(probes, 99) < 1_000,
-  });
-  const perIncident = (rss - idleRss) / sizes.open;
-  const projected = idleRss + perIncident * GOAL_OPEN;
-  rows.push({
-    measure: `Worker RSS with ${sizes.open} open incidents`,
-    vigil: `${mib(rss)}${sizes.open < GOAL_OPEN ? ` (projected at ${GOAL_OPEN}: ${mib(projected)})` : ''}`,
-    baseline: `worker at start: ${mib(idleRss)}`,
-    ratio: `${Math.round(perIncident / 1024)} KiB per incident`,
-    goal: `< 1 GiB at ${GOAL_OPEN}`,
-    met: (sizes.open >= GOAL_OPEN ? rss : projected) < GIB,
-  });
 }
 
 /** Starts a CPU account of the stack's parts; the returned function describes it since. */

@@ -231,39 +231,3 @@ export async function probeTimers(b: Bench, n: number): Promise<number[]> {
     Infinity,
   );
 }
-
-/**
- * A page in flight when the worker is SIGKILLed: the sink holds the first delivery of an
- * incident on the "hold" policy; the worker dies and is started again at once. Answers ms
- * from the kill to the same key arriving again, and how long the restart took.
- */
-export async function recovery(b: Bench): Promise<{ resentMs: number; restartMs: number }> {
-  const key = freshKey('hold');
-  const r = await b.alert('hold', key);
-  const id = r.incidentId ?? '';
-  b.sink.answer({ match: (d) => d.key.startsWith(`${id}:`), answers: ['hold'] });
-  await poll(() => b.sink.deliveries.find((d) => d.key.startsWith(`${id}:`)), 60_000);
-  const killedAt = Date.now();
-  await b.stack.killWorker();
-  await b.stack.startWorker();
-  const restartMs = Date.now() - killedAt;
-  const again = await poll(() => b.sink.deliveries.filter((d) => d.key.startsWith(`${id}:`))[1], 120_000, 20);
-  await acknowledgeAll(b, [id]);
-  return { resentMs: again ? again.receivedAt - killedAt : Infinity, restartMs };
-}
-
-/** The same with a bare workflow whose activity has no heartbeat; the baseline worker restarts. */
-export async function bareRecovery(b: Bench): Promise<number> {
-  const key = freshKey('bare-hold');
-  b.sink.answer({ match: (d) => d.key === key, answers: ['hold'] });
-  await b.client.workflow.start('oneActivityWorkflow', {
-    workflowId: key,
-    taskQueue: BARE_TASK_QUEUE,
-    args: [b.sink.url('bare-hold'), key],
-  });
-  await poll(() => b.sink.deliveries.find((d) => d.key === key), 60_000);
-  const killedAt = Date.now();
-  await b.restartBare();
-  const again = await poll(() => b.sink.deliveries.filter((d) => d.key === key)[1], 120_000, 20);
-  return again ? again.receivedAt - killedAt : Infinity;
-}

@@ -74,6 +74,13 @@ const publicBaseUrl = z
   .string()
   .refine(isPublicBaseUrl, 'must be an http(s) URL without query or fragment, e.g. https://vigil.example.com');
 
+/**
+ * Open incidents a worker keeps in memory by default: each costs the worker 1-2 MB (every
+ * workflow evaluates the model's modules itself), so 250 keeps the worker under 1 GiB
+ * however many are open; the rest replay their history when woken (docs/benchmarks.md).
+ */
+export const WORKFLOW_CACHE_SIZE_DEFAULT = 250;
+
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -157,7 +164,7 @@ export const configSchema = z.object({
   VIGIL_NOTIFY_CONCURRENCY: perChannel(1, 1000).default({}),
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
   /** Open incidents a worker keeps in memory (Temporal's maxCachedWorkflows); the rest replay when woken. */
-  VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(1000),
+  VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(WORKFLOW_CACHE_SIZE_DEFAULT),
   /** How long the incident feed (`incident_events`: SSE resume, the console's live list) keeps a change. */
   VIGIL_INCIDENT_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(168),
   /**

@@ -216,8 +216,8 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     workflowsPath: require.resolve('../workflows'),
     bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
     activities,
-    // Open incidents kept in memory (~0.7 MB each); the others replay from history when a
-    // timer or signal wakes them. Bounds the worker's memory, whatever the number open.
+    // Open incidents kept in memory (1-2 MB each; default 250); the others replay from history
+    // when woken (CPU per wake), so the cache bounds memory however many are open.
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.

@@ -48,6 +48,8 @@ export interface OwnStack {
   env: NodeJS.ProcessEnv;
   /** Process of worker `i` (undefined while it is down). */
   worker(i?: number): Managed | undefined;
+  /** The worker whose process group holds `pid` (a Temporal worker identity is "pid@host"). */
+  workerIndexOf(pid: number): number | undefined;
   startWorker(i?: number): Promise<void>;
   killWorker(i?: number): Promise<void>;
   startApi(): Promise<void>;
@@ -56,7 +58,7 @@ export interface OwnStack {
   killTemporal(): Promise<void>;
   startFerret(): Promise<void>;
   killFerret(): Promise<void>;
-  /** Resident memory of worker `i`'s node process, in bytes. */
+  /** Resident memory of worker `i`'s process group (every process in it, summed), in bytes. */
   workerRss(i?: number): number;
   /** CPU time (user + system, ms) each running part has used since it started. */
   cpuByPart(): Record<string, number>;
@@ -177,10 +179,14 @@ export async function startOwnStack(o: OwnStackOptions): Promise<OwnStack> {
     env,
     ...api_,
     worker: (i = 0) => workers[i],
+    workerIndexOf(pid) {
+      const i = workers.findIndex((w) => w?.proc.pid && groupStats(w.proc.pid).some((p) => Number(p.pid) === pid));
+      return i < 0 ? undefined : i;
+    },
     workerRss(i = 0) {
       const w = workers[i];
       if (!w?.proc.pid) throw new Error(`worker ${i} is not running`);
-      return groupMaxRss(w.proc.pid);
+      return groupRss(w.proc.pid);
     },
     cpuByPart() {
       const parts: Array<[string, Managed | undefined]> = [
@@ -268,18 +274,21 @@ function groupStats(pgid: number): Array<{ pid: string; fields: string[] }> {
   return out;
 }
 
-/** The largest resident set in a process group (tsx's child is the worker itself). */
-export function groupMaxRss(pgid: number): number {
-  let max = 0;
+/**
+ * The resident set of a process group, summed over its processes: the worker's node process,
+ * and under tsx its launcher too (what `ps` shows for the group; shared pages counted per process).
+ */
+export function groupRss(pgid: number): number {
+  let sum = 0;
   for (const { pid } of groupStats(pgid)) {
     try {
       const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-      max = Math.max(max, rssPages * 4096);
+      sum += rssPages * 4096;
     } catch {
       /* exited meanwhile */
     }
   }
-  return max;
+  return sum;
 }
 
 /** CPU time a process group has used (utime + stime, clock ticks of 10 ms), in ms. */
