@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isResolutionClassification, type ResolveCommand } from '../../domain/incident/classification';
 import { SeverityInputSchema } from '../../domain/incident/severity';
+import { PageIncidentStatusSchema } from '../../domain/status-page/page';
 import { HttpError } from '../../api/errors';
 import { INCIDENT_ID_PATTERN } from '../../api/incident-id';
 import type { IncidentCommands, IncidentGateway } from '../../api/incident-gateway';
@@ -13,6 +14,8 @@ import { parseApprovalValue, SLACK_ACTIONS } from './actions';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
 import { COORDINATION_USAGE, roleBySlack, setTypeBySlack } from './coordination-commands';
+import type { StatusPageCommands } from '../../api/status-page/commands';
+import { STATUS_PAGE_USAGE, statusPageBySlack } from './status-page-command';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
@@ -28,6 +31,7 @@ export const USAGE = [
   '`/incident oncall <service>` who is on call',
   'Inside an incident channel, ack, resolve and status need no id.',
   COORDINATION_USAGE,
+  STATUS_PAGE_USAGE,
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<
@@ -49,6 +53,8 @@ export interface CommandDeps {
   declareService?: string;
   /** Approve / Deny of runbook steps; absent (runbooks not mounted): those buttons are refused. */
   runbooks?: Pick<RunbookGateway, 'decide'>;
+  /** `/incident status <id> <status> <message>` posts on the incident's status pages. */
+  statusPages?: Pick<StatusPageCommands, 'list' | 'post'>;
   now?: () => number;
 }
 
@@ -73,6 +79,8 @@ export async function runSlashCommand(
       case 'resolve':
         return await command(rest[0], 'resolve', resolveCommand(rest.slice(1), by), deps);
       case 'status':
+        if (rest.length > 1 || (rest.length === 1 && PageIncidentStatusSchema.safeParse(rest[0]).success))
+          return await statusPageBySlack(rest, by, deps, incidentIdOf);
         return await status(rest[0], deps);
       case 'oncall':
         return await oncall(rest[0], deps);

@@ -16,6 +16,7 @@ import type { IncidentGateway } from '../../api/incident-gateway';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import { runAction, runSlashCommand, type SlackMessage } from './commands';
 import { mongoSlackDirectory, type SlackDirectory } from './directory';
+import { auditedStatusPages } from './status-page-command';
 import { createLater } from './respond-later';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from './verify';
 
@@ -105,6 +106,7 @@ function slackContext(services: Services) {
     runbooks,
     directory,
     declareService: slack.declareService,
+    statusPages: auditedStatusPages(services.statusPageCommands, services.audit),
     now: slack.now,
   };
   return { directory, later, commandDeps };
