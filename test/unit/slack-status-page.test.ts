@@ -14,7 +14,7 @@ function deps(pages: Array<Pick<PageIncidentRecord, 'pageId' | 'status'>>) {
   const audit = memoryAuditLog();
   const commands = {
     list: async () => pages as PageIncidentRecord[],
-    async post(_id, pageId, input, by) {
+    async post(_id: string, pageId: string, input: unknown, by: string) {
       if (pageId === 'gone') throw conflict(`the incident on status page "gone" is resolved: no more updates`);
       posts.push({ pageId, input, by });
       return {} as PageIncidentRecord;
