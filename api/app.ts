@@ -31,7 +31,7 @@ import { consoleRoutes } from '../console/routes';
 import { createSessions, mongoSessionStore, type SessionStore } from '../console/session';
 import { statusPageRoutes } from './status-page/routes';
 import { createPageViews, type PageViews } from './status-page/views';
-import { createStatusPageCommands } from './status-page/commands';
+import { createStatusPageCommands, type StatusPageCommands } from './status-page/commands';
 import type { MirrorTrigger } from '../lib/status-page-mirror';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
@@ -88,6 +88,8 @@ export interface AppDeps {
   statusPages?: PageViews;
   /** Tells mirrored pages' mirror workflows of responders' changes. */
   statusPageMirror?: MirrorTrigger;
+  /** Responders' status-page commands (default: on the MongoDB store; tests fake them). */
+  statusPageCommands?: StatusPageCommands;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -158,12 +160,14 @@ export function createApp(deps: AppDeps): Express {
       ),
     routes,
     statusPages,
-    statusPageCommands: createStatusPageCommands({
-      log: deps.log,
-      views: statusPages,
-      incidents: deps.incidents,
-      ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
-    }),
+    statusPageCommands:
+      deps.statusPageCommands ??
+      createStatusPageCommands({
+        log: deps.log,
+        views: statusPages,
+        incidents: deps.incidents,
+        ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
+      }),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
   app.use(
