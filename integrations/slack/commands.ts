@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { isResolutionClassification, type ResolveCommand } from '../../domain/incident/classification';
 import { SeverityInputSchema } from '../../domain/incident/severity';
-import { PageIncidentStatusSchema } from '../../domain/status-page/page';
 import { HttpError } from '../../api/errors';
 import { INCIDENT_ID_PATTERN } from '../../api/incident-id';
 import type { IncidentCommands, IncidentGateway } from '../../api/incident-gateway';
@@ -15,7 +14,7 @@ import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
 import { COORDINATION_USAGE, roleBySlack, setTypeBySlack } from './coordination-commands';
 import type { StatusPageCommands } from '../../api/status-page/commands';
-import { STATUS_PAGE_USAGE, statusPageBySlack } from './status-page-command';
+import { STATUS_PAGE_USAGE, statusPageBySlack, wantsStatusPageUpdate } from './status-page-command';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
@@ -79,8 +78,7 @@ export async function runSlashCommand(
       case 'resolve':
         return await command(rest[0], 'resolve', resolveCommand(rest.slice(1), by), deps);
       case 'status':
-        if (rest.length > 1 || (rest.length === 1 && PageIncidentStatusSchema.safeParse(rest[0]).success))
-          return await statusPageBySlack(rest, by, deps, incidentIdOf);
+        if (wantsStatusPageUpdate(rest)) return await statusPageBySlack(rest, by, deps, incidentIdOf);
         return await status(rest[0], deps);
       case 'oncall':
         return await oncall(rest[0], deps);

@@ -13,6 +13,10 @@ import type { CommandDeps, SlackMessage } from './commands';
 export const STATUS_PAGE_USAGE =
   '`/incident status <id|number> <investigating|identified|monitoring|resolved> <message>` post on status pages';
 
+/** `status <id>` shows the incident; more words (or only a status word) post on its pages. */
+export const wantsStatusPageUpdate = (rest: string[]) =>
+  rest.length > 1 || (rest.length === 1 && PageIncidentStatusSchema.safeParse(rest[0]).success);
+
 type IdOf = (ref: string | undefined, deps: CommandDeps) => Promise<string>;
 const ephemeral = (text: string): SlackMessage => ({ response_type: 'ephemeral', text });
 
