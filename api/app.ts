@@ -31,7 +31,7 @@ import { consoleRoutes } from '../console/routes';
 import { createSessions, mongoSessionStore, type SessionStore } from '../console/session';
 import { statusPageRoutes } from './status-page/routes';
 import { createPageViews, type PageViews } from './status-page/views';
-import { createStatusPageCommands } from './status-page/commands';
+import { createStatusPageCommands, type StatusPageCommands } from './status-page/commands';
 import type { MirrorTrigger } from '../lib/status-page-mirror';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
@@ -92,6 +92,8 @@ export interface AppDeps {
   statusPageMirror?: MirrorTrigger;
   /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
   subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
+  /** Responders' status-page commands (default: on the MongoDB store; tests fake them). */
+  statusPageCommands?: StatusPageCommands;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -166,12 +168,14 @@ export function createApp(deps: AppDeps): Express {
       ),
     routes,
     statusPages,
-    statusPageCommands: createStatusPageCommands({
-      log: deps.log,
-      views: statusPages,
-      incidents: deps.incidents,
-      ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
-    }),
+    statusPageCommands:
+      deps.statusPageCommands ??
+      createStatusPageCommands({
+        log: deps.log,
+        views: statusPages,
+        incidents: deps.incidents,
+        ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
+      }),
     ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });

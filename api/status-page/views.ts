@@ -3,7 +3,9 @@
  * page's view, and each format rendered from it, is kept for `ttlMs` (the page changes on
  * the worker's writes, which this process cannot see, so a short time bounds how stale a
  * read may be) and dropped at once when this process writes to the page. Concurrent
- * misses share one build.
+ * misses share one build. An expired view keeps answering while its successor is built
+ * (and its formats rendered again) in the background, so no reader waits for a build of
+ * 90 days of history; a view older than `maxStaleMs` (builds failing) is not served.
  */
 import { ConfigModels, loadConfigSnapshot, type ConfigSnapshot } from '../../lib/models/config';
 import { mongoStatusPageStore, type StatusPageStore } from '../../lib/models/status-page';
@@ -19,10 +21,16 @@ export interface PageViews {
   invalidate(pageId: string): void;
 }
 
+type Render = (v: PageView) => string;
+
 interface Entry {
   at: number;
   view: Promise<PageView | undefined>;
-  formats: Map<string, string>;
+  /** Format -> its text, and how to render it again for the next view. */
+  formats: Map<string, { text: string; render: Render }>;
+  /** The view has been built (it may be served while stale). */
+  ready: boolean;
+  refreshing?: boolean;
 }
 
 export function createPageViews(
@@ -33,6 +41,7 @@ export function createPageViews(
     loadPage?: (pageId: string) => Promise<{ spec: StatusPage; updatedAt: Date } | undefined>;
     publicUrl?: string;
     ttlMs?: number;
+    maxStaleMs?: number;
     now?: () => number;
   } = {},
 ): PageViews {
@@ -41,6 +50,7 @@ export function createPageViews(
   const loadPage = opts.loadPage ?? mongoPage;
   const now = opts.now ?? Date.now;
   const ttlMs = opts.ttlMs ?? 5_000;
+  const maxStaleMs = opts.maxStaleMs ?? 60_000;
   const cache = new Map<string, Entry>();
   let config: { at: number; snap: Promise<ConfigSnapshot> } | undefined;
 
@@ -59,7 +69,9 @@ export function createPageViews(
     const page = doc.spec;
     const nowMs = now();
     const since = new Date(nowMs - HISTORY_DAYS * 86_400_000).toISOString();
-    const incidents = await store.incidents(pageId, since);
+    // Updates are shown for the newest incidents (v2: 50) and the HTML's last 14 days.
+    const updatesSince = new Date(nowMs - 15 * 86_400_000).toISOString();
+    const incidents = await store.incidents(pageId, since, { sinceIso: updatesSince, newest: 100 });
     const url = page.url ?? `${(opts.publicUrl ?? '').replace(/\/$/, '')}/status/${page.id}`;
     return buildPageView({
       page,
@@ -71,11 +83,38 @@ export function createPageViews(
     });
   };
 
+  const start = (pageId: string): Entry => {
+    const fresh: Entry = { at: now(), view: build(pageId), formats: new Map(), ready: false };
+    fresh.view.then(
+      () => (fresh.ready = true),
+      () => cache.get(pageId) === fresh && cache.delete(pageId),
+    );
+    return fresh;
+  };
+
+  /** Builds the successor of a stale view, renders the formats read before, then swaps it in. */
+  const refresh = (pageId: string, stale: Entry) => {
+    stale.refreshing = true;
+    const next = start(pageId);
+    next.view.then(
+      (v) => {
+        if (v)
+          for (const [format, f] of stale.formats) next.formats.set(format, { text: f.render(v), render: f.render });
+        if (cache.get(pageId) === stale) cache.set(pageId, next);
+      },
+      () => (stale.refreshing = false),
+    );
+  };
+
   const entry = (pageId: string): Entry => {
     const found = cache.get(pageId);
-    if (found && now() - found.at <= ttlMs) return found;
-    const fresh: Entry = { at: now(), view: build(pageId), formats: new Map() };
-    fresh.view.catch(() => cache.delete(pageId));
+    const age = found ? now() - found.at : Infinity;
+    if (found && age <= ttlMs) return found;
+    if (found?.ready && age <= maxStaleMs) {
+      if (!found.refreshing) refresh(pageId, found);
+      return found;
+    }
+    const fresh = start(pageId);
     cache.set(pageId, fresh);
     return fresh;
   };
@@ -88,11 +127,11 @@ export function createPageViews(
     async rendered(pageId, format, render) {
       const e = entry(pageId);
       const hit = e.formats.get(format);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return hit.text;
       const v = await e.view;
       if (!v) return undefined;
       const text = render(v);
-      e.formats.set(format, text);
+      e.formats.set(format, { text, render });
       return text;
     },
     invalidate(pageId) {

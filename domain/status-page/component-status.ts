@@ -53,23 +53,40 @@ export interface DayBar {
   status: ComponentStatus;
 }
 
+/** The last `days` days (today last) in `zone`: each one's ISO date and its first instant (ms). */
+export interface Calendar {
+  days: string[];
+  starts: number[];
+}
+
+/** Computed once per page view: zone arithmetic is the costly part, and every component shares it. */
+export function calendar(nowMs: number, zone: string, days: number): Calendar {
+  const first = DateTime.fromMillis(nowMs, { zone })
+    .startOf('day')
+    .minus({ days: days - 1 });
+  const all = Array.from({ length: days }, (_, k) => first.plus({ days: k }));
+  return { days: all.map((d) => d.toISODate() as string), starts: all.map((d) => d.toMillis()) };
+}
+
 /** The last `days` days (today last) in `zone`, each with the worst status of the spans that touch it. */
-export function historyBars(spans: readonly StatusSpan[], nowMs: number, zone: string, days: number): DayBar[] {
-  const today = DateTime.fromMillis(nowMs, { zone }).startOf('day');
-  const first = today.minus({ days: days - 1 });
-  const worst = new Map<string, ComponentStatus>();
+export function historyBars(
+  spans: readonly StatusSpan[],
+  nowMs: number,
+  zone: string,
+  days: number,
+  cal: Calendar = calendar(nowMs, zone, days),
+): DayBar[] {
+  const worst: Array<ComponentStatus | undefined> = new Array<ComponentStatus | undefined>(cal.days.length);
   for (const s of spans) {
-    const start = Math.max(s.from, first.toMillis());
     const end = Math.min(s.to, nowMs);
-    if (end < start) continue;
-    for (let d = DateTime.fromMillis(start, { zone }).startOf('day'); d.toMillis() <= end; d = d.plus({ days: 1 })) {
-      const key = d.toISODate() as string;
-      const seen = worst.get(key);
-      if (seen === undefined || STATUS_RANK[s.status] > STATUS_RANK[seen]) worst.set(key, s.status);
+    for (let k = 0; k < cal.starts.length; k++) {
+      const dayStart = cal.starts[k] as number;
+      const dayEnd = cal.starts[k + 1] ?? Infinity;
+      // A span touches the day when it starts before the day ends and ends on or after its start.
+      if (s.from >= dayEnd || end < dayStart || end < s.from) continue;
+      const seen = worst[k];
+      if (seen === undefined || STATUS_RANK[s.status] > STATUS_RANK[seen]) worst[k] = s.status;
     }
   }
-  return Array.from({ length: days }, (_, k) => {
-    const day = first.plus({ days: k }).toISODate() as string;
-    return { day, status: worst.get(day) ?? 'operational' };
-  });
+  return cal.days.map((day, k) => ({ day, status: worst[k] ?? 'operational' }));
 }

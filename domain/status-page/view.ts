@@ -12,7 +12,7 @@ import {
   type ServiceLink,
   type StatusPage,
 } from './page';
-import { shownStatus, historyBars, type DayBar, type StatusSpan } from './component-status';
+import { calendar, shownStatus, historyBars, type DayBar, type StatusSpan } from './component-status';
 import { overallStatus, type Indicator } from './indicator';
 import { maintenanceStatus, type MaintenanceRecord, type PageIncidentRecord } from './records';
 import type { MaintenanceStatus } from './page';
@@ -109,13 +109,14 @@ export function buildPageView(input: ViewInput): PageView {
   const visible = input.incidents.filter((i) => !i.held);
   const maintenances = maintenancesOf(page, input.services, input.configuredAt);
   const quietMs = page.quietMinutes * 60_000;
+  const days = calendar(nowMs, page.timeZone, HISTORY_DAYS);
   const components = page.components.map((c, position) => {
     const spans = spansOf(c.id, visible, maintenances, nowMs);
     return {
       ...c,
       position: position + 1,
       status: shownStatus(spans, quietMs, nowMs),
-      history: historyBars(spans, nowMs, page.timeZone, HISTORY_DAYS),
+      history: historyBars(spans, nowMs, page.timeZone, HISTORY_DAYS, days),
     };
   });
   const unresolved = visible.filter((i) => i.status !== 'resolved');

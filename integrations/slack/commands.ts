@@ -13,6 +13,8 @@ import { parseApprovalValue, SLACK_ACTIONS } from './actions';
 import type { RunbookGateway } from '../../api/runbook-gateway';
 import type { SlackDirectory } from './directory';
 import { COORDINATION_USAGE, roleBySlack, setTypeBySlack } from './coordination-commands';
+import type { StatusPageCommands } from '../../api/status-page/commands';
+import { STATUS_PAGE_USAGE, statusPageBySlack, wantsStatusPageUpdate } from './status-page-command';
 
 export interface SlackMessage {
   response_type: 'ephemeral' | 'in_channel';
@@ -28,6 +30,7 @@ export const USAGE = [
   '`/incident oncall <service>` who is on call',
   'Inside an incident channel, ack, resolve and status need no id.',
   COORDINATION_USAGE,
+  STATUS_PAGE_USAGE,
 ].join('\n');
 
 export const ACTION_COMMANDS: Readonly<
@@ -49,6 +52,8 @@ export interface CommandDeps {
   declareService?: string;
   /** Approve / Deny of runbook steps; absent (runbooks not mounted): those buttons are refused. */
   runbooks?: Pick<RunbookGateway, 'decide'>;
+  /** `/incident status <id> <status> <message>` posts on the incident's status pages. */
+  statusPages?: Pick<StatusPageCommands, 'list' | 'post'>;
   now?: () => number;
 }
 
@@ -73,6 +78,7 @@ export async function runSlashCommand(
       case 'resolve':
         return await command(rest[0], 'resolve', resolveCommand(rest.slice(1), by), deps);
       case 'status':
+        if (wantsStatusPageUpdate(rest)) return await statusPageBySlack(rest, by, deps, incidentIdOf);
         return await status(rest[0], deps);
       case 'oncall':
         return await oncall(rest[0], deps);

@@ -14,6 +14,7 @@ import { defineRoute, ok } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
 import { runAction, runSlashCommand, type SlackMessage } from './commands';
 import { mongoSlackDirectory } from './directory';
+import { auditedStatusPages } from './status-page-command';
 import { createLater } from './respond-later';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from './verify';
 
@@ -87,6 +88,7 @@ function slackContext(services: Services) {
     runbooks,
     directory,
     declareService: slack.declareService,
+    statusPages: auditedStatusPages(services.statusPageCommands, services.audit),
     now: slack.now,
   };
   return { directory, later, commandDeps };

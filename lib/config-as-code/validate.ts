@@ -9,6 +9,7 @@ import { toEpochMs, type InstantInput } from '../../domain/common';
 import { entityLabel } from '../../domain/config';
 import { readinessWarnings, type ChannelAvailability } from '../../domain/oncall/readiness';
 import { integrationKeyIssues, policyIssues, referenceIssues, type SetContext, type ValidEntity } from './checks';
+import { statusPageComponentWarnings } from './status-page-checks';
 import { parsePath, type Locator } from './locate';
 import {
   KIND_ORDER,
@@ -77,6 +78,7 @@ export function validateFolder(raw: RawFolder, opts: LoadOptions = {}): LoadResu
     warnings: sortIssues([
       ...raw.warnings,
       ...policies.warnings,
+      ...statusPageComponentWarnings(ctx),
       ...readiness(entities, external, sources, opts, ctx.now),
     ]),
     entities,

@@ -76,18 +76,37 @@ export type IncidentPatch = Partial<
   >
 >;
 
-function toRecord(doc: IncidentDoc, updates: UpdateDoc[]): PageIncidentRecord {
+function toRecord(doc: IncidentDoc, updates: readonly UpdateDoc[]): PageIncidentRecord {
   const { _id, ...rest } = doc;
   const own = updates
-    .filter((u) => u.pageIncidentId === _id)
     .map(({ _id: id, pageId: _p, pageIncidentId: _i, ...u }) => ({ id, ...u }))
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   return { id: _id, ...rest, updates: own };
 }
 
+/** Each incident with its own updates (grouped once: a page's history has thousands). */
+function toRecords(docs: IncidentDoc[], updates: UpdateDoc[]): PageIncidentRecord[] {
+  const byIncident = new Map<string, UpdateDoc[]>();
+  for (const u of updates) {
+    const list = byIncident.get(u.pageIncidentId);
+    if (list) list.push(u);
+    else byIncident.set(u.pageIncidentId, [u]);
+  }
+  return docs.map((d) => toRecord(d, byIncident.get(d._id) ?? []));
+}
+
 export interface StatusPageStore {
-  /** The page's incidents created since `sinceIso` or still unresolved, each with its updates. */
-  incidents(pageId: string, sinceIso: string): Promise<PageIncidentRecord[]>;
+  /**
+   * The page's incidents created since `sinceIso` or still unresolved, each with its
+   * updates; with `updates`, only the unresolved, those created since `updates.sinceIso` and
+   * the `updates.newest` newest carry theirs (the others' are left empty: history bars
+   * need none, and reading them all costs seconds).
+   */
+  incidents(
+    pageId: string,
+    sinceIso: string,
+    updates?: { sinceIso: string; newest: number },
+  ): Promise<PageIncidentRecord[]>;
   incident(pageId: string, id: string): Promise<PageIncidentRecord | undefined>;
   /** Inserts the incident and its first update once; false when it existed. */
   create(fields: IncidentFields, first: PageUpdateRecord): Promise<boolean>;
@@ -106,14 +125,24 @@ export interface StatusPageStore {
 }
 
 export const mongoStatusPageStore: StatusPageStore = {
-  async incidents(pageId, sinceIso) {
+  async incidents(pageId, sinceIso, want) {
     const docs = await IncidentModel.find({
       pageId,
       $or: [{ createdAt: { $gte: sinceIso } }, { status: { $ne: 'resolved' } }],
     }).lean();
-    if (docs.length === 0) return [];
-    const updates = await UpdateModel.find({ pageId, pageIncidentId: { $in: docs.map((d) => d._id) } }).lean();
-    return docs.map((d) => toRecord(d, updates));
+    const newest = [...docs].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1)).slice(0, want?.newest ?? Infinity);
+    const needed = new Set(newest.map((d) => d._id));
+    for (const d of docs) if (!want || d.status !== 'resolved' || d.createdAt >= want.sinceIso) needed.add(d._id);
+    const chosen = docs.filter((d) => needed.has(d._id));
+    if (chosen.length === 0) return docs.map((d) => toRecord(d, []));
+    // The page's updates since the oldest incident that needs them, not an $in of every id:
+    // FerretDB checks an $in list per document, which costs seconds for a page's 90 days.
+    const oldest = chosen.reduce((min, d) => (d.createdAt < min ? d.createdAt : min), chosen[0]!.createdAt);
+    const updates = await UpdateModel.find({ pageId, createdAt: { $gte: oldest } }).lean();
+    return toRecords(
+      docs,
+      updates.filter((u) => needed.has(u.pageIncidentId)),
+    );
   },
   async incident(pageId, id) {
     const doc = await IncidentModel.findOne({ _id: id, pageId }).lean();
@@ -144,7 +173,7 @@ export const mongoStatusPageStore: StatusPageStore = {
     const docs = await IncidentModel.find({ incidentId }).sort({ createdAt: -1 }).limit(50).lean();
     if (docs.length === 0) return [];
     const updates = await UpdateModel.find({ pageIncidentId: { $in: docs.map((d) => d._id) } }).lean();
-    return docs.map((d) => toRecord(d, updates));
+    return toRecords(docs, updates);
   },
   async editUpdate(pageId, updateId, body) {
     await UpdateModel.updateOne({ _id: updateId, pageId }, { $set: { body } });

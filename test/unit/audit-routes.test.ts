@@ -78,6 +78,10 @@ const config = {
   ),
   remove: async (kind: string, id: string) => void stored.delete(`${kind}:${id}`),
 };
+const pageIncident = async () => ({
+  ...{ id: 'pi1', pageId: 'sp1', incidentId: ID, name: 'Down', status: 'investigating', impact: 'major' },
+  ...{ components: {}, held: false, createdAt: '2026-03-09T14:00:00Z', updatedAt: '2026-03-09T14:00:00Z', updates: [] },
+});
 const incidents = {
   state: async () => state,
   command: async () => state,
@@ -103,6 +107,7 @@ const app = createApp({
     findLatest: async () => ({ incidentId: ID, runKey: 'r', revision: 1, review: { actionItems: [{ id: 'A1' }] } }),
   },
   followUps: { startExport: async () => ({ workflowId: 'w' }) },
+  statusPageCommands: { hold: pageIncident, edit: pageIncident, post: pageIncident, list: async () => [] },
   runbooks: {
     dir: path.resolve(__dirname, '../../runbooks'),
     gateway: {
@@ -194,6 +199,12 @@ const CALLS: Record<string, () => request.Test> = {
     bearer('put', `/api/v1/incidents/${ID}/roles/incident-commander`, { userId: 'ola' }),
   'DELETE /api/v1/incidents/:id/roles/:roleId': () =>
     bearer('delete', `/api/v1/incidents/${ID}/roles/incident-commander`),
+  'PUT /api/v1/incidents/:id/status-page/:pageId/hold': () =>
+    bearer('put', `/api/v1/incidents/${ID}/status-page/sp1/hold`, { held: true }),
+  'PATCH /api/v1/incidents/:id/status-page/:pageId': () =>
+    bearer('patch', `/api/v1/incidents/${ID}/status-page/sp1`, { title: 'T' }),
+  'POST /api/v1/incidents/:id/status-page/:pageId/updates': () =>
+    bearer('post', `/api/v1/incidents/${ID}/status-page/sp1/updates`, { status: 'identified', message: 'm' }),
   'POST /api/v1/incidents/:id/notes': () => bearer('post', `/api/v1/incidents/${ID}/notes`, { text: 'n' }),
   'PATCH /api/v1/incidents/:id/review/action-items': () =>
     bearer('patch', `/api/v1/incidents/${ID}/review/action-items`, { op: 'add', title: 't' }),

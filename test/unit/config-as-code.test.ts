@@ -212,6 +212,20 @@ users:
     ]);
   });
 
+  it("warns when a service's statusPageComponent matches no status page component", async () => {
+    const services = SERVICES.replace('    tier: 1\n', '    tier: 1\n    statusPageComponent: Chekout\n').replace(
+      '    tier: 2\n',
+      '    tier: 2\n    statusPageComponent: cart api\n',
+    );
+    const page = `statusPages:\n  - id: public\n    name: Status\n    components:\n      - { id: checkout, name: Cart API }\n`;
+    const files = { ...BASE, 'services.yml': services, 'pages.yaml': page };
+    const { result, warnings } = await problems(files);
+    expect(result.ok).toBe(true);
+    expect(warnings.filter((w) => w.includes('statusPageComponent'))).toEqual([
+      `${at(files, 'services.yml', 'Chekout')} services[0].statusPageComponent: "Chekout" matches no status page component: no status page has a component of that id or name`,
+    ]);
+  });
+
   it('may reference entities the API manages', async () => {
     const files = { 'services.yaml': SERVICES };
     expect((await problems(files)).result.ok).toBe(false);

@@ -75,6 +75,25 @@ describe('status page read formats', () => {
     expect(calls.incidents).toBe(2);
   });
 
+  it('answers from the expired view while the next one is built, then from the new one; a write drops it', async () => {
+    const { views, calls, advance } = app();
+    const render = (v: { incidents: unknown[]; now: string }) => `${v.now}`;
+    const first = await views.rendered('public', 'now', render);
+    advance(6_000);
+    expect(await views.rendered('public', 'now', render)).toBe(first); // stale, a build started
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.incidents).toBe(2);
+    const second = await views.rendered('public', 'now', render);
+    expect(second).not.toBe(first); // rendered in the background with the new view
+    expect(calls.incidents).toBe(2);
+    views.invalidate('public');
+    await views.rendered('public', 'now', render);
+    expect(calls.incidents).toBe(3);
+    advance(120_000); // too stale to serve: read through
+    expect(await views.rendered('public', 'now', render)).not.toBe(second);
+    expect(calls.incidents).toBe(4);
+  });
+
   it('refuses an internal page without a responder credential, and serves it privately with one', async () => {
     const { app: a } = app();
     const refused = await request(a).get('/status/internal/api/v2/status.json').expect(401);
