@@ -48,7 +48,7 @@ export async function createTrackerIssue(
         key,
       );
       const issueKey = String(answer.key ?? '');
-      return { tracker: 'jira', key: issueKey, url: new URL(`/browse/${issueKey}`, t.jira.url).href };
+      return { tracker: 'jira', key: issueKey, url: under(t.jira.url, `/browse/${issueKey}`).href };
     }
     case 'linear': {
       if (!t.linear) throw notConfigured('linear', 'VIGIL_LINEAR_API_KEY is not set');

@@ -19,6 +19,7 @@ import {
 } from '../domain/incident';
 import { resolveLevel } from '../domain/oncall';
 import { channelRule } from '../domain/coordination/incident-channel';
+import { planBridges } from '../domain/coordination/bridge';
 
 function toRecipient(users: readonly User[], userId: string): Recipient | undefined {
   const user = users.find((u) => u.id === userId);
@@ -69,14 +70,13 @@ function levelRecipients(snap: ConfigSnapshot, policyId: string | undefined, ind
   return recipientsFor(snap, level.userIds, problems);
 }
 
-/** The service's channel rule and bridges (its own, its team's). */
-function coordination(service: Service, snap: ConfigSnapshot): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
-  const team = snap.teams.find((t) => t.id === service.teamId);
-  const bridges = {
-    ...(service.bridge ? { service: service.bridge } : {}),
-    ...(team?.bridge ? { team: team.bridge } : {}),
-  };
-  return { incidentChannel: channelRule(service), ...(Object.keys(bridges).length > 0 ? { bridges } : {}) };
+/** The service's channel rule and bridges (its own, its team's, the incident types'). */
+export function channelAndBridges(
+  service: Service,
+  snap: ConfigSnapshot,
+): Pick<ServicePlan, 'incidentChannel' | 'bridges'> {
+  const bridges = planBridges(service, snap.teams, snap.incidentTypes);
+  return { incidentChannel: channelRule(service), ...(bridges ? { bridges } : {}) };
 }
 
 /** First attempt only: a retry's delay is the activity's, not the timer's. */
@@ -106,11 +106,13 @@ export function createOnCallActivities(deps: {
   log: Logger;
   minuteMs: number;
   metrics?: Pick<WorkerMetrics, 'escalationLateness'>;
+  /** VIGIL_PUBLIC_URL, for links in the stakeholders' messages. */
+  publicUrl?: string;
 }) {
   const loadConfigSnapshot = coalesce(loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
-    ...createCoordinationActivities({ loadConfigSnapshot }),
+    ...createCoordinationActivities({ loadConfigSnapshot, publicUrl: deps.publicUrl }),
     /** The plan; with `withFirstLevel`, also who level 1 pages now (one read instead of two before a first page). */
     async loadServicePlan(input: {
       serviceId: string;
@@ -129,7 +131,7 @@ export function createOnCallActivities(deps: {
         found: Boolean(service),
         serviceName: service?.name,
         ...(service ? { tier: service.tier } : {}),
-        ...(service ? coordination(service, snap) : {}),
+        ...(service ? channelAndBridges(service, snap) : {}),
         teamId: service?.teamId,
         policy,
         targets,

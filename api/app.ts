@@ -6,10 +6,10 @@ import { mongoChangeEventStore, type ChangeEventStore } from '../lib/models/chan
 import { mongoReviewStore, type ReviewStore } from '../lib/models/review';
 import { redactRespondToken } from '../integrations/respond/link';
 import { respondFallback } from '../integrations/respond/routes';
-import type { SlackServices } from '../integrations/slack/routes';
+import type { SlackServices } from '../integrations/slack/services';
 import { CONTACT_METHOD_TYPES } from '../domain/config/user';
 import type { ChannelAvailability } from '../domain/oncall/readiness';
-import type { TwilioServices } from '../integrations/twilio/routes';
+import type { TwilioServices } from '../integrations/twilio/services';
 import { mongoAuditLog, type AuditLog } from '../lib/audit';
 import { configuredUser, mongoApiTokenStore, type ApiTokenStore } from '../lib/models/api-token';
 import { auditedGateways } from './audit';
@@ -31,6 +31,8 @@ import { consoleRoutes } from '../console/routes';
 import { createSessions, mongoSessionStore, type SessionStore } from '../console/session';
 import { statusPageRoutes } from './status-page/routes';
 import { createPageViews, type PageViews } from './status-page/views';
+import { createStatusPageCommands } from './status-page/commands';
+import type { MirrorTrigger } from '../lib/status-page-mirror';
 import type { ApiMetrics } from '../lib/metrics';
 import { countIngest } from './ingest/metrics';
 import { SUBSCRIBE_PER_MINUTE, type SubscriptionServices } from './status-page/subscriptions';
@@ -88,6 +90,8 @@ export interface AppDeps {
   statusPages?: PageViews;
   /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
   subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
+  /** Tells mirrored pages' mirror workflows of responders' changes. */
+  statusPageMirror?: MirrorTrigger;
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -163,6 +167,12 @@ export function createApp(deps: AppDeps): Express {
     routes,
     statusPages,
     ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
+    statusPageCommands: createStatusPageCommands({
+      log: deps.log,
+      views: statusPages,
+      incidents: deps.incidents,
+      ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
+    }),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
   app.use(

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import type { ApplyConfigFolder } from './http/services';
 import { createConfigStore } from './config-store';
 import { createIncidentGateway } from './incident-gateway';
+import { mirrorTrigger } from '../lib/status-page-mirror';
 import { createFollowUpGateway } from './follow-up-gateway';
 import { createRunbookGateway } from './runbook-gateway';
 import { createRespondLinks } from '../integrations/respond/link';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       adminTokens: config.VIGIL_ADMIN_TOKENS,
     },
     incidents: createIncidentGateway(temporal.client, temporal.taskQueue),
+    statusPageMirror: mirrorTrigger(temporal.client, temporal.taskQueue),
     followUps: createFollowUpGateway(temporal.client, temporal.taskQueue),
     config: createConfigStore(),
     channels,

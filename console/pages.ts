@@ -17,6 +17,7 @@ import { integrationEndpoints } from './endpoints';
 import { sendPage } from './render';
 import type { Session } from './session';
 import { IncidentPage } from './views/incident';
+import { configuredBridge } from '../domain/coordination/bridge';
 import { IncidentsPage, type ListForm } from './views/incidents';
 import { OnCallPage } from './views/oncall';
 import { ServicesPage } from './views/services';
@@ -143,6 +144,7 @@ export function pageRoutes(deps: ConsoleDeps & Required<Pick<ConsoleDeps, 'loadC
             },
           }
         : {}),
+      ...withBridge(configuredBridge(snap, s)),
       escalation: escalationView(s, snap, now),
       sla: slaClocks(s, snap, now),
       runs: runbookRuns(s.timeline),
@@ -218,3 +220,5 @@ export function pageRoutes(deps: ConsoleDeps & Required<Pick<ConsoleDeps, 'loadC
 
   return { router, renderIncident };
 }
+
+const withBridge = (bridge: { url: string; title: string } | undefined) => (bridge ? { bridge } : {});

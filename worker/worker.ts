@@ -32,6 +32,7 @@ import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
 import { announceFromActivity, subscriberActivities } from './status-page-subscribers';
+import { createMirrorWorker } from './status-page-mirror';
 
 type ChannelConfig = LibChannelConfig &
   Partial<
@@ -117,6 +118,7 @@ export function buildActivities(deps: {
     log: deps.log,
     minuteMs: deps.config.VIGIL_MINUTE_MS,
     metrics: deps.metrics,
+    publicUrl: deps.config.VIGIL_PUBLIC_URL,
   });
   return {
     ...createStoreActivities(deps),
@@ -219,7 +221,8 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
-  const { sendNotification, updateNotification, deliverStatusPageUpdate, sendStatusPageConfirmation } = activities;
+  const { sendNotification, updateNotification, sendStakeholderMessage } = activities;
+  const { deliverStatusPageUpdate, sendStatusPageConfirmation } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -227,7 +230,10 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
       worker: await Worker.create({
         ...common,
         taskQueue: layout.taskQueue,
-        activities: { sendNotification, updateNotification, deliverStatusPageUpdate, sendStatusPageConfirmation },
+        activities: {
+          ...{ sendNotification, updateNotification, sendStakeholderMessage },
+          ...{ deliverStatusPageUpdate, sendStatusPageConfirmation },
+        },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,
       }),
@@ -235,7 +241,8 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
   }
   // Incident channels on their own queue and rate: Slack's limits never hold up a page.
   const incidentChannelWorker = await createIncidentChannelWorker(common, config.TEMPORAL_TASK_QUEUE, activities);
-  const all = [worker, incidentChannelWorker, ...channelWorkers.map((c) => c.worker)];
+  const mirrorWorker = await createMirrorWorker(common, config.TEMPORAL_TASK_QUEUE, log);
+  const all = [worker, incidentChannelWorker, mirrorWorker, ...channelWorkers.map((c) => c.worker)];
   return {
     worker,
     channelWorkers,

@@ -8,11 +8,13 @@
  * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | comms     | the stakeholders' message (template render)  | 10, ~6 min       | 30 s     |
  * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
  * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
+ * | mirror    | status page mirror (Statuspage, Cachet)      | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
@@ -105,6 +107,13 @@ export const INCIDENT_CHANNEL_PROFILE: ActivityOptions = { startToCloseTimeout: 
 export const EXPORT_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /**
+ * mirror: one push of a page's incident to a hosted Statuspage or Cachet (several calls,
+ * each recorded once it succeeded, so a retry goes on where the last attempt stopped).
+ * A refusal (4xx) or a credential not set fails at once, onto the incident's timeline.
+ */
+export const MIRROR_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
+
+/**
  * statusPage: the pages a service publishes on, and one idempotent publishing step
  * (MongoDB writes keyed by the step). Retried about six minutes, then the workflow records
  * the failure on the timeline and carries on: a status page never holds up paging, and a
@@ -128,6 +137,22 @@ export const STATUS_PAGE_PROFILE: ActivityOptions = {
  * fails at once and only that subscriber misses the update.
  */
 export const SUBSCRIBER_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
+
+/**
+ * comms: composing the stakeholders' message from configuration (read-only). Retried about
+ * six minutes, then the workflow records that the stakeholders could not be told: they
+ * never hold up the incident. A worker that does not serve it (NotFoundError) means no message.
+ */
+export const COMMS_LOOKUP_PROFILE: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['NotFoundError'],
+  },
+};
 
 /** A step without its own timeout: an HTTP call gets a minute, a command five. */
 export const REMEDIATE_DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;

@@ -5,3 +5,4 @@ export { runbookWorkflow } from './runbook/runbook';
 export { incidentChannelCloseWorkflow } from './incident/incident-channel';
 export { exportActionItemWorkflow } from './follow-up';
 export { statusPageAnnounceWorkflow, statusPageConfirmWorkflow } from './status-page-subscribers';
+export { statusPageMirrorWorkflow } from './status-page-mirror';

@@ -37,6 +37,7 @@ const BUTTON_STYLE =
   'display:inline-block;padding:10px 18px;background:#1f2937;color:#ffffff;text-decoration:none;border-radius:4px;font-weight:bold';
 
 export function emailContent(n: Notification): { subject: string; text: string; html: string } {
+  if (n.comms) return commsContent(n, n.comms);
   const color = SEVERITY_COLORS[n.severity] ?? '#888888';
   const link = n.links?.incident;
   const html = [
@@ -53,6 +54,12 @@ export function emailContent(n: Notification): { subject: string; text: string; 
     '</div></body></html>',
   ].join('');
   return { subject: titleLine(n).slice(0, 200), text: plainText(n), html };
+}
+
+/** A stakeholder message: the rendered template as written (its subject, else the incident's title line). */
+function commsContent(n: Notification, comms: NonNullable<Notification['comms']>) {
+  const html = `<!doctype html><html><body style="font-family:sans-serif;white-space:pre-wrap">${escapeHtml(comms.body)}</body></html>`;
+  return { subject: (comms.subject ?? titleLine(n)).slice(0, 200), text: comms.body, html };
 }
 
 export function createEmailChannel(deps: EmailChannelDeps): NotificationChannel {

@@ -136,6 +136,22 @@ export function createNotifyActivities(deps: NotifyDeps) {
     },
 
     /**
+     * Sends a message to a service's stakeholders (`notification.comms`: a rendered
+     * communication template) to an email address or a Slack channel: the channel sends the
+     * text as written. Same retries, failure types and idempotency as sendNotification.
+     */
+    async sendStakeholderMessage(input: { notification: Notification }): Promise<DeliveryReceipt> {
+      if (!input.notification.comms)
+        throw rejected('a stakeholder message needs its text (comms)', { reason: 'no_comms' });
+      return attempt(
+        { done: 'stakeholder message delivered', failed: 'stakeholder message failed' },
+        input.notification,
+        (channel, n, ctx) => channel.send(n, ctx),
+        deps.metrics,
+      );
+    },
+
+    /**
      * Rewrites a message posted earlier (its receipt's `messageRef`) with the incident as
      * it is now: status, severity, who acknowledged or resolved, and the buttons that still
      * apply. Same retries and failure types as sendNotification; a channel that cannot

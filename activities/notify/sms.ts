@@ -33,12 +33,19 @@ export function smsBody(n: Parameters<NotificationChannel['send']>[0], replies =
     `[${n.severity}] ${incidentRef(n)} ${n.service}${tierLabel(n)} ${n.kind === 'page' ? 'TRIGGERED' : n.kind.toUpperCase()} ${localTime(n)}`,
     n.message ?? n.summary,
   ].join('\n');
-  const link = n.links?.incident;
-  const room = MAX_BODY - hint.length - (link?.length ?? 0) - 1;
-  return link && room >= 40
-    ? `${text.slice(0, room).trimEnd()}\n${link}${hint}`
+  // The incident's link first, then the bridge (short: its URL alone), each kept only while the text keeps 40 characters.
+  const links: string[] = [];
+  for (const l of [n.links?.incident, n.bridge?.url]) {
+    if (l && roomFor(hint, [...links, l]) >= 40) links.push(l);
+  }
+  return links.length > 0
+    ? `${text.slice(0, roomFor(hint, links)).trimEnd()}\n${links.join('\n')}${hint}`
     : `${text.slice(0, MAX_BODY - hint.length)}${hint}`;
 }
+
+/** Characters left for the text beside the hint and the links (one line each). */
+const roomFor = (hint: string, links: readonly string[]): number =>
+  MAX_BODY - hint.length - links.reduce((sum, l) => sum + l.length + 1, 0);
 
 export function createSmsChannel(deps: SmsChannelDeps): NotificationChannel {
   const send = twilioSender(deps, 'Messages', 'sms');

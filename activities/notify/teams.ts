@@ -23,6 +23,10 @@ export interface TeamsChannelDeps {
 
 export function teamsCard(n: Notification): Record<string, unknown> {
   const link = n.links?.incident;
+  const bridge = n.bridge
+    ? [{ '@type': 'OpenUri', name: n.bridge.title, targets: [{ os: 'default', uri: n.bridge.url }] }]
+    : [];
+  const actions = [...(link ? teamsActions(n, link) : []), ...bridge];
   return {
     '@type': 'MessageCard',
     '@context': 'https://schema.org/extensions',
@@ -40,11 +44,12 @@ export function teamsCard(n: Notification): Record<string, unknown> {
             name: 'Incident',
             value: n.incidentNumber === undefined ? n.incidentId : `#${n.incidentNumber} (${n.incidentId})`,
           },
+          ...(n.bridge ? [{ name: n.bridge.title, value: n.bridge.url }] : []),
         ],
         markdown: false,
       },
     ],
-    ...(link ? { potentialAction: teamsActions(n, link) } : {}),
+    ...(actions.length > 0 ? { potentialAction: actions } : {}),
   };
 }
 

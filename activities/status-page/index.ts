@@ -6,6 +6,8 @@
  * activity or a replayed workflow never shows (or tells subscribers) anything twice.
  */
 import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { mirrorTrigger, type MirrorTrigger } from '../../lib/status-page-mirror';
 import type { Logger } from '../../lib/logger';
 import { loadConfigSnapshot, type ConfigSnapshot } from '../../lib/models/config';
 import { mongoStatusPageStore, type StatusPageStore } from '../../lib/models/status-page';
@@ -52,9 +54,23 @@ export function createStatusPageActivities(deps: {
   loadConfig?: () => Promise<ConfigSnapshot>;
   /** Tells the page's subscribers of a step's update (its fan-out); absent: nobody is told. */
   announce?: SubscriberAnnouncer['announce'];
+  /** Tells a mirrored page's mirror workflow (default: through this activity's worker client). */
+  mirror?: MirrorTrigger;
 }) {
   const store = deps.store ?? mongoStatusPageStore;
   const loadConfig = deps.loadConfig ?? loadConfigSnapshot;
+  const trigger: MirrorTrigger =
+    deps.mirror ?? ((input) => mirrorTrigger(Context.current().client, Context.current().info.taskQueue)(input));
+  /** A mirror not told catches up at the page incident's next change: the step itself has succeeded. */
+  const tellMirror = async (step: PublishStep) => {
+    try {
+      const page = (await loadConfig()).statusPages.find((p) => p.id === step.pageId);
+      if (page?.mirror)
+        await trigger({ pageId: step.pageId, pageIncidentId: step.pageIncidentId, incidentId: step.incidentId });
+    } catch (err) {
+      deps.log.warn({ err, pageId: step.pageId }, 'status page mirror not told of a change');
+    }
+  };
   return {
     /** The pages a service's incidents may publish on. Read-only: profile "lookup". */
     async planStatusPages(input: { serviceId: string }): Promise<{ pages: PagePlan[] }> {
@@ -81,6 +97,7 @@ export function createStatusPageActivities(deps: {
         if (next) wrote = await store.addUpdate(step.pageId, step.pageIncidentId, next.patch, next.update);
       }
       const after = await store.incident(step.pageId, step.pageIncidentId);
+      if (after) await tellMirror(step);
       if (!after)
         return {
           pageIncidentId: step.pageIncidentId,

@@ -5,14 +5,14 @@ import type { ApplyReport } from '../../lib/config-as-code';
 import type { AuditLog } from '../../lib/audit';
 import type { ApiTokenStore } from '../../lib/models/api-token';
 import type { ChannelAvailability } from '../../domain/oncall/readiness';
-import type { TwilioServices } from '../../integrations/twilio/routes';
+import type { TwilioServices } from '../../integrations/twilio/services';
 import type { Authenticate } from '../auth';
 import type { ConfigStore } from '../config-store';
 import type { IncidentGateway } from '../incident-gateway';
 import type { IntegrationDirectory } from '../ingest/integrations';
 import type { RateLimiter } from '../ingest/rate-limit';
 import type { RunbookGateway } from '../runbook-gateway';
-import type { SlackServices } from '../../integrations/slack/routes';
+import type { SlackServices } from '../../integrations/slack/services';
 import type { RespondLinks } from '../../integrations/respond/link';
 import type { AnyRoute, Feature } from './route';
 import type { IncidentList } from '../incident-list/service';
@@ -20,6 +20,7 @@ import type { Reports } from '../reports/service';
 import type { FollowUpGateway } from '../follow-up-gateway';
 import type { SubscriptionServices } from '../status-page/subscriptions';
 import type { PageViews } from '../status-page/views';
+import type { StatusPageCommands } from '../status-page/commands';
 
 export type ReadinessCheck = () => Promise<void>;
 export type ApplyConfigFolder = (opts: { dryRun: boolean; adoptApiEntities: boolean }) => Promise<ApplyReport>;
@@ -70,6 +71,8 @@ export interface Services {
   statusPages: PageViews;
   /** Status-page subscriptions (store, confirmation starter, signed links). */
   subscriptions?: SubscriptionServices;
+  /** Responders' commands on incidents' status-page incidents. */
+  statusPageCommands: StatusPageCommands;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

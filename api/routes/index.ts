@@ -22,6 +22,7 @@ import { reportRoutes } from './reports';
 import { reviewRoutes } from './review';
 import { followUpRoutes } from './follow-ups';
 import { runbookRoutes } from './runbooks';
+import { statusPageCommandRoutes } from './status-page-commands';
 import { tokenRoutes } from './tokens';
 import { statusPageSubscriberRoutes } from './status-page-subscribers';
 
@@ -50,4 +51,5 @@ export const ROUTES: readonly AnyRoute[] = [
   ...respondRoutes,
   ...coordinationRoutes,
   ...statusPageSubscriberRoutes,
+  ...statusPageCommandRoutes,
 ];

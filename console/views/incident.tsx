@@ -12,6 +12,8 @@ export interface IncidentView {
   /** False when the workflow is gone (history retention) and the page shows the read model. */
   live: boolean;
   service?: { name: string; tier: number; team: string };
+  /** The conference bridge (incident type, service or team), when one is configured. */
+  bridge?: { url: string; title: string };
   escalation: EscalationView;
   sla: SlaClock[];
   runs: RunView[];
@@ -51,6 +53,16 @@ function Facts({ v }: { v: IncidentView }) {
       </dd>
       <dt>Held by</dt>
       <dd class="holder">{holder}</dd>
+      {v.bridge ? (
+        <>
+          <dt>Bridge</dt>
+          <dd class="bridge">
+            <a href={v.bridge.url} rel="noopener noreferrer">
+              {v.bridge.title}
+            </a>
+          </dd>
+        </>
+      ) : null}
       <CoordinationFacts state={s} names={v.names} />
       <dt>Escalation</dt>
       <dd>

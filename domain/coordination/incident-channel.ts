@@ -73,10 +73,16 @@ export function channelName(number: number, summary: string): string {
 /** Slack's limit on a topic. */
 export const TOPIC_MAX = 250;
 
-/** "SEV1 | acknowledged | commander: alice | checkout: Error rate above 5%" (the holder stands in for a commander). */
+/** The role whose holder the topic names (seed 004's incident commander). */
+export const COMMANDER_ROLE = 'incident-commander';
+
+/**
+ * "SEV1 | acknowledged | commander: alice | checkout: Error rate above 5%": the commander is
+ * whoever holds role `incident-commander`; without one the acknowledger stands in.
+ */
 export function channelTopic(
-  s: Pick<IncidentState, 'severity' | 'status' | 'acknowledgedBy' | 'service' | 'summary'>,
-  commander?: string,
+  s: Pick<IncidentState, 'severity' | 'status' | 'acknowledgedBy' | 'service' | 'summary' | 'roles'>,
+  commander = s.roles?.find((r) => r.roleId === COMMANDER_ROLE)?.userId,
 ): string {
   const lead = commander
     ? `commander: ${commander}`
@@ -107,8 +113,12 @@ export function announcementText(urgency: AnnouncementUrgency, line: string): st
   return line;
 }
 
-/** One timeline entry as a channel post, whatever its kind (new kinds show up without a change here). */
-export function channelEntryText(e: Pick<TimelineEvent, 'type' | 'message' | 'by'>): string {
+/**
+ * One timeline entry as a channel post, whatever its kind (new kinds show up without a change
+ * here), with the note a responder gave the command (a resolution's "rolled back", ...).
+ */
+export function channelEntryText(e: Pick<TimelineEvent, 'type' | 'message' | 'by' | 'data'>): string {
   const by = e.by ? ` (${e.by})` : '';
-  return `*${e.type.replace(/_/g, ' ')}*${by}: ${e.message}`;
+  const note = typeof e.data?.note === 'string' && e.data.note ? ` (note: ${e.data.note})` : '';
+  return `*${e.type.replace(/_/g, ' ')}*${by}: ${e.message}${note}`;
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { IdSchema, NameSchema, reportDuplicates, strictObject } from '../common/fields';
 import { SeveritySchema } from '../incident/severity';
+import { BridgeSchema } from './bridge';
 
 export const IncidentTypeSchema = strictObject({
   id: IdSchema,
@@ -20,6 +21,8 @@ export const IncidentTypeSchema = strictObject({
   requiredRoles: z.array(IdSchema).default([]),
   /** Templates preferred for this type's messages (over the general ones of the same kind and audience). */
   templates: z.array(IdSchema).default([]),
+  /** The type's conference bridge: before the service's and the team's. */
+  bridge: BridgeSchema.optional(),
 }).superRefine((t, ctx) => {
   reportDuplicates(
     ctx,

@@ -12,3 +12,4 @@ export * from './template';
 export * from './tier';
 export * from './stakeholders';
 export * from './view';
+export * from './stakeholder-comms';

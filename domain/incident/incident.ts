@@ -66,7 +66,9 @@ export type TimelineEventType =
   | 'type_set'
   | 'role_assigned'
   | 'role_released'
-  | 'role_unfilled';
+  | 'role_unfilled'
+  /** A communication template sent to the service's stakeholders (and who it could not reach). */
+  | 'stakeholders_notified';
 
 export interface TimelineEvent {
   at: string;

@@ -58,6 +58,8 @@ export interface Notification {
   links?: { incident?: string };
   /** The incident's conference bridge (type, service or team), shown in every page. */
   bridge?: { url: string; title: string };
+  /** A message to stakeholders (a rendered communication template): sent as written, without buttons. */
+  comms?: { subject?: string; body: string };
   /** A runbook step waiting for a decision: channels with buttons offer Approve / Deny. */
   approval?: { runId: string; step: string };
   /** Who acknowledged / resolved the incident, as of `occurredAt` (messages updated in place show it). */

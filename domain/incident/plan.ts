@@ -4,7 +4,7 @@
  * its tests and the activities share the types from here.
  */
 import type { EscalationPolicy } from '../oncall/policy';
-import type { Bridge } from '../coordination/bridge';
+import type { PlanBridges } from '../coordination/bridge';
 import type { ChannelRule } from '../coordination/incident-channel';
 import type { WindowInstants } from './maintenance';
 import type { NotificationRecipient } from './notification';
@@ -44,8 +44,8 @@ export interface ServicePlan {
   firstLevel?: Recipients;
   /** When the incident gets a Slack channel (service setting or tier default); absent in plans recorded before channels. */
   incidentChannel?: ChannelRule;
-  /** The service's and its team's bridges (an incident type's, when set, comes first). */
-  bridges?: { service?: Bridge; team?: Bridge };
+  /** The service's and its team's bridges, and the incident types' (the incident's type's comes first). */
+  bridges?: PlanBridges;
 }
 
 /** How far ahead the plan lists maintenance windows. */

@@ -40,6 +40,7 @@ const TIMELINE_EVENT_TYPES = [
   'role_assigned',
   'role_released',
   'role_unfilled',
+  'stakeholders_notified',
 ] as const satisfies readonly TimelineEventType[];
 
 const Instant = z.string().meta({ format: 'date-time' });

@@ -7,3 +7,5 @@ export * from './records';
 export * from './v2';
 export * from './view';
 export * from './publish';
+export * from './mirror';
+export * from './commands';

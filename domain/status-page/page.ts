@@ -17,6 +17,7 @@ import {
   strictObject,
 } from '../common/fields';
 import { SeveritySchema } from '../incident/severity';
+import { MirrorSchema } from './mirror';
 
 export const COMPONENT_STATUSES = [
   'operational',
@@ -93,6 +94,8 @@ export const StatusPageSchema = strictObject({
   components: z.array(PageComponentSchema).min(1, 'a page needs at least one component'),
   rules: z.array(PublishRuleSchema).default([]),
   maintenances: z.array(PageMaintenanceSchema).default([]),
+  /** Optional: push the page's incidents to a hosted Statuspage or to Cachet (./mirror.ts). */
+  mirror: MirrorSchema.optional(),
 }).superRefine((page, ctx) => {
   reportDuplicates(
     ctx,
@@ -119,6 +122,9 @@ export const StatusPageSchema = strictObject({
         });
     }),
   );
+  for (const id of Object.keys(page.mirror?.components ?? {}))
+    if (!known.has(id))
+      ctx.addIssue({ code: 'custom', path: ['mirror', 'components', id], message: `unknown component "${id}"` });
 });
 export type StatusPage = z.infer<typeof StatusPageSchema>;
 export type StatusPageInput = z.input<typeof StatusPageSchema>;

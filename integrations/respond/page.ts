@@ -20,6 +20,8 @@ export interface IncidentPageView {
   preselect?: RespondAction;
   /** The outcome of a POST: what was done, or why the incident refused it. */
   notice?: { ok: boolean; text: string };
+  /** The incident's conference bridge (type, service or team), when one is configured. */
+  bridge?: { url: string; title: string };
 }
 
 const STYLE = [
@@ -73,6 +75,9 @@ export function incidentPage(view: IncidentPageView): string {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v ?? '')}</dd>`),
     '</dl>',
+    view.bridge
+      ? `<p><a href="${escapeHtml(view.bridge.url)}" rel="noopener noreferrer">${escapeHtml(view.bridge.title)}</a></p>`
+      : '',
     ...forms(view),
     `<p class="muted">You act as ${escapeHtml(view.actingAs)}. This link is personal: do not forward it.</p>`,
   ];

@@ -19,6 +19,7 @@ import { defineRoute } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
 import type { IncidentGateway } from '../../api/incident-gateway';
 import { incidentPage, messagePage, PAGE_HEADERS, type IncidentPageView } from './page';
+import { bridgeOnPage } from './bridge';
 
 /** Two fields from our own form; nothing legitimate comes near this. */
 const BODY_LIMIT = '16kb';
@@ -95,11 +96,12 @@ export const respondRoutes = [
       describe: { token: 'The signed token of the link', action: 'Only preselects that form' },
     },
     responses: { 200: page('The incident with a form per command still possible'), ...linkErrors },
-    handler: async ({ query }, { incidents }, { reply, res }) => {
+    handler: async ({ query }, { incidents, config }, { reply, res }) => {
       const claims = claimsOf(res);
       const state = await incidentFor(incidents, claims);
       const preselect = query.action ? { preselect: query.action } : {};
-      const { html, ...extra } = send(incidentPage({ state, actingAs: claims.u, ...preselect }));
+      const bridge = await bridgeOnPage(config, state);
+      const { html, ...extra } = send(incidentPage({ state, actingAs: claims.u, ...preselect, bridge }));
       return reply(200, html, extra);
     },
   }),
@@ -133,7 +135,7 @@ export const respondRoutes = [
       415: 'Not a form',
       ...linkErrors,
     },
-    handler: async ({ body: form }, { incidents }, { reply, req, res }) => {
+    handler: async ({ body: form }, { incidents, config }, { reply, req, res }) => {
       const claims = claimsOf(res);
       noteAudit(res, { action: `incident.${form.action}` });
       const before = await incidentFor(incidents, claims);
@@ -143,8 +145,9 @@ export const respondRoutes = [
         ...(form.note ? { note: form.note } : {}),
         ...(classified ? { classification: classified } : {}),
       };
+      const bridge = await bridgeOnPage(config, before);
       const view = (state: IncidentPageView['state'], notice: IncidentPageView['notice']) =>
-        send(incidentPage({ state, actingAs: claims.u, notice }));
+        send(incidentPage({ state, actingAs: claims.u, notice, bridge }));
       try {
         const after = await incidents.command(claims.i, form.action, cmd);
         req.log?.info({ incidentId: claims.i, userId: claims.u, action: form.action }, 'respond link command');

@@ -119,9 +119,27 @@ export function createSlackChannel(deps: SlackChannelDeps): NotificationChannel 
   const callApi = (method: string, n: Notification, body: Record<string, unknown>, ctx: SendContext) =>
     (api as SlackWebApi).call(method, body, ctx, { idempotencyKey: n.idempotencyKey });
 
+  /** A stakeholder message to a channel (C.../G...), as written; only the bot can post to a channel by id. */
+  async function postComms(n: Notification, comms: NonNullable<Notification['comms']>, ctx: SendContext) {
+    const channel = n.recipient.contactMethod.address;
+    if (!/^[CG][A-Z0-9]{6,20}$/.test(channel))
+      throw rejected('invalid Slack channel id', { reason: 'invalid_address' });
+    if (!deps.botToken) throw rejected('stakeholder channels need VIGIL_SLACK_BOT_TOKEN', { reason: 'no_bot_token' });
+    const text = [comms.subject ? `*${escapeMrkdwn(comms.subject)}*` : undefined, escapeMrkdwn(comms.body)]
+      .filter(Boolean)
+      .join('\n');
+    const metadata = {
+      event_type: 'vigil_notification',
+      event_payload: { idempotency_key: n.idempotencyKey, incident_id: n.incidentId },
+    };
+    const { status } = await callApi('chat.postMessage', n, { channel, text, unfurl_links: false, metadata }, ctx);
+    return receipt(n, status);
+  }
+
   return {
     type: 'slack',
     async send(n, ctx): Promise<DeliveryReceipt> {
+      if (n.comms) return postComms(n, n.comms, ctx);
       const userId = n.recipient.contactMethod.address;
       if (!/^[UW][A-Z0-9]{6,20}$/.test(userId)) throw rejected('invalid Slack user id', { reason: 'invalid_address' });
       const message = slackMessage(n);

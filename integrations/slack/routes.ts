@@ -12,28 +12,10 @@ import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { defineRoute, ok } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
-import type { IncidentGateway } from '../../api/incident-gateway';
-import type { RunbookGateway } from '../../api/runbook-gateway';
 import { runAction, runSlashCommand, type SlackMessage } from './commands';
-import { mongoSlackDirectory, type SlackDirectory } from './directory';
+import { mongoSlackDirectory } from './directory';
 import { createLater } from './respond-later';
 import { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER, verifySlackRequest } from './verify';
-
-export interface SlackServices {
-  /** VIGIL_SLACK_SIGNING_SECRET. */
-  signingSecret: string;
-  /** VIGIL_SLACK_RESPONSE_URL_PREFIX. */
-  responseUrlPrefix?: string;
-  /** VIGIL_SLACK_DECLARE_SERVICE. */
-  declareService?: string;
-  /** The incident commands run (default: the API's gateway; the app wraps it to audit each command). */
-  incidents?: IncidentGateway;
-  /** Approve / Deny buttons of runbook approval steps (default: the runbook routes' gateway). */
-  runbooks?: Pick<RunbookGateway, 'decide'>;
-  directory?: SlackDirectory;
-  fetch?: typeof globalThis.fetch;
-  now?: () => number;
-}
 
 /** Slack's own limit for these payloads is far below this. */
 const BODY_LIMIT = '64kb';

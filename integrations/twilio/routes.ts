@@ -15,20 +15,12 @@ import { HttpError } from '../../api/errors';
 import { defineRoute } from '../../api/http/route';
 import { feature, type Services } from '../../api/http/services';
 import type { IncidentGateway } from '../../api/incident-gateway';
-import { mongoTwilioDirectory, type TwilioDirectory } from './directory';
+import { mongoTwilioDirectory } from './directory';
+import type { TwilioServices } from './services';
 import { TWILIO_SIGNATURE_HEADER, verifyTwilioSignature } from './signature';
 import { parseSmsReply, SMS_REPLY_USAGE, type ReplyAction } from './sms-replies';
 import { message, say, twiml, TWIML_TYPE, escapeXml } from './twiml';
 import { VOICE_CALLBACK_MAX_AGE_SEC, VOICE_DIGITS, voiceCallbackQuery } from './voice';
-
-export interface TwilioServices {
-  /** VIGIL_TWILIO_AUTH_TOKEN: the key of the signatures. */
-  authToken: string;
-  /** VIGIL_PUBLIC_URL: the URL Twilio called is this plus the path (never the Host header). */
-  publicUrl: string;
-  directory?: TwilioDirectory;
-  now?: () => number;
-}
 
 const E164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 phone number');
 /** The form fields each callback needs (Twilio sends many more; they are signed and ignored). */

@@ -30,6 +30,7 @@ const incidentSchema = new Schema<IncidentDoc>(
   { collection: 'status_page_incidents', versionKey: false, minimize: false },
 );
 incidentSchema.index({ pageId: 1, createdAt: -1 });
+incidentSchema.index({ incidentId: 1, createdAt: -1 });
 
 const updateSchema = new Schema<UpdateDoc>(
   {
@@ -96,6 +97,12 @@ export interface StatusPageStore {
    */
   addUpdate(pageId: string, id: string, patch: IncidentPatch, update: PageUpdateRecord): Promise<boolean>;
   patch(pageId: string, id: string, patch: IncidentPatch): Promise<void>;
+  /** The page's latest incident that follows this Vigil incident (its current run's). */
+  latestFor(pageId: string, incidentId: string): Promise<PageIncidentRecord | undefined>;
+  /** Every page's incidents that follow this Vigil incident, newest first. */
+  forIncident(incidentId: string): Promise<PageIncidentRecord[]>;
+  /** Replaces an update's text (a responder's correction). */
+  editUpdate(pageId: string, updateId: string, body: string): Promise<void>;
 }
 
 export const mongoStatusPageStore: StatusPageStore = {
@@ -127,5 +134,19 @@ export const mongoStatusPageStore: StatusPageStore = {
   },
   async patch(pageId, id, patch) {
     await IncidentModel.updateOne({ _id: id, pageId }, { $set: patch });
+  },
+  async latestFor(pageId, incidentId) {
+    const doc = await IncidentModel.findOne({ pageId, incidentId }).sort({ createdAt: -1 }).lean();
+    if (!doc) return undefined;
+    return toRecord(doc, await UpdateModel.find({ pageId, pageIncidentId: doc._id }).lean());
+  },
+  async forIncident(incidentId) {
+    const docs = await IncidentModel.find({ incidentId }).sort({ createdAt: -1 }).limit(50).lean();
+    if (docs.length === 0) return [];
+    const updates = await UpdateModel.find({ pageIncidentId: { $in: docs.map((d) => d._id) } }).lean();
+    return docs.map((d) => toRecord(d, updates));
+  },
+  async editUpdate(pageId, updateId, body) {
+    await UpdateModel.updateOne({ _id: updateId, pageId }, { $set: { body } });
   },
 };

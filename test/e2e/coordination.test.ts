@@ -133,6 +133,12 @@ describe('incident types and roles on the real stack', () => {
     const noRole = await responder('PUT', `/api/v1/incidents/${id}/roles/scribe`, { userId: 'ola' });
     expect(noRole.status).toBe(422);
     expect(noRole.body.error.message).toContain('unknown role "scribe"');
+    const noUser = await responder('PUT', `/api/v1/incidents/${id}/roles/incident-commander`, { userId: 'nobody' });
+    expect(noUser.status).toBe(422);
+    expect(noUser.body.error.message).toBe('unknown user "nobody"');
+    const badBody = await responder('PUT', `/api/v1/incidents/${id}/roles/incident-commander`, { user: 'ola' });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.error.message).toContain('userId');
 
     const handedOver = await responder('PUT', `/api/v1/incidents/${id}/roles/incident-commander`, { userId: 'sec' });
     expect(handedOver.status).toBe(200);

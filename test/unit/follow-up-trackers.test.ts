@@ -60,7 +60,7 @@ describe('follow-up trackers', () => {
       item,
       'k1',
     );
-    expect(ref).toEqual({ tracker: 'jira', key: 'OPS-12', url: `${rx.base}/browse/OPS-12` });
+    expect(ref).toEqual({ tracker: 'jira', key: 'OPS-12', url: `${rx.base}/jira/browse/OPS-12` });
     const r = last();
     expect(r.method).toBe('POST');
     expect(r.headers.authorization).toBe(`Basic ${Buffer.from('ops@example.com:jira-token').toString('base64')}`);

@@ -69,6 +69,10 @@ describe('topic, announcement, entries', () => {
       'SEV1 | acknowledged | acknowledged by alice | checkout: Down',
     );
     expect(channelTopic(s, 'bob')).toContain('commander: bob');
+    const roles = [{ roleId: 'incident-commander', userId: 'jane', since: '2026-03-02T10:00:00Z', by: 'vigil' }];
+    expect(channelTopic({ ...s, acknowledgedBy: 'alice', roles })).toBe(
+      'SEV1 | acknowledged | commander: jane | checkout: Down',
+    );
     expect(channelTopic({ ...s, summary: 'x'.repeat(400) }).length).toBe(250);
   });
   it('urgency follows seed 003', () => {
@@ -81,6 +85,9 @@ describe('topic, announcement, entries', () => {
     expect(channelEntryText({ type: 'role_assigned' as never, message: 'commander: alice', by: 'bob' })).toBe(
       '*role assigned* (bob): commander: alice',
     );
+    expect(
+      channelEntryText({ type: 'resolved', message: 'Resolved by kim', by: 'kim', data: { note: 'rolled back' } }),
+    ).toBe('*resolved* (kim): Resolved by kim (note: rolled back)');
   });
 });
 

@@ -155,6 +155,23 @@ describe('renderReviewMarkdown', () => {
     expect(out).toContain('- [x] Write the runbook (owner: Bob &lt;b&gt;, due 2026-04-15; id A2)');
   });
 
+  it('shows where an exported item lives, linking only http(s) URLs', () => {
+    const added = applyActionItemPatch(full, { op: 'add', title: 'Canary', owner: 'alice', dueDate: '2026-04-01' });
+    if (!added.ok) throw new Error(JSON.stringify(added.issues));
+    const item = added.review.actionItems[0]!;
+    const withRef = (external: NonNullable<typeof item.external>) =>
+      renderReviewMarkdown({ ...added.review, actionItems: [{ ...item, external }] }).split('\n');
+    expect(withRef({ tracker: 'jira', key: 'OPS-12', url: 'https://acme.atlassian.net/browse/OPS-12' })).toContain(
+      '- [ ] Canary (owner: alice, due 2026-04-01; id A1; jira [OPS-12](https://acme.atlassian.net/browse/OPS-12))',
+    );
+    expect(withRef({ tracker: 'github', key: 'acme/web#3', url: 'https://x.test/a(b)' })).toContain(
+      '- [ ] Canary (owner: alice, due 2026-04-01; id A1; github [acme/web\\#3](https://x.test/a%28b%29))',
+    );
+    expect(withRef({ tracker: 'webhook', key: 'k', url: 'javascript:alert(1)' })).toContain(
+      '- [ ] Canary (owner: alice, due 2026-04-01; id A1; webhook k)',
+    );
+  });
+
   it('says so when nobody acknowledged, escalated or acted', () => {
     const quiet = renderReviewMarkdown(review([], { resolvedBy: undefined }));
     expect(quiet).toContain('| Acknowledged | never acknowledged |');

@@ -26,6 +26,9 @@ function app() {
     create: async () => true,
     addUpdate: async () => true,
     patch: async () => undefined,
+    latestFor: async () => undefined,
+    forIncident: async () => [],
+    editUpdate: async () => undefined,
   };
   const snap = { services: SERVICES, statusPages: [PAGE, INTERNAL] } as unknown as ConfigSnapshot;
   let now = NOW;

@@ -21,6 +21,8 @@ import type { PagePlan } from '../../domain/status-page';
 import { alertFiredSignal, incidentStateQuery, resolveUpdate, reviewWorkflowId } from '../../workflows/contract';
 import type { EscalationPolicy } from '../../domain/oncall/policy';
 import type { CoordinationPlan } from '../../domain/coordination/plan';
+import type { ComposedMessage } from '../../domain/coordination/stakeholder-comms';
+import type { TemplateKind } from '../../domain/coordination/template';
 import type { AlertEvent, IncidentState } from '../../domain/incident/incident';
 import { NOTIFICATION_REJECTED, type NotificationKind } from '../../domain/incident/notification';
 import type { Recipient, ServicePlan } from '../../domain/incident/plan';
@@ -146,6 +148,12 @@ export interface Mocks {
   coordination: CoordinationPlan;
   /** Plans by policy id, for a reassign or an incident type that names another policy. */
   plans: Record<string, ServicePlan>;
+  /** The stakeholders' message of a kind (nobody hears by default), each composition asked, each one sent. */
+  compose: (kind: TemplateKind, state: IncidentState) => ComposedMessage;
+  composed: TemplateKind[];
+  told: Array<{ key: string; address: string; subject?: string; body: string; atMs: number }>;
+  /** Addresses whose stakeholder sends are refused. */
+  tellRefused: string[];
 }
 
 export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
@@ -167,6 +175,10 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     publishFails: false,
     coordination: { types: [], roles: [], reminderMinutes: 10 },
     plans: {},
+    compose: () => ({ heard: false, why: 'the service lists no stakeholders' }),
+    composed: [],
+    told: [],
+    tellRefused: [],
     activities: {
       async planStatusPages() {
         return { pages: mocks.pagePlans };
@@ -199,6 +211,22 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
       },
       async loadCoordinationPlan() {
         return mocks.coordination;
+      },
+      async composeStakeholderMessage({ kind, state }) {
+        mocks.composed.push(kind);
+        return mocks.compose(kind, state);
+      },
+      async sendStakeholderMessage({ notification: n }) {
+        const address = n.recipient.contactMethod.address;
+        if (mocks.tellRefused.includes(address))
+          throw ApplicationFailure.create({
+            type: NOTIFICATION_REJECTED,
+            message: 'mailbox unknown',
+            nonRetryable: true,
+          });
+        const comms = n.comms ?? { body: '' };
+        mocks.told.push({ key: n.idempotencyKey, address, ...comms, atMs: Date.parse(n.occurredAt) });
+        return { channel: n.recipient.contactMethod.type, idempotencyKey: n.idempotencyKey, deliveredAt: n.occurredAt };
       },
       async resolveRecipients(input) {
         mocks.recipientCalls += 1;

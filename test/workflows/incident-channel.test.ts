@@ -71,7 +71,11 @@ const RULE = { severities: ['SEV1' as const, 'SEV2' as const], archiveAfterMinut
 describe('incident channel', () => {
   it('opens for a matching incident, posts every entry and the topic, archives after resolution', async () => {
     const mocks = createMocks(
-      servicePlan({ incidentChannel: RULE, bridges: { team: { url: 'https://meet.example.com/t' } }, minuteMs: 200 }),
+      servicePlan({
+        // Twelve seconds: see the close child below.
+        incidentChannel: { ...RULE, archiveAfterMinutes: 0.2 },
+        bridges: { team: { url: 'https://meet.example.com/t' } },
+      }),
     );
     const slack = withChannelMocks(mocks);
     await withIncident(env, mocks, { id: 'inc-channel', severity: 'SEV1' }, async (inc) => {
@@ -95,8 +99,10 @@ describe('incident channel', () => {
       const final = await inc.finish('a');
       const resolvedAt = Date.parse(final.resolvedAt ?? '');
       const close = env.client.workflow.getHandle(`inc-channel-channel-${final.runKey}`);
-      // The Java test server stops skipping time once a child outlives its parent: the delay runs on
-      // 200 ms minutes here, and the close child's timer shows the rule's 60 of them.
+      // The Java test server stops skipping time once a child outlives its parent: the delay runs in
+      // real time here, so the rule asks for a fifth of a minute. Every other timer keeps real minutes:
+      // on sub-second minutes they fire while a command's workflow task runs, and the test server
+      // refuses the task that cancels them (see read-model-projector.ts).
       expect(slack.archived).toEqual([]);
       expect(await close.result()).toEqual({ archived: true });
       expect(slack.posted.some((t) => t.startsWith('*resolved* (a)'))).toBe(true);

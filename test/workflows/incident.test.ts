@@ -44,6 +44,9 @@ const activities: StoreActivities & OnCallActivities & Pick<NotifyActivities, 's
   async loadCoordinationPlan() {
     return { types: [], roles: [], reminderMinutes: 10 };
   },
+  async composeStakeholderMessage() {
+    return { heard: false, why: 'the service lists no stakeholders' };
+  },
   async allocateIncidentNumber() {
     return 7;
   },

@@ -21,7 +21,7 @@ import { postedMessageData } from '../../domain/incident/posted-message';
 import { notifyFor } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
-import { bridgeFor } from '../../domain/coordination/bridge';
+import { incidentBridge } from '../../domain/coordination/bridge';
 
 type ContactMethod = Recipient['rules'][number]['contactMethod'];
 /** What tells deliveries apart: escalation position (pages), epoch, and a discriminator. */
@@ -149,6 +149,6 @@ const alreadyRecorded = (s: IncidentState, idempotencyKey: string): boolean =>
 
 /** The bridge for the page, when the plan names one (plans recorded before bridges name none). */
 function bridgeOf(run: IncidentRun): { bridge?: { url: string; title: string } } {
-  const bridge = run.plan.bridges ? bridgeFor(run.plan.bridges, run.state) : undefined;
+  const bridge = incidentBridge(run.plan.bridges, run.state);
   return bridge ? { bridge } : {};
 }

@@ -26,7 +26,7 @@ import {
 } from '@temporalio/workflow';
 import type { IncidentChannelActivities } from '../../activities/incident-channel';
 import { INCIDENT_CHANNEL_PROFILE } from '../activity-profiles';
-import { bridgeFor } from '../../domain/coordination/bridge';
+import { incidentBridge } from '../../domain/coordination/bridge';
 import {
   incidentChannelTaskQueue,
   type ChannelEntry,
@@ -63,7 +63,12 @@ export function channelSyncInput(s: IncidentState, from: number): SyncChannelInp
   const entries: ChannelEntry[] = s.timeline
     .map((e, index) => ({ index, text: channelEntryText(e) }))
     .slice(Math.max(from, s.timeline.length - CLOSE_ENTRIES));
-  const userIds = [...(s.escalation?.userIds ?? []), ...(s.assignedUserIds ?? [])];
+  // The people paged, the role holders (each assignment and handover), the acknowledger.
+  const userIds = [
+    ...(s.escalation?.userIds ?? []),
+    ...(s.assignedUserIds ?? []),
+    ...(s.roles ?? []).map((r) => r.userId),
+  ];
   if (s.acknowledgedBy) userIds.push(s.acknowledgedBy.replace(/^user:/, ''));
   return {
     incidentKey: `${s.incidentId}:${s.runKey}`,
@@ -101,7 +106,7 @@ export async function runIncidentChannel(run: IncidentRun): Promise<void> {
   if (resolved()) return;
   const slack = activitiesFor(channelQueue(run.plan));
   const s = run.state;
-  const bridge = bridgeFor(run.plan.bridges ?? {}, s);
+  const bridge = incidentBridge(run.plan.bridges, s);
   run.channelState = 'open';
   const opened = await untilResolved(run, () =>
     slack.openIncidentChannel({

@@ -50,6 +50,10 @@
  * | (status pages)        | timeline `status_page` per step         | status-page sync: publishes when a page's     |
  * |                       |                                         |   rule matches the open incident; a severity  |
  * |                       |                                         |   change after the quiet period; resolution   |
+ * | (stakeholders)        | timeline `stakeholders_notified` per    | stakeholder comms: the initial message after  |
+ * |                       | message                                 |   the first page (again on a severity change  |
+ * |                       |                                         |   until heard), an update per cadence tick,   |
+ * |                       |                                         |   the resolution; the end waits for it        |
  *
  * Every change moves `seq`, so the read-model projector writes the new state (changes of one
  * second coalesced into one write); a new incident's first page goes before its number and
@@ -103,6 +107,7 @@ import { remindStakeholderUpdates, watchSla } from './sla-timers';
 import { syncPostedMessages } from './slack-message-sync';
 import { runIncidentChannel } from './incident-channel';
 import { syncStatusPages } from './status-page-sync';
+import { tellStakeholders } from './stakeholders';
 
 /** A signalWithStart always brings the first alert; without one in this long, give up. */
 const FIRST_ALERT_WAIT = '1 minute';
@@ -167,6 +172,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   const hasChannel = patched('incident-channel');
   if (hasChannel) void runIncidentChannel(run);
   if (coordinates) void coordinateRoles(run);
+  // The service's stakeholders hear of it by the templates; a resolved incident ends once they are told.
+  const comms = patched('stakeholder-comms') ? tellStakeholders(run) : undefined;
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>
@@ -179,7 +186,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       numberSettled(run) &&
       (!syncsMessages || run.messagesCurrent()) &&
       (!hasChannel || run.state.status !== 'resolved' || run.channelSettled()) &&
-      (!pages || pages.settled()),
+      (!pages || pages.settled()) &&
+      (!comms || comms.settled()),
   );
 
   if (run.state.status !== 'resolved') {

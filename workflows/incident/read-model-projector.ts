@@ -8,7 +8,7 @@
  * upsert, not one each, and the first write does not compete with the first page for the
  * worker and the store. A resolution is written at once (the incident ends on it).
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
 import { store } from './activity-stubs';
 import type { IncidentRun } from './incident-run';
 
@@ -20,9 +20,31 @@ export async function projectReadModel(run: IncidentRun): Promise<void> {
   const debounced = patched('read-model-debounce');
   for (;;) {
     await condition(() => run.state.seq > run.projectedSeq);
-    if (debounced) await condition(() => run.state.status === 'resolved', PROJECTION_DEBOUNCE);
+    if (debounced) await gather(run);
     const snapshot = run.state;
     await store.upsertIncidentRecord({ state: snapshot });
     run.projectedSeq = snapshot.seq;
   }
+}
+
+/**
+ * Waits PROJECTION_DEBOUNCE, or less if the incident resolves meanwhile. A resolution no longer
+ * cancels the short timer: it is left to fire. A cancel that meets the timer's own firing in one
+ * workflow task is harmless on a Temporal server, but the time-skipping test server refuses that
+ * task and never hands the run another (temporalio/sdk-java#2606, #3088), and with a one-second
+ * timer the two meet whenever a task takes a second. Histories from before keep their cancel.
+ */
+async function gather(run: IncidentRun): Promise<void> {
+  const resolved = () => run.state.status === 'resolved';
+  if (!patched('read-model-debounce-timer-kept')) {
+    await condition(resolved, PROJECTION_DEBOUNCE);
+    return;
+  }
+  if (resolved()) return;
+  let elapsed = false;
+  void sleep(PROJECTION_DEBOUNCE).then(
+    () => (elapsed = true),
+    () => (elapsed = true), // the run was cancelled: write what it has
+  );
+  await condition(() => elapsed || resolved());
 }
