@@ -172,6 +172,7 @@ export function createApp(deps: AppDeps): Express {
       views: statusPages,
       incidents: deps.incidents,
       ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
+      ...(deps.subscriptions?.announcer.announce ? { announce: deps.subscriptions.announcer.announce } : {}),
     }),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
