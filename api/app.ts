@@ -88,10 +88,10 @@ export interface AppDeps {
   metrics?: Pick<ApiMetrics, 'alertsReceived'>;
   /** Status pages' built views (cached); default: from MongoDB, page URLs under console.publicUrl. */
   statusPages?: PageViews;
-  /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
-  subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
   /** Tells mirrored pages' mirror workflows of responders' changes. */
   statusPageMirror?: MirrorTrigger;
+  /** Status-page subscriptions: confirmations start through Temporal, links verify; absent: not mounted. */
+  subscriptions?: Omit<SubscriptionServices, 'store' | 'limiter'> & { store?: SubscriberStore };
 }
 
 /** The Express app: request logging, then the route table (./routes) as these deps configure it. */
@@ -166,14 +166,13 @@ export function createApp(deps: AppDeps): Express {
       ),
     routes,
     statusPages,
-    ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
     statusPageCommands: createStatusPageCommands({
       log: deps.log,
       views: statusPages,
       incidents: deps.incidents,
       ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
-      ...(deps.subscriptions?.announcer.announce ? { announce: deps.subscriptions.announcer.announce } : {}),
     }),
+    ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
   };
   mountRoutes(app, routes, services, { verifyReplies: deps.verifyReplies });
   app.use(

@@ -31,8 +31,8 @@ import { buildRespondLinks } from '../integrations/respond/worker-links';
 import type { WorkerMetrics } from '../lib/metrics';
 import { notifyMeter } from '../activities/notify/metrics';
 import { WORKFLOW_BUNDLER_OPTIONS } from './bundler-options';
-import { announceFromActivity, subscriberActivities } from './status-page-subscribers';
 import { createMirrorWorker } from './status-page-mirror';
+import { announceFromActivity, subscriberActivities } from './status-page-subscribers';
 
 type ChannelConfig = LibChannelConfig &
   Partial<
@@ -221,8 +221,13 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
   });
   // The same notify activities as the incident queue's, served again per channel type.
-  const { sendNotification, updateNotification, sendStakeholderMessage } = activities;
-  const { deliverStatusPageUpdate, sendStatusPageConfirmation } = activities;
+  const {
+    sendNotification,
+    updateNotification,
+    sendStakeholderMessage,
+    deliverStatusPageUpdate,
+    sendStatusPageConfirmation,
+  } = activities;
   const channelWorkers = [];
   for (const layout of notifyQueueLayout(config)) {
     channelWorkers.push({
@@ -231,8 +236,11 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
         ...common,
         taskQueue: layout.taskQueue,
         activities: {
-          ...{ sendNotification, updateNotification, sendStakeholderMessage },
-          ...{ deliverStatusPageUpdate, sendStatusPageConfirmation },
+          sendNotification,
+          updateNotification,
+          sendStakeholderMessage,
+          deliverStatusPageUpdate,
+          sendStatusPageConfirmation,
         },
         maxConcurrentActivityTaskExecutions: layout.maxConcurrentActivityTaskExecutions,
         maxActivitiesPerSecond: layout.maxActivitiesPerSecond,

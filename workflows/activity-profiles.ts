@@ -13,8 +13,8 @@
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
  * | channel   | incident channel (Slack Web API calls)       | 10, ~10 min      | 2 min    |
  * | export    | follow-up export to a tracker                | 10, ~10 min      | 1 min    |
- * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
  * | mirror    | status page mirror (Statuspage, Cachet)      | 10, ~10 min      | 1 min    |
+ * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
  */
 import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
@@ -132,13 +132,6 @@ export const STATUS_PAGE_PROFILE: ActivityOptions = {
 };
 
 /**
- * subscriber: one message to one status-page subscriber (email or webhook), on its
- * channel's task queue. Retried like a vendor call; a refusal or an unconfigured channel
- * fails at once and only that subscriber misses the update.
- */
-export const SUBSCRIBER_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
-
-/**
  * comms: composing the stakeholders' message from configuration (read-only). Retried about
  * six minutes, then the workflow records that the stakeholders could not be told: they
  * never hold up the incident. A worker that does not serve it (NotFoundError) means no message.
@@ -153,6 +146,13 @@ export const COMMS_LOOKUP_PROFILE: ActivityOptions = {
     nonRetryableErrorTypes: ['NotFoundError'],
   },
 };
+
+/**
+ * subscriber: one message to one status-page subscriber (email or webhook), on its
+ * channel's task queue. Retried like a vendor call; a refusal or an unconfigured channel
+ * fails at once and only that subscriber misses the update.
+ */
+export const SUBSCRIBER_PROFILE: ActivityOptions = { startToCloseTimeout: '1 minute', retry: VENDOR_RETRY };
 
 /** A step without its own timeout: an HTTP call gets a minute, a command five. */
 export const REMEDIATE_DEFAULT_TIMEOUT = { http: '1m', command: '5m' } as const;

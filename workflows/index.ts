@@ -4,5 +4,5 @@ export { postIncidentReviewWorkflow } from './review';
 export { runbookWorkflow } from './runbook/runbook';
 export { incidentChannelCloseWorkflow } from './incident/incident-channel';
 export { exportActionItemWorkflow } from './follow-up';
-export { statusPageAnnounceWorkflow, statusPageConfirmWorkflow } from './status-page-subscribers';
 export { statusPageMirrorWorkflow } from './status-page-mirror';
+export { statusPageAnnounceWorkflow, statusPageConfirmWorkflow } from './status-page-subscribers';

@@ -52,10 +52,10 @@ export function createStatusPageActivities(deps: {
   log: Logger;
   store?: StatusPageStore;
   loadConfig?: () => Promise<ConfigSnapshot>;
-  /** Tells the page's subscribers of a step's update (its fan-out); absent: nobody is told. */
-  announce?: SubscriberAnnouncer['announce'];
   /** Tells a mirrored page's mirror workflow (default: through this activity's worker client). */
   mirror?: MirrorTrigger;
+  /** Tells the page's subscribers of a step's update (its fan-out); absent: nobody is told. */
+  announce?: SubscriberAnnouncer['announce'];
 }) {
   const store = deps.store ?? mongoStatusPageStore;
   const loadConfig = deps.loadConfig ?? loadConfigSnapshot;

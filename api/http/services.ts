@@ -69,10 +69,10 @@ export interface Services {
   reports: Reports;
   /** Status pages' views: the status-page routes read them and drop a page's after writing to it. */
   statusPages: PageViews;
-  /** Status-page subscriptions (store, confirmation starter, signed links). */
-  subscriptions?: SubscriptionServices;
   /** Responders' commands on incidents' status-page incidents. */
   statusPageCommands: StatusPageCommands;
+  /** Status-page subscriptions (store, confirmation starter, signed links). */
+  subscriptions?: SubscriptionServices;
   /** The route table as this app mounts it (the OpenAPI route documents it). */
   routes: readonly AnyRoute[];
 }

@@ -50,6 +50,6 @@ export const ROUTES: readonly AnyRoute[] = [
   ...twilioRoutes,
   ...respondRoutes,
   ...coordinationRoutes,
-  ...statusPageSubscriberRoutes,
   ...statusPageCommandRoutes,
+  ...statusPageSubscriberRoutes,
 ];
