@@ -175,6 +175,7 @@ export function createApp(deps: AppDeps): Express {
         views: statusPages,
         incidents: deps.incidents,
         ...(deps.statusPageMirror ? { mirror: deps.statusPageMirror } : {}),
+        ...(deps.subscriptions?.announcer.announce ? { announce: deps.subscriptions.announcer.announce } : {}),
       }),
     ...(deps.subscriptions ? { subscriptions: subscriptionServices(deps.subscriptions) } : {}),
   };

@@ -1,8 +1,10 @@
 /**
  * The one hook that tells a page's subscribers about an update: it starts the update's
  * fan-out workflow (workflows/status-page-subscribers.ts), id from page and update, so
- * announcing the same update again (a retried activity, a repeated request) finds the
- * first fan-out and sends nothing more. Whoever writes an update through the status-page
+ * announcing the same update while its fan-out runs joins it. Announcing it again later
+ * runs a new fan-out that sends only what is missing (each delivery is keyed by subscriber
+ * and update): so a held-back incident's updates reach subscribers when it is released and
+ * announced again, and nobody gets an update twice. Whoever writes an update through the status-page
  * store (the incident workflow's publishing activity, a responder's update by the API)
  * calls it after the write; which updates subscribers actually hear of is decided in the
  * fan-out (announcementOf), so calling it for every update is safe. Also starts the
@@ -29,7 +31,7 @@ export function createSubscriberAnnouncer(client: () => Client, taskQueue: strin
         taskQueue,
         args,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         staticSummary: summary,
       })
       .then(() => undefined, alreadyStarted);

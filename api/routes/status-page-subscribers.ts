@@ -1,5 +1,6 @@
 /**
- * Status-page subscribers (api/status-page/subscriptions.ts):
+ * Status-page subscribers (api/status-page/subscriptions.ts; the link routes in
+ * ./status-page-subscriber-links.ts):
  *   POST /status/{page}/subscribers               anyone who may read the page asks for email
  *                                                  (a confirmation link is mailed; same answer whatever the address)
  *   GET|POST /status/{page}/subscribers/confirm      the signed link: a button, then confirmed
@@ -19,29 +20,13 @@ import {
 import type { StatusPage } from '../../domain/status-page/page';
 import { HttpError } from '../errors';
 import { defineRoute, ok, type AnyRoute } from '../http/route';
-import type { RequestHandler } from 'express';
-import { feature, type Services } from '../http/services';
-import type { SubscriberAction, SubscriberClaims } from '../../lib/subscriber-links';
-import {
-  emailLinks,
-  linked,
-  requestEmail,
-  subscriberView,
-  verified,
-  type SubscriptionServices,
-} from '../status-page/subscriptions';
-import {
-  htmlPage,
-  SUBSCRIBER_PAGE_HEADERS,
-  subscriberErrorPage,
-  subscriberPage,
-  HTML,
-} from '../status-page/subscriber-pages';
+import type { Services } from '../http/services';
+import { emailLinks, requestEmail, subscriberView } from '../status-page/subscriptions';
 import { E503_STORE } from './errors-doc';
+import { pageOf, subscriberLinkRoutes, subscriptions } from './status-page-subscriber-links';
 
 const pageParam = z.object({ page: IdSchema });
 const idParam = z.object({ id: IdSchema });
-const tokenQuery = z.object({ token: z.string().optional() });
 const AcceptedSchema = z.object({ status: z.literal('accepted'), message: z.string() });
 const SubscriberSchema = z.object({
   id: z.string(),
@@ -53,25 +38,6 @@ const SubscriberSchema = z.object({
   createdAt: z.string(),
   confirmedAt: z.string().optional(),
 });
-
-const subscriptions = (services: Services): SubscriptionServices => feature(services, 'subscriptions');
-
-/** Before anything else: a bad, forged or expired link gets no further (the page is checked after). */
-const linkChecked =
-  (action: SubscriberAction) =>
-  (services: Services): RequestHandler[] => [
-    (req, res, next) => {
-      const token = typeof req.query.token === 'string' ? req.query.token : '';
-      res.locals.claims = verified(subscriptions(services), token, action);
-      next();
-    },
-  ];
-
-async function pageOf(services: Services, pageId: string): Promise<StatusPage> {
-  const page = await services.statusPages.page(pageId);
-  if (!page) throw new HttpError(404, 'not_found', `no status page "${pageId}"`);
-  return page;
-}
 
 /** Components the page does not have: a 400 naming each. */
 function checkComponents(page: StatusPage, components: string[] | undefined): void {
@@ -96,79 +62,6 @@ async function mayRead(services: Services, page: StatusPage, authorization: stri
 
 const ACCEPTED =
   'If the address is not subscribed yet, a confirmation link is on its way; nothing is sent until it is confirmed.';
-const linkBase = {
-  tag: 'Status pages',
-  auth: 'signedLink',
-  feature: 'subscriptions',
-  format: { answer: subscriberErrorPage, content: HTML },
-} as const;
-const linkRequest = {
-  params: pageParam,
-  query: tokenQuery,
-  describe: { page: 'The status page', token: 'The signed token of the link' },
-};
-const linkErrors = {
-  403: 'Not a valid link',
-  404: 'Unknown page',
-  410: 'Expired (a confirmation link lasts a week)',
-  503: 'Subscriptions not configured, or MongoDB unavailable',
-};
-const html = (text: string) => ({ html: text, extra: { type: 'text/html', headers: { ...SUBSCRIBER_PAGE_HEADERS } } });
-
-const linkRoutes = (action: 'confirm' | 'unsubscribe'): AnyRoute[] => {
-  const verb = action === 'confirm' ? 'Confirm' : 'Unsubscribe';
-  const path = `/status/{page}/subscribers/${action}`;
-  const claimsOf = (locals: Record<string, unknown>) => locals.claims as SubscriberClaims;
-  return [
-    defineRoute({
-      ...linkBase,
-      middleware: linkChecked(action),
-      method: 'get',
-      path,
-      operationId: `${action}StatusPageSubscriptionPage`,
-      summary: `${verb} a subscription: the link's page, with a button; changes nothing`,
-      request: linkRequest,
-      responses: { 200: htmlPage('A page with one button'), ...linkErrors },
-      handler: async ({ params }, services, { reply, res }) => {
-        const page = await pageOf(services, params.page);
-        const sub = await linked(subscriptions(services), page.id, claimsOf(res.locals));
-        const text =
-          action === 'confirm'
-            ? `Confirm that ${sub.address} hears about incidents on ${page.name}.`
-            : `Stop messages about incidents on ${page.name} to this subscriber.`;
-        const { html: body, extra } = html(subscriberPage(`${page.name}: ${verb.toLowerCase()}`, text, verb));
-        return reply(200, body, extra);
-      },
-    }),
-    defineRoute({
-      ...linkBase,
-      middleware: linkChecked(action),
-      method: 'post',
-      path,
-      operationId: `${action}StatusPageSubscription`,
-      summary:
-        action === 'confirm' ? 'Confirm an email subscription' : 'Unsubscribe (also one-click from a mail client)',
-      request: linkRequest,
-      responses: { 200: htmlPage('Done'), ...linkErrors },
-      handler: async ({ params }, services, { reply, res }) => {
-        const s = subscriptions(services);
-        const page = await pageOf(services, params.page);
-        const sub = await linked(s, page.id, claimsOf(res.locals));
-        const now = new Date((s.now ?? Date.now)()).toISOString();
-        if (action === 'confirm' && !(await s.store.confirm(sub.id, now)))
-          throw new HttpError(410, 'link_expired', 'This subscription was ended since: subscribe again.');
-        if (action === 'unsubscribe') await s.store.unsubscribe(sub.id);
-        const text =
-          action === 'confirm'
-            ? `Subscribed: ${sub.address} hears about incidents on ${page.name} from now on.`
-            : `Unsubscribed: no more messages about ${page.name}.`;
-        const { html: body, extra } = html(subscriberPage(page.name, text));
-        return reply(200, body, extra);
-      },
-    }),
-  ];
-};
-
 const adminBase = { tag: 'Status pages', auth: 'admin', feature: 'subscriptions' } as const;
 const target = (p: Record<string, string | undefined>) => `statusPage:${p.id}`;
 
@@ -202,8 +95,7 @@ export const statusPageSubscriberRoutes: AnyRoute[] = [
       return reply(202, { status: 'accepted', message: ACCEPTED });
     },
   }),
-  ...linkRoutes('confirm'),
-  ...linkRoutes('unsubscribe'),
+  ...subscriberLinkRoutes,
   defineRoute({
     ...adminBase,
     method: 'get',

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../lib/logger';
 import { mongoStatusPageStore, type StatusPageStore } from '../../lib/models/status-page';
 import type { MirrorTrigger } from '../../lib/status-page-mirror';
+import type { SubscriberAnnouncer } from '../../lib/status-page-announce';
 import {
   describeCommand,
   refusePageUpdate,
@@ -38,6 +39,8 @@ export function createStatusPageCommands(deps: {
   incidents: Pick<IncidentGateway, 'note'>;
   store?: StatusPageStore;
   mirror?: MirrorTrigger;
+  /** Tells the page's subscribers of updates (lib/status-page-announce.ts); absent: nobody is told. */
+  announce?: SubscriberAnnouncer['announce'];
   now?: () => number;
 }): StatusPageCommands {
   const store = deps.store ?? mongoStatusPageStore;
@@ -66,12 +69,31 @@ export function createStatusPageCommands(deps: {
     return fresh;
   }
 
+  /**
+   * Subscribers hear of a posted update, and on a release of every update so far (each
+   * fan-out sends only what they have not had). Like the mirror, a failure never undoes the
+   * write: it is logged, and announcing the update again sends what is missing.
+   */
+  async function announce(pageId: string, r: PageIncidentRecord, updateIds: string[]) {
+    for (const updateId of updateIds)
+      await deps.announce?.({ pageId, pageIncidentId: r.id, updateId }).catch((err: unknown) => {
+        deps.log.warn({ err, pageId, updateId }, 'status page subscribers not told of an update');
+      });
+  }
+
   return {
     list: (incidentId) => store.forIncident(incidentId),
     async hold(incidentId, pageId, held, by) {
       const { page, r } = await target(incidentId, pageId);
       await store.patch(pageId, r.id, { held, updatedAt: nowIso() });
-      return after(incidentId, page, r, describeCommand(page.name, { kind: 'hold', held }), by);
+      const fresh = await after(incidentId, page, r, describeCommand(page.name, { kind: 'hold', held }), by);
+      if (!held)
+        await announce(
+          pageId,
+          fresh,
+          fresh.updates.map((u) => u.id),
+        );
+      return fresh;
     },
     async edit(incidentId, pageId, edit, by) {
       const { page, r } = await target(incidentId, pageId);
@@ -87,7 +109,9 @@ export function createStatusPageCommands(deps: {
       if (refusal) throw new HttpError(422, 'unprocessable', refusal.message);
       const { patch, update } = responderUpdate(r, input, { id: `${r.id}:${randomUUID()}`, at: nowIso(), by });
       await store.addUpdate(pageId, r.id, patch, update);
-      return after(incidentId, page, r, describeCommand(page.name, { kind: 'update', input }), by);
+      const fresh = await after(incidentId, page, r, describeCommand(page.name, { kind: 'update', input }), by);
+      await announce(pageId, fresh, [update.id]);
+      return fresh;
     },
   };
 }

@@ -15,7 +15,8 @@ import type { SubscriberRecord } from '../../domain/status-page/subscribers';
 
 export interface SubscriptionServices {
   store: SubscriberStore;
-  announcer: Pick<SubscriberAnnouncer, 'sendConfirmation'>;
+  /** Confirmation emails; `announce` also tells subscribers of responders' updates (./commands.ts). */
+  announcer: Pick<SubscriberAnnouncer, 'sendConfirmation'> & Partial<Pick<SubscriberAnnouncer, 'announce'>>;
   /** Absent (no VIGIL_PUBLIC_URL or VIGIL_LINK_SIGNING_SECRET): email subscriptions are refused. */
   links?: Pick<SubscriberLinks, 'verify'>;
   /** Subscription requests per page. */

@@ -87,7 +87,7 @@ export function subscriberWants(
 /** One message per subscriber and update: retries and replays find it sent. */
 export const deliveryKey = (subscriberId: string, updateId: string) => `status-page:${subscriberId}:${updateId}`;
 
-/** The fan-out's workflow id: one per page update (a second start finds it). */
+/** The fan-out's workflow id: one per page update (a start while it runs joins it). */
 export const announceWorkflowId = (pageId: string, updateId: string) =>
   `status-page-announce-${pageId}-${updateId}`.slice(0, 900);
 

@@ -3,9 +3,9 @@
  * receiver: an address subscribes and confirms through the link in the confirmation mail;
  * an admin adds a webhook subscriber. A real SEV1 publishes on the page -> exactly one
  * mail and one signed webhook; a severity change the workflow shows on the components ->
- * nothing; a human-written update (written to the store and announced as the responder
- * commands do) -> one more, and announcing it again -> nothing; the resolution -> one;
- * the unsubscribe link from the last mail ends the mails while the webhook still hears.
+ * nothing; a responder's update (POST .../status-page/<page>/updates) -> one more, and
+ * announcing it again -> nothing; the resolution -> one; the unsubscribe link from the
+ * last mail ends the mails while the webhook still hears of the next incident.
  */
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
@@ -82,20 +82,14 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 
-/** A human-written update, stored as the status-page store's addUpdate stores one, then announced. */
-async function humanUpdate(pageIncidentId: string, id: string, body: string) {
-  const at = new Date().toISOString();
-  await sys.db.collection('status_page_updates').insertOne({
-    _id: id as never,
-    pageId: 'public',
-    pageIncidentId,
-    status: 'identified',
-    body,
-    createdAt: at,
-    displayAt: at,
-    by: 'ola',
+/** A responder's update through the API; the id of the update it stored. */
+async function humanUpdate(incidentId: string, message: string): Promise<string> {
+  const r = await sys.call('POST', `/api/v1/incidents/${incidentId}/status-page/public/updates`, {
+    token: tokens.responder,
+    body: { status: 'identified', message },
   });
-  await announcer.announce({ pageId: 'public', pageIncidentId, updateId: id });
+  if (r.status >= 300) throw new Error(`posting an update: ${r.status} ${JSON.stringify(r.body)}`);
+  return (r.body.updates as Array<{ id: string }>).at(-1)!.id;
 }
 
 const verifiedHooks = () =>
@@ -156,10 +150,10 @@ describe('status page subscribers on the real stack', () => {
     expect(toOla()).toHaveLength(2);
     expect(hooks.received).toHaveLength(1);
 
-    await humanUpdate(pageIncidentId, 'human-1', 'The payment provider found the fault.');
+    const human = await humanUpdate(id, 'The payment provider found the fault.');
     await eventually(async () => (toOla().length === 3 ? true : undefined), 60_000);
     expect(toOla()[2]).toContain('The payment provider found the fault.');
-    await announcer.announce({ pageId: 'public', pageIncidentId, updateId: 'human-1' }); // a repeat
+    await announcer.announce({ pageId: 'public', pageIncidentId, updateId: human }); // a repeat
     expect((await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder })).status).toBe(200);
     await eventually(async () => (toOla().length === 4 ? true : undefined), 60_000);
     expect(subjects()[3]).toMatch(/^\[Checkout Status\] Resolved: /);
@@ -174,7 +168,7 @@ describe('status page subscribers on the real stack', () => {
       body: 'List-Unsubscribe=One-Click',
     });
     expect(left.status).toBe(200);
-    await humanUpdate(pageIncidentId, 'human-2', 'Postmortem to follow.');
+    await fireSev1(sys, { service: 'checkout', summary: 'Search slow', dedupKey: 'pay-2' });
     await hooks.waitFor('the webhook still hears', () => hooks.received.length === 4, 60_000);
     await settle();
     expect(toOla()).toHaveLength(4);
@@ -185,7 +179,7 @@ describe('status page subscribers on the real stack', () => {
       'incident.created',
       'incident.updated',
       'incident.resolved',
-      'incident.updated',
+      'incident.created',
     ]);
     expect(new Set(received.map((r) => r.key)).size).toBe(4);
     const list = await sys.call('GET', '/api/v1/status-pages/public/subscribers', { token: tokens.admin });

@@ -134,6 +134,7 @@ const app = createApp({
   channels: { email: { deliverable: true }, webhook: { deliverable: true } },
   statusPages: {
     page: async (id: string) => (id === 'sp1' ? { ...specs.statusPage, visibility: 'public' } : undefined),
+    invalidate: () => undefined,
   },
   subscriptions: {
     store: subscribers,

@@ -45,15 +45,17 @@ function setup() {
   const notes: string[] = [];
   const mirrored: unknown[] = [];
   const dropped: string[] = [];
+  const announced: string[] = [];
   const cmds = createStatusPageCommands({
     log: createLogger({ level: 'silent', name: 'test' }),
     views: { page: async (id) => (id === PAGE.id ? PAGE : undefined), invalidate: (id) => void dropped.push(id) },
     incidents: { note: async (_id, n) => void notes.push(`${n.by}: ${n.text}`) },
     store: memoryStore([record]),
     mirror: async (input) => void mirrored.push(input),
+    announce: async (input) => void announced.push(`${input.pageId}/${input.pageIncidentId}/${input.updateId}`),
     now: () => NOW,
   });
-  return { cmds, notes, mirrored, dropped };
+  return { cmds, notes, mirrored, dropped, announced };
 }
 
 const status = (err: unknown) => (err instanceof HttpError ? `${err.status} ${err.message}` : String(err));
@@ -116,5 +118,15 @@ describe('status page responder commands', () => {
       ['message', 'must not be empty'],
     ]);
     expect(PageEditSchema.safeParse({}).error?.issues[0]?.message).toBe('give a title or a message to change');
+  });
+
+  it("tells subscribers of a posted update, and on a release of every update so far (subscribers' fan-outs)", async () => {
+    const { cmds, announced } = setup();
+    await cmds.hold('inc-1', 'public', true, 'bob');
+    const posted = await cmds.post('inc-1', 'public', { status: 'identified', message: 'Found it.' }, 'bob');
+    const id = posted.updates.at(-1)!.id;
+    expect(announced).toEqual([`public/pi1/${id}`]);
+    await cmds.hold('inc-1', 'public', false, 'bob');
+    expect(announced).toEqual([`public/pi1/${id}`, 'public/pi1/pi1-1', `public/pi1/${id}`]);
   });
 });
