@@ -200,6 +200,7 @@ export function createApp(deps: AppDeps): Express {
       reviews: services.reviews,
       runbooks: deps.runbooks?.gateway,
       reports: services.reports,
+      statusPages: services.statusPageCommands,
     }),
   );
   // Errors raised before a route runs, and unknown paths, in the protocol of their prefix.

@@ -4,6 +4,7 @@
  * with the refusal in the API's words and its status (409, 400, 404).
  */
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { HttpError, knownHttpError, parseOr400 } from '../api/errors';
 import type { IncidentCommands } from '../api/incident-gateway';
 import { approvalBody, approvalParams } from '../api/routes/runbook-schemas';
@@ -16,6 +17,8 @@ import {
   snoozeSchema,
 } from '../api/schemas';
 import { assignRoleSchema, releaseRoleSchema, setTypeSchema } from '../api/routes/coordination';
+import { IdSchema } from '../domain/common';
+import { PageEditSchema, PageUpdateInputSchema } from '../domain/status-page';
 import type { ConsoleDeps } from './deps';
 import type { Session } from './session';
 
@@ -41,7 +44,7 @@ export function actionRoutes(deps: ConsoleDeps, render: Render): Router {
     const user = (req.consoleSession as Session).user;
     return user.actor ?? user.name;
   };
-  const run = async (req: Request, res: Response, id: string, done: string, act: () => Promise<unknown>) => {
+  const run: Run = async (req, res, id, done, act) => {
     try {
       await act();
     } catch (err) {
@@ -89,5 +92,38 @@ export function actionRoutes(deps: ConsoleDeps, render: Render): Router {
       await deps.runbooks.decide(p.id, p.runId, { step: p.step, decision: body.decision, by: by(req), ...comment });
     });
   });
+  statusPageActions(router, deps, run, by);
   return router;
+}
+
+type Run = (req: Request, res: Response, id: string, done: string, act: () => Promise<unknown>) => Promise<void>;
+const pageParams = z.object({ id: incidentIdParam.shape.id, pageId: IdSchema });
+
+/** A responder's status-page commands (api/status-page/commands.ts), as the API's routes give them. */
+function statusPageActions(router: Router, deps: ConsoleDeps, run: Run, by: (req: Request) => string): void {
+  const commands = () => {
+    if (!deps.statusPages) throw new HttpError(404, 'not_found', 'status pages are not enabled on this server');
+    return deps.statusPages;
+  };
+  router.post('/incidents/:id/status-page/:pageId/updates', async (req, res) => {
+    const p = parseOr400(pageParams, req.params, 'path');
+    await run(req, res, p.id, 'status-page-update', async () => {
+      const body = parseOr400(PageUpdateInputSchema, bodyOf('status-page', req.body ?? {}));
+      await commands().post(p.id, p.pageId, body, by(req));
+    });
+  });
+  router.post('/incidents/:id/status-page/:pageId/hold', async (req, res) => {
+    const p = parseOr400(pageParams, req.params, 'path');
+    const held = req.body?.held !== 'false';
+    await run(req, res, p.id, held ? 'status-page-hold' : 'status-page-release', () =>
+      commands().hold(p.id, p.pageId, held, by(req)),
+    );
+  });
+  router.post('/incidents/:id/status-page/:pageId/edit', async (req, res) => {
+    const p = parseOr400(pageParams, req.params, 'path');
+    await run(req, res, p.id, 'status-page-edit', async () => {
+      const body = parseOr400(PageEditSchema, bodyOf('status-page', req.body ?? {}));
+      await commands().edit(p.id, p.pageId, body, by(req));
+    });
+  });
 }

@@ -3,6 +3,7 @@ import type { IncidentGateway } from '../api/incident-gateway';
 import type { IncidentList } from '../api/incident-list/service';
 import type { Reports } from '../api/reports/service';
 import type { RunbookGateway } from '../api/runbook-gateway';
+import type { StatusPageCommands } from '../api/status-page/commands';
 import type { Logger } from '../lib/logger';
 import type { ConfigSnapshot } from '../lib/models/config';
 import type { ReviewStore } from '../lib/models/review';
@@ -20,6 +21,8 @@ export interface ConsoleDeps {
   incidentList: IncidentList;
   reviews: ReviewStore;
   runbooks?: RunbookGateway;
+  /** Responders' status-page commands (absent: the incident page shows no status pages). */
+  statusPages?: StatusPageCommands;
   /** The Reports page (absent: not mounted). */
   reports?: Reports;
   /** Defaults to MongoDB (console_sessions). */

@@ -33,6 +33,10 @@ export const DONE: Record<string, string> = {
   notes: 'Note added.',
   approve: 'Approved.',
   deny: 'Denied.',
+  'status-page-update': 'Update posted on the status page.',
+  'status-page-hold': 'Held back from the status page.',
+  'status-page-release': 'Released to the status page.',
+  'status-page-edit': 'Status page title changed.',
 };
 
 const session = (req: Request) => req.consoleSession as Session;
@@ -132,6 +136,8 @@ export function pageRoutes(deps: ConsoleDeps & Required<Pick<ConsoleDeps, 'loadC
     const now = deps.now();
     const service = snap.services.find((x) => x.id === s.service);
     const review = s.status === 'resolved' ? await deps.reviews.findLatest(s.incidentId, s.runKey) : undefined;
+    // A status-page store that cannot answer leaves the section out; the incident still shows.
+    const statusPages = await (deps.statusPages?.list(s.incidentId) ?? Promise.resolve([])).catch(() => []);
     const view = {
       state: s,
       live: found.live,
@@ -152,6 +158,7 @@ export function pageRoutes(deps: ConsoleDeps & Required<Pick<ConsoleDeps, 'loadC
       names: namesFrom(snap),
       users: snap.users.map((u) => ({ id: u.id, name: u.name })),
       policies: snap.escalationPolicies.map((p) => ({ id: p.id, name: p.name })),
+      statusPages,
       ...(notice ? { notice } : {}),
       now,
     };

@@ -1,18 +1,22 @@
 import type { IncidentState } from '../../domain/incident/incident';
 import { MAX_SNOOZE_MINUTES } from '../../domain/incident/commands';
 import { SEVERITIES } from '../../domain/incident/severity';
+import type { PageIncidentRecord } from '../../domain/status-page';
 import { CoordinationForms } from './coordination';
 import { Csrf } from './layout';
+import { StatusPageForms } from './status-page';
 
 export interface ActionsProps {
   state: IncidentState;
   csrf?: string;
   users: Array<{ id: string; name: string }>;
   policies: Array<{ id: string; name: string }>;
+  /** The incident's status-page incidents (none: no section). */
+  statusPages?: PageIncidentRecord[];
 }
 
 /** One form per command, each posting to the console; the workflow answers or refuses. */
-export function Actions({ state: s, csrf, users, policies }: ActionsProps) {
+export function Actions({ state: s, csrf, users, policies, statusPages }: ActionsProps) {
   const to = (name: string) => `/incidents/${encodeURIComponent(s.incidentId)}/${name}`;
   const open = s.status !== 'resolved';
   return (
@@ -94,6 +98,7 @@ export function Actions({ state: s, csrf, users, policies }: ActionsProps) {
         </form>
       ) : null}
       {open ? <CoordinationForms state={s} csrf={csrf} users={users} /> : null}
+      <StatusPageForms incidentId={s.incidentId} pages={statusPages ?? []} csrf={csrf} />
       <form method="post" action={to('notes')}>
         <Csrf token={csrf} />
         <label>

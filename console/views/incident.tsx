@@ -1,5 +1,6 @@
 import type { IncidentState, TimelineEvent } from '../../domain/incident/incident';
 import type { Review } from '../../domain/review/review';
+import type { PageIncidentRecord } from '../../domain/status-page';
 import type { EscalationView, RunView, SlaClock } from '../incident-model';
 import { Csrf, Layout, Notice, type Chrome } from './layout';
 import { duration, nameOf, namesOf, SeverityBadge, StatusBadge, When, type Names } from './format';
@@ -21,6 +22,8 @@ export interface IncidentView {
   names: Names;
   users: Array<{ id: string; name: string }>;
   policies: Array<{ id: string; name: string }>;
+  /** What the incident shows on status pages, for the responder's commands there. */
+  statusPages?: PageIncidentRecord[];
   notice?: { ok: boolean; text: string };
   now: number;
 }
@@ -215,7 +218,7 @@ export function IncidentPage(props: Chrome & { view: IncidentView }) {
             <Timeline events={s.timeline} names={v.names} />
           </section>
         </div>
-        <Actions state={s} csrf={props.csrf} users={v.users} policies={v.policies} />
+        <Actions state={s} csrf={props.csrf} users={v.users} policies={v.policies} statusPages={v.statusPages} />
       </div>
     </Layout>
   );

@@ -3,7 +3,9 @@
  * incident. The SEV1 opens, the workflow publishes it, and the public summary.json (in
  * Statuspage's v2 shape) and the HTML page (in headless Chromium, no CSP violation, a
  * screenshot saved to docs/img/) show the outage; the resolution reaches both, and the
- * incident's timeline says each step. An unknown service on the page is a 400 naming it.
+ * incident's timeline says each step. A responder posts an update, holds the page incident back
+ * and releases it from the console's incident page (Chromium). An unknown service on the page is
+ * a 400 naming it.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -83,6 +85,8 @@ describe('a status page on the real stack', () => {
     expect(problems).toEqual([]);
     await context.close();
 
+    await actOnTheConsole(id);
+
     const resolved = await sys.call('POST', `/api/v1/incidents/${id}/resolve`, { token: tokens.responder });
     expect(resolved.status).toBeLessThan(300);
     const after = await eventually(async () => {
@@ -94,6 +98,7 @@ describe('a status page on the real stack', () => {
     expect(all.body.incidents[0]).toMatchObject({ status: 'resolved' });
     expect(all.body.incidents[0].incident_updates.map((u: { status: string }) => u.status)).toEqual([
       'resolved',
+      'identified',
       'investigating',
     ]);
 
@@ -105,5 +110,41 @@ describe('a status page on the real stack', () => {
       'Published on status page "Checkout Status": Service disruption: Checkout',
       'Resolved on status page "Checkout Status": resolved',
     ]);
+    const notes = (state.body.timeline as Array<{ type: string; message: string }>)
+      .filter((e) => e.type === 'note' && e.message.includes('status page'))
+      .map((e) => e.message);
+    expect(notes.some((m) => m.includes('(identified)') && m.includes('faulty payment gateway'))).toBe(true);
+    expect(notes.some((m) => m.startsWith('Held back'))).toBe(true);
+    expect(notes.some((m) => m.startsWith('Released'))).toBe(true);
   });
 });
+
+/** A responder on the incident's console page: posts an update, holds the page incident back, releases it. */
+async function actOnTheConsole(id: string): Promise<void> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const { page, problems } = await watchedPage(context);
+  await page.goto(`${sys.apiUrl}/incidents/${id}`);
+  await page.getByLabel('Token').fill(tokens.responder);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(new RegExp(`/incidents/${id}`));
+  const section = page.locator('section.status-pages article[data-page="public"]');
+  await section.getByLabel('Status').selectOption('identified');
+  await section.getByLabel('Update').fill('We found the faulty payment gateway and are switching it over.');
+  await section.getByRole('button', { name: 'Post update' }).click();
+  await page.waitForURL(/done=status-page-update/);
+  expect(await page.locator('.notice').first().textContent()).toContain('Update posted on the status page.');
+  const shown = await summary();
+  expect(shown.incidents[0]).toMatchObject({ status: 'identified' });
+  expect(shown.incidents[0].incident_updates[0].body).toBe(
+    'We found the faulty payment gateway and are switching it over.',
+  );
+
+  await section.getByRole('button', { name: 'Hold back from the page' }).click();
+  await page.waitForURL(/done=status-page-hold/);
+  expect((await summary()).incidents).toEqual([]);
+  await section.getByRole('button', { name: 'Release to the page' }).click();
+  await page.waitForURL(/done=status-page-release/);
+  expect((await summary()).incidents).toHaveLength(1);
+  expect(problems).toEqual([]);
+  await context.close();
+}
