@@ -9,38 +9,20 @@
  * Starts its own FerretDB (FERRETDB_PATH, as `npm test` provisions) unless MONGODB_URI is set.
  * `npm run bench` calls it; `BENCH_INCIDENTS` / `BENCH_OPEN` change the sizes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mongoose from 'mongoose';
 import { createApp, type AppDeps } from '../api/app';
 import type { IncidentState } from '../domain/incident/incident';
 import { createLogger } from '../lib/logger';
 import { docFromRow, IncidentRowModel } from '../lib/models/incident-row';
 import { toListRow } from '../domain/incident/list-row';
 import { IncidentRecordModel } from '../lib/models/incident-record';
-import { freePort, startFerret, stopProcess, type Managed } from '../scripts/stack';
+import { fmt, runBench, timed, withDatabase } from './standalone';
 
 const TOTAL = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const OPEN = Number(process.env.BENCH_OPEN ?? 10_000);
 const TOKEN = 'bench-responder-token-0123456789';
 const SERVICES = Array.from({ length: 40 }, (_, i) => `svc-${i}`);
 const log = createLogger({ level: 'silent', name: 'bench' });
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(1)} ms  p99 ${pct(xs, 0.99).toFixed(1)} ms  (n=${xs.length})`;
-
-async function timed(n: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 function state(i: number, open: boolean): IncidentState {
   const createdAt = new Date(Date.UTC(2026, 0, 1) + i * 30_000).toISOString();
@@ -88,19 +70,7 @@ async function seed(): Promise<IncidentState> {
 }
 
 async function main(): Promise<void> {
-  let ferret: Managed | undefined;
-  let tmp: string | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    const bin = process.env.FERRETDB_PATH;
-    if (!bin) throw new Error('set FERRETDB_PATH (scripts/provision.sh prints it) or MONGODB_URI');
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-console-'));
-    const port = await freePort();
-    ferret = await startFerret({ bin, port, dataDir: tmp, output: 'ignore' });
-    uri = `mongodb://127.0.0.1:${port}/vigil_bench_console`;
-  }
-  await mongoose.connect(uri, { bufferCommands: false });
-  try {
+  await withDatabase('console', async () => {
     const page = await seed();
     const gateway = { state: async () => page } as unknown as AppDeps['incidents'];
     const app = createApp({
@@ -170,17 +140,7 @@ async function main(): Promise<void> {
     );
     server.closeAllConnections();
     server.close();
-  } finally {
-    await mongoose.disconnect();
-    if (ferret) await stopProcess(ferret);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

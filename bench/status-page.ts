@@ -10,9 +10,6 @@
  * set. `npm run bench:status-page`; `BENCH_REQUESTS`, `BENCH_COMPONENTS`, `BENCH_HISTORY`
  * change the sizes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { createApp, type AppDeps } from '../api/app';
@@ -20,7 +17,7 @@ import { createPageViews } from '../api/status-page/views';
 import { createLogger } from '../lib/logger';
 import { ConfigModels, specHash } from '../lib/models/config';
 import { StatusPageSchema, type ComponentStatus } from '../domain/status-page';
-import { freePort, startFerret, stopProcess, type Managed } from '../scripts/stack';
+import { fmt, pct, runBench, timed, withDatabase } from './standalone';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const COMPONENTS = Number(process.env.BENCH_COMPONENTS ?? 50);
@@ -28,21 +25,6 @@ const HISTORY = Number(process.env.BENCH_HISTORY ?? 1000);
 const GOAL_P99_MS = 20;
 const DAY = 86_400_000;
 const log = createLogger({ level: 'silent', name: 'bench' });
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
-const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms  (n=${xs.length})`;
-
-async function timed(n: number, fn: () => Promise<unknown>, before?: () => void): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    before?.();
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 const STATUSES: ComponentStatus[] = ['degraded_performance', 'partial_outage', 'major_outage'];
 
@@ -120,26 +102,14 @@ async function measure(base: string, drop: () => void): Promise<void> {
     ['HTML page, cold (cache dropped each time)', await timed(50, () => get(html), drop)],
   ];
   process.stdout.write(`Status page, ${COMPONENTS} components, ${HISTORY} incidents of history (FerretDB):\n`);
-  for (const [name, xs] of rows) process.stdout.write(`  ${name.padEnd(46)} ${fmt(xs)}\n`);
+  for (const [name, xs] of rows) process.stdout.write(`  ${name.padEnd(46)} ${fmt(xs, 2)}\n`);
   const served = [rows[1]![1], rows[2]![1]].map((xs) => pct(xs, 0.99));
   const met = served.every((p) => p < GOAL_P99_MS);
   process.stdout.write(`goal: p99 < ${GOAL_P99_MS} ms as served: ${met ? 'met' : 'NOT met'}\n`);
 }
 
 async function main(): Promise<void> {
-  let ferret: Managed | undefined;
-  let tmp: string | undefined;
-  let uri = process.env.MONGODB_URI;
-  if (!uri) {
-    const bin = process.env.FERRETDB_PATH;
-    if (!bin) throw new Error('set FERRETDB_PATH (scripts/provision.sh prints it) or MONGODB_URI');
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'vigil-bench-status-'));
-    const port = await freePort();
-    ferret = await startFerret({ bin, port, dataDir: tmp, output: 'ignore' });
-    uri = `mongodb://127.0.0.1:${port}/vigil_bench_status`;
-  }
-  await mongoose.connect(uri, { bufferCommands: false });
-  try {
+  await withDatabase('status', async () => {
     await mongoose.connection.dropDatabase();
     const t = performance.now();
     await seed(Date.now());
@@ -161,17 +131,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
       server.close();
     }
-  } finally {
-    await mongoose.disconnect();
-    if (ferret) await stopProcess(ferret);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  }
+  });
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -4,7 +4,6 @@
  * with the refusal in the API's words and its status (409, 400, 404).
  */
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { HttpError, knownHttpError, parseOr400 } from '../api/errors';
 import type { IncidentCommands } from '../api/incident-gateway';
 import { approvalBody, approvalParams } from '../api/routes/runbook-schemas';
@@ -17,7 +16,7 @@ import {
   snoozeSchema,
 } from '../api/schemas';
 import { assignRoleSchema, releaseRoleSchema, setTypeSchema } from '../api/routes/coordination';
-import { IdSchema } from '../domain/common';
+import { incidentPageParams } from '../api/routes/status-page-commands';
 import { PageEditSchema, PageUpdateInputSchema } from '../domain/status-page';
 import type { ConsoleDeps } from './deps';
 import type { Session } from './session';
@@ -97,7 +96,6 @@ export function actionRoutes(deps: ConsoleDeps, render: Render): Router {
 }
 
 type Run = (req: Request, res: Response, id: string, done: string, act: () => Promise<unknown>) => Promise<void>;
-const pageParams = z.object({ id: incidentIdParam.shape.id, pageId: IdSchema });
 
 /** A responder's status-page commands (api/status-page/commands.ts), as the API's routes give them. */
 function statusPageActions(router: Router, deps: ConsoleDeps, run: Run, by: (req: Request) => string): void {
@@ -106,21 +104,21 @@ function statusPageActions(router: Router, deps: ConsoleDeps, run: Run, by: (req
     return deps.statusPages;
   };
   router.post('/incidents/:id/status-page/:pageId/updates', async (req, res) => {
-    const p = parseOr400(pageParams, req.params, 'path');
+    const p = parseOr400(incidentPageParams, req.params, 'path');
     await run(req, res, p.id, 'status-page-update', async () => {
       const body = parseOr400(PageUpdateInputSchema, bodyOf('status-page', req.body ?? {}));
       await commands().post(p.id, p.pageId, body, by(req));
     });
   });
   router.post('/incidents/:id/status-page/:pageId/hold', async (req, res) => {
-    const p = parseOr400(pageParams, req.params, 'path');
+    const p = parseOr400(incidentPageParams, req.params, 'path');
     const held = req.body?.held !== 'false';
     await run(req, res, p.id, held ? 'status-page-hold' : 'status-page-release', () =>
       commands().hold(p.id, p.pageId, held, by(req)),
     );
   });
   router.post('/incidents/:id/status-page/:pageId/edit', async (req, res) => {
-    const p = parseOr400(pageParams, req.params, 'path');
+    const p = parseOr400(incidentPageParams, req.params, 'path');
     await run(req, res, p.id, 'status-page-edit', async () => {
       const body = parseOr400(PageEditSchema, bodyOf('status-page', req.body ?? {}));
       await commands().edit(p.id, p.pageId, body, by(req));

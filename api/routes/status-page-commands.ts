@@ -45,7 +45,8 @@ export const PageIncidentSchema = z.object({
 });
 
 const base = { tag: 'Status pages', auth: 'responder' } as const;
-const pageParams = incidentIdParam.extend({ pageId: IdSchema });
+/** An incident and one of its status pages (also the console's forms). */
+export const incidentPageParams = incidentIdParam.extend({ pageId: IdSchema });
 const shown = ok("The page's incident after the command", PageIncidentSchema);
 const NOT_FOUND = 'No such status page, or no incident on it for this incident';
 const audit = (action: string) => ({ action, target: incidentTarget });
@@ -69,7 +70,7 @@ export const statusPageCommandRoutes: AnyRoute[] = [
     operationId: 'holdIncidentStatusPage',
     summary: "Hold back the page's incident (not shown, or withdrawn) or release it (held: false)",
     audit: audit('incident.status_page.hold'),
-    request: { params: pageParams, body: { schema: PageHoldSchema } },
+    request: { params: incidentPageParams, body: { schema: PageHoldSchema } },
     responses: { 200: shown, 400: E400, 404: NOT_FOUND, 503: E503_STORE },
     handler: async ({ params, body, by }, { statusPageCommands }, { reply }) =>
       reply(200, await statusPageCommands.hold(params.id, params.pageId, body.held, by)),
@@ -81,7 +82,7 @@ export const statusPageCommandRoutes: AnyRoute[] = [
     operationId: 'editIncidentStatusPage',
     summary: "Edit the page incident's title or the text of its latest update",
     audit: audit('incident.status_page.edit'),
-    request: { params: pageParams, body: { schema: PageEditSchema } },
+    request: { params: incidentPageParams, body: { schema: PageEditSchema } },
     responses: { 200: shown, 400: E400, 404: NOT_FOUND, 503: E503_STORE },
     handler: async ({ params, body, by }, { statusPageCommands }, { reply }) =>
       reply(200, await statusPageCommands.edit(params.id, params.pageId, body, by)),
@@ -93,7 +94,7 @@ export const statusPageCommandRoutes: AnyRoute[] = [
     operationId: 'postIncidentStatusPageUpdate',
     summary: 'Post an update (status, message, optionally component statuses) on the page',
     audit: audit('incident.status_page.update'),
-    request: { params: pageParams, body: { schema: PageUpdateInputSchema } },
+    request: { params: incidentPageParams, body: { schema: PageUpdateInputSchema } },
     responses: {
       200: shown,
       400: E400,
