@@ -108,8 +108,10 @@ export function createOnCallActivities(deps: {
   metrics?: Pick<WorkerMetrics, 'escalationLateness'>;
   /** VIGIL_PUBLIC_URL, for links in the stakeholders' messages. */
   publicUrl?: string;
+  /** Where configuration is read (default: MongoDB at every call); the worker keeps it by revision. */
+  loadConfig?: () => Promise<ConfigSnapshot>;
 }) {
-  const loadConfigSnapshot = coalesce(loadConfigFromStore);
+  const loadConfigSnapshot = coalesce(deps.loadConfig ?? loadConfigFromStore);
   const takeNumber = numberAllocator(deps.log);
   return {
     ...createCoordinationActivities({ loadConfigSnapshot, publicUrl: deps.publicUrl }),

@@ -10,6 +10,8 @@ import {
   bareTimers,
   dedupStorm,
   firstPageLatency,
+  tracedFirstPages,
+  whereTimeGoes,
   ingest,
   openTickers,
   rawSignalWithStart,
@@ -73,8 +75,11 @@ export async function runScenarios(
   const bareTimer = await bareTimers(b, 50, 5_000);
 
   log(`alert to first page, idle, x${sizes.latency}`);
-  const idle = await firstPageLatency(b, sizes.latency);
+  const traced = await tracedFirstPages(b, sizes.latency);
+  const idle = traced.map((t) => t.ms);
   opened += sizes.latency;
+  notes.push(`Alert to first page, idle, where the time goes: ${await whereTimeGoes(b, traced)}.`);
+  log(notes.at(-1) ?? '');
   const idleP50 = percentile(idle, 50);
   rows.push({
     measure: 'Alert to first page, idle (POST to webhook received)',

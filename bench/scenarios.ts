@@ -90,19 +90,77 @@ export async function bareTimers(b: Bench, n: number, delayMs: number): Promise<
 
 /** An alert for a new incident, one at a time: POST to the first page arriving at the sink. */
 export async function firstPageLatency(b: Bench, n: number, service = 'page'): Promise<number[]> {
-  const out: number[] = [];
+  return (await tracedFirstPages(b, n, service)).map((t) => t.ms);
+}
+
+export interface TracedPage {
+  id: string;
+  /** When the POST was sent and when the first page arrived (epoch ms). */
+  t0: number;
+  at: number;
+  ms: number;
+}
+
+/** Like firstPageLatency, keeping each incident's id and times (for whereTimeGoes). */
+export async function tracedFirstPages(b: Bench, n: number, service = 'page'): Promise<TracedPage[]> {
+  const out: TracedPage[] = [];
   for (let i = 0; i < n; i++) out.push(await timedAlert(b, service, freshKey('lat')));
   return out;
 }
 
 /** One new incident: ms from its POST to its first page (Infinity if none within 60 s). */
-async function timedAlert(b: Bench, service: string, key: string): Promise<number> {
+async function timedAlert(b: Bench, service: string, key: string): Promise<TracedPage> {
   const t0 = epochNow();
   const r = await b.alert(service, key);
   if (r.status !== 202 || !r.incidentId) throw new Error(`alert answered ${r.status}`);
   const id = r.incidentId;
   const at = await poll(() => b.pages.firstAt(id), 60_000, 5);
-  return at === undefined ? Infinity : at - t0;
+  return { id, t0, at: at ?? Infinity, ms: at === undefined ? Infinity : at - t0 };
+}
+
+type HistoryEvent = NonNullable<
+  Awaited<ReturnType<ReturnType<Bench['client']['workflow']['getHandle']>['fetchHistory']>>['events']
+>[number];
+const eventMs = (e: HistoryEvent | undefined): number | undefined =>
+  e?.eventTime ? Number(e.eventTime.seconds ?? 0) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6) : undefined;
+
+/**
+ * Where an alert's time to its first page goes, from the incident's recorded history (p50
+ * over the traced incidents, ms): the API until the run started, the server until a worker
+ * took the first workflow task, that task in the worker (the run's start, the lookups in
+ * front of the page), the server until a channel worker took the page, and the send.
+ */
+export async function whereTimeGoes(b: Bench, traced: TracedPage[]): Promise<string> {
+  const parts: Record<string, number[]> = { api: [], dispatch: [], task: [], toSender: [], send: [] };
+  for (const t of traced.filter((x) => Number.isFinite(x.at))) {
+    const events = (await b.client.workflow.getHandle(t.id).fetchHistory()).events ?? [];
+    const started = events.find((e) => e.workflowExecutionStartedEventAttributes);
+    const wftStarted = events.find((e) => e.workflowTaskStartedEventAttributes);
+    const wftDone = events.find((e) => e.workflowTaskCompletedEventAttributes);
+    const send = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotification');
+    const sendStarted = events.find(
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(send?.eventId),
+    );
+    const ms = [t.t0, eventMs(started), eventMs(wftStarted), eventMs(wftDone), eventMs(sendStarted), t.at];
+    if (ms.some((x) => x === undefined)) continue;
+    const [a, b1, c, d, e, f] = ms as number[];
+    parts.api!.push(b1! - a!);
+    parts.dispatch!.push(c! - b1!);
+    parts.task!.push(d! - c!);
+    parts.toSender!.push(e! - d!);
+    parts.send!.push(f! - e!);
+  }
+  const p50 = (xs: number[]) => {
+    const s = [...xs].sort((x, y) => x - y);
+    return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+  };
+  return (
+    `POST until the run started ${p50(parts.api!)} ms, until a worker took its first task ${p50(parts.dispatch!)} ms, ` +
+    `that task (start, lookups, the page scheduled) ${p50(parts.task!)} ms, until a channel worker took the page ` +
+    `${p50(parts.toSender!)} ms, the send until the sink had it ${p50(parts.send!)} ms (p50s over ${parts.api!.length})`
+  );
 }
 
 export interface Ingest {
@@ -153,7 +211,7 @@ export async function dedupStorm(b: Bench, n: number, clients: number): Promise<
   const probes: Array<Promise<number>> = [];
   const prober = (async () => {
     while (running) {
-      probes.push(timedAlert(b, 'page', freshKey('during')));
+      probes.push(timedAlert(b, 'page', freshKey('during')).then((t) => t.ms));
       await sleep(500);
     }
   })();

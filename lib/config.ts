@@ -80,6 +80,8 @@ const publicBaseUrl = z
  * however many are open; the rest replay their history when woken (docs/benchmarks.md).
  */
 export const WORKFLOW_CACHE_SIZE_DEFAULT = 250;
+/** See VIGIL_WORKFLOW_TASK_SLOTS. */
+export const WORKFLOW_TASK_SLOTS_DEFAULT = 10;
 
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -165,6 +167,12 @@ export const configSchema = z.object({
   VIGIL_NOTIFY_RATE_PER_SECOND: perChannel(0.01, 10_000).default({}),
   /** Open incidents a worker keeps in memory (Temporal's maxCachedWorkflows); the rest replay when woken. */
   VIGIL_WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(2).max(100_000).default(WORKFLOW_CACHE_SIZE_DEFAULT),
+  /**
+   * Workflow tasks a worker takes at once (Temporal's maxConcurrentWorkflowTaskExecutions).
+   * Workflow code runs on one thread, so more slots only make tasks wait inside the worker,
+   * where their 10 s timeout runs; a few keep the rest waiting at the server instead.
+   */
+  VIGIL_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).max(1000).default(WORKFLOW_TASK_SLOTS_DEFAULT),
   /** How long the incident feed (`incident_events`: SSE resume, the console's live list) keeps a change. */
   VIGIL_INCIDENT_EVENTS_RETENTION_HOURS: z.coerce.number().int().min(1).max(8_760).default(168),
   /**

@@ -25,6 +25,7 @@ import {
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { createStatusPageActivities } from '../activities/status-page';
+import { createConfigSnapshotReader } from '../lib/models/config';
 import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
 import { buildRespondLinks } from '../integrations/respond/worker-links';
@@ -114,7 +115,10 @@ export function buildActivities(deps: {
   links?: NotifyDeps['links'];
   metrics?: WorkerMetrics;
 }) {
+  // One configuration snapshot for the worker's lookups, read again when a write moves its revision.
+  const loadConfig = createConfigSnapshotReader();
   const oncall = createOnCallActivities({
+    loadConfig,
     log: deps.log,
     minuteMs: deps.config.VIGIL_MINUTE_MS,
     metrics: deps.metrics,
@@ -136,7 +140,7 @@ export function buildActivities(deps: {
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
     ...followUpActivities(deps),
-    ...createStatusPageActivities({ log: deps.log, announce: announceFromActivity }),
+    ...createStatusPageActivities({ log: deps.log, announce: announceFromActivity, loadConfig }),
     ...subscriberActivities(deps),
     ...createRunbookActivities({
       log: deps.log,
@@ -219,6 +223,8 @@ export async function createWorker(config: Config, log: Logger, metrics?: Worker
     // Open incidents kept in memory (1-2 MB each; default 250); the others replay from history
     // when woken (CPU per wake), so the cache bounds memory however many are open.
     maxCachedWorkflows: config.VIGIL_WORKFLOW_CACHE_SIZE,
+    // One workflow thread: a few tasks at a time, the others wait at the server (VIGIL_WORKFLOW_TASK_SLOTS).
+    maxConcurrentWorkflowTaskExecutions: Math.min(config.VIGIL_WORKFLOW_TASK_SLOTS, config.VIGIL_WORKFLOW_CACHE_SIZE),
   });
   // The same notify activities as the incident queue's, served again per channel type.
   const {

@@ -8,6 +8,7 @@
  * | notify    | sending and rewriting notifications          | 8, ~4 min        | 30 s     |
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
+ * | local lookup | the same reads before a page (local)      | until it works   | 10 s     |
  * | comms     | the stakeholders' message (template render)  | 10, ~6 min       | 30 s     |
  * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
@@ -16,7 +17,7 @@
  * | mirror    | status page mirror (Statuspage, Cachet)      | 10, ~10 min      | 1 min    |
  * | subscriber| a status-page subscriber's message            | 10, ~10 min      | 1 min    |
  */
-import { ActivityCancellationType, type ActivityOptions } from '@temporalio/common';
+import { ActivityCancellationType, type ActivityOptions, type LocalActivityOptions } from '@temporalio/common';
 import { CHANNEL_NOT_CONFIGURED, NOTIFICATION_REJECTED } from '../domain/incident/notification';
 import type { LeafStep } from '../domain/runbook/runbook';
 
@@ -64,6 +65,20 @@ export const PERSIST_PROFILE: ActivityOptions = {
  */
 export const LOOKUP_PROFILE: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+};
+
+/**
+ * local lookup: the configuration reads that stand between an alert or an escalation timer
+ * and its page (the service plan with level 1's recipients, the coordination plan, a later
+ * level's recipients), run as local activities: in the worker, inside the workflow task that
+ * needs them, with no activity task through the server and no second workflow task to read
+ * the result (patch `local-lookups`). A page then goes out in the workflow task that opened
+ * the incident. Retried like `lookup`: within a minute in the worker while the workflow task
+ * is kept alive, then on a timer, so paging waits for MongoDB and resumes once it is back.
+ */
+export const LOCAL_LOOKUP_PROFILE: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 };
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { model, models, Schema, type Model } from 'mongoose';
+import { model, models, Schema, type Model, type MongooseQueryMiddleware } from 'mongoose';
 import type { z } from 'zod';
 import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
 import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
@@ -54,7 +54,48 @@ function buildModel<K extends ConfigKind>(kind: K): Model<ConfigDoc<SpecOf<K>>> 
     { collection: CONFIG_KINDS[kind].collection, versionKey: false, minimize: false },
   );
   if (kind === 'service') schema.index({ 'spec.integrationKeys.key': 1 });
+  // Every write through the model moves the revision (readers that keep a snapshot compare it).
+  schema.post('save', bumpConfigRevision);
+  schema.post([...QUERY_WRITES], bumpConfigRevision);
+  schema.post('insertMany', bumpConfigRevision);
+  schema.post('bulkWrite', bumpConfigRevision);
   return model<ConfigDoc<SpecOf<K>>>(name, schema);
+}
+
+/** The query operations that write configuration (with save, insertMany and bulkWrite, each moves the revision). */
+const QUERY_WRITES: MongooseQueryMiddleware[] = [
+  'replaceOne',
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+];
+
+/**
+ * One counter document that every configuration write moves (`config_revision`), so a
+ * process that keeps a snapshot (the worker, createConfigSnapshotReader) asks one small
+ * question per lookup instead of reading nine collections.
+ */
+const ConfigRevisionModel =
+  (models.ConfigRevision as Model<{ _id: string; n: number }> | undefined) ??
+  model<{ _id: string; n: number }>(
+    'ConfigRevision',
+    new Schema<{ _id: string; n: number }>(
+      { _id: { type: String, required: true }, n: { type: Number, required: true } },
+      { collection: 'config_revision', versionKey: false },
+    ),
+  );
+
+async function bumpConfigRevision(): Promise<void> {
+  await ConfigRevisionModel.updateOne({ _id: 'config' }, { $inc: { n: 1 } }, { upsert: true });
+}
+
+/** The configuration's revision; undefined before the first write. */
+export async function configRevision(): Promise<number | undefined> {
+  return (await ConfigRevisionModel.findById('config').lean())?.n;
 }
 
 export const ConfigModels: { [K in ConfigKind]: Model<ConfigDoc<SpecOf<K>>> } = {
@@ -128,4 +169,34 @@ export function snapshotByKind(s: ConfigSnapshot): { [K in ConfigKind]: Array<Sp
     commsTemplate: s.templates,
     incidentType: s.incidentTypes,
   };
+}
+
+/**
+ * A snapshot reader that reads the configuration again only when its revision moved (or
+ * the snapshot is older than `maxAgeMs`, a backstop for writes made around the models).
+ * The revision is read before the snapshot, so a write that lands during the read makes
+ * the next call read again: a lookup never misses a write that completed before it began.
+ */
+export function revisionedSnapshot<T>(deps: {
+  read: () => Promise<T>;
+  revision: () => Promise<number | undefined>;
+  maxAgeMs: number;
+  now?: () => number;
+}): () => Promise<T> {
+  const now = deps.now ?? Date.now;
+  let kept: { revision: number; at: number; value: T } | undefined;
+  return async () => {
+    const revision = await deps.revision();
+    if (kept && revision !== undefined && kept.revision === revision && now() - kept.at < deps.maxAgeMs)
+      return kept.value;
+    const at = now();
+    const value = await deps.read();
+    kept = revision === undefined ? undefined : { revision, at, value };
+    return value;
+  };
+}
+
+/** The worker's configuration reads: kept while the revision stands, for at most 10 s. */
+export function createConfigSnapshotReader(maxAgeMs = 10_000): () => Promise<ConfigSnapshot> {
+  return revisionedSnapshot({ read: loadConfigSnapshot, revision: configRevision, maxAgeMs });
 }

@@ -432,13 +432,16 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
 
 /** Pages as "<minutes after from> <user>/<method> L<level>R<loop>", minutes floored: an early page shows. */
 export function pages(sent: readonly Sent[], fromMs: number): string[] {
-  return sent
-    .filter((n) => n.kind === 'page')
-    .sort((x, y) => x.atMs - y.atMs || x.key.localeCompare(y.key))
-    .map(
-      (n) =>
-        `${Math.floor((n.atMs - fromMs) / MIN)}m ${n.userId}/${n.methodId} L${(n.level ?? 0) + 1}R${(n.loop ?? 0) + 1}`,
-    );
+  return (
+    sent
+      .filter((n) => n.kind === 'page')
+      // By minute, then key: two pages due the same minute may go in either order within it.
+      .sort((x, y) => Math.floor(x.atMs / MIN) - Math.floor(y.atMs / MIN) || x.key.localeCompare(y.key))
+      .map(
+        (n) =>
+          `${Math.floor((n.atMs - fromMs) / MIN)}m ${n.userId}/${n.methodId} L${(n.level ?? 0) + 1}R${(n.loop ?? 0) + 1}`,
+      )
+  );
 }
 
 export const eventsOf = (s: IncidentState, type: IncidentState['timeline'][number]['type']) =>

@@ -3,13 +3,14 @@
  * ../activity-profiles.ts. Activities are imported as types only: workflow code never
  * loads them.
  */
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { NotifyActivities } from '../../activities/notify';
 import type { OnCallActivities } from '../../activities/oncall';
 import type { RunbookActivities } from '../../activities/runbook';
 import type { StoreActivities } from '../../activities/store';
 import type { StatusPageActivities } from '../../activities/status-page';
 import {
+  LOCAL_LOOKUP_PROFILE,
   LOOKUP_PROFILE,
   NOTIFY_PROFILE,
   PERSIST_PROFILE,
@@ -20,6 +21,11 @@ import { notifyTaskQueue } from '../../domain/incident/notification';
 import type { ServicePlan } from '../../domain/incident/plan';
 
 export const oncall = proxyActivities<OnCallActivities>(LOOKUP_PROFILE);
+/** The reads in front of a page, as local activities (runs with patch `local-lookups`; see LOCAL_LOOKUP_PROFILE). */
+export const localLookup =
+  proxyLocalActivities<Pick<OnCallActivities, 'loadServicePlan' | 'loadCoordinationPlan' | 'resolveRecipients'>>(
+    LOCAL_LOOKUP_PROFILE,
+  );
 export const store = proxyActivities<StoreActivities>(PERSIST_PROFILE);
 export const statusPageLookup = proxyActivities<Pick<StatusPageActivities, 'planStatusPages'>>(STATUS_PAGE_PROFILE);
 export const statusPagePublisher =

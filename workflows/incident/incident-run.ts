@@ -58,6 +58,8 @@ export class IncidentRun {
   readonly fresh: boolean;
   /** Escalation policy, SLA targets, known ids: loaded at start, reloaded by a reassign to a policy. */
   plan: ServicePlan = PLACEHOLDER_PLAN;
+  /** Whether the reads in front of a page run as local activities (patch `local-lookups`, ./preparation.ts). */
+  localLookups = false;
   /** Incident types and roles (./coordination.ts); undefined in runs that started before them. */
   coordination: CoordinationPlan | undefined;
   /** Alerts after resolution: they open the next incident (continue-as-new). */

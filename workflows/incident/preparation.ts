@@ -7,26 +7,42 @@
  * recipients in one activity, and the number and runbook planning wait until the first
  * page is out, so nothing but that one lookup stands between the alert and the page. The
  * number then reaches the read model, Slack and later notifications with the next change.
+ * With patch `local-lookups` that lookup and the coordination plan are local activities.
  */
 import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { IncidentNumberKey } from '../contract';
 import { recordEvent } from '../../domain/incident/commands';
 import type { Recipients } from '../../domain/incident/plan';
-import { oncall } from './activity-stubs';
+import { localLookup, oncall } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
 
 export const FIRST_PAGE_FIRST = 'first-page-first';
+/**
+ * The reads in front of a page (the service and coordination plans here, a later level's
+ * recipients in ./escalation-loop.ts) run as local activities: no activity task through the
+ * server and no workflow task to take each result, so an alert's first page is scheduled by
+ * the workflow task its signal started.
+ */
+export const LOCAL_LOOKUPS = 'local-lookups';
 /** Runs whose number is being taken: the run does not end before it is in. */
 const numbering = new WeakSet<IncidentRun>();
 /** Runs whose escalation loop has scheduled everything its first step sends at once. */
 const firstStepOut = new WeakSet<IncidentRun>();
 
 export async function prepareIncident(run: IncidentRun): Promise<void> {
+  run.localLookups = patched(LOCAL_LOOKUPS);
   const fast = patched(FIRST_PAGE_FIRST);
   const input = { serviceId: run.serviceId, policyId: run.state.policyId };
-  run.plan = await oncall.loadServicePlan(fast ? { ...input, withFirstLevel: true } : input);
+  if (run.localLookups) {
+    // Both plans at once, in the worker, inside this workflow task: the first page is scheduled
+    // in the task that opened the incident.
+    [run.plan, run.coordination] = await Promise.all([
+      localLookup.loadServicePlan({ ...input, withFirstLevel: true }),
+      localLookup.loadCoordinationPlan({ serviceId: run.serviceId }),
+    ]);
+  } else run.plan = await oncall.loadServicePlan(fast ? { ...input, withFirstLevel: true } : input);
   if (run.fresh && !run.plan.found) {
     const message = `Service "${run.serviceId}" is not configured: nobody is paged`;
     run.apply((s) => recordEvent(s, { at: nowIso(), type: 'note', message }));
