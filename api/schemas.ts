@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from '../domain/common/fields';
-import { ResolutionClassificationSchema } from '../domain/incident/classification';
+import { ResolutionClassificationSchema } from '../domain/incident/classification-schema';
 import { MAX_SNOOZE_MINUTES } from '../domain/incident/commands';
 import { SeverityInputSchema } from '../domain/incident/severity';
 import { INCIDENT_ID_PATTERN } from './incident-id';

@@ -7,9 +7,10 @@ import { ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { ReviewActivities } from '../activities/review';
 import { PERSIST_PROFILE } from './activity-profiles';
 import type { IncidentState } from '../domain/incident/incident';
-import { buildReview, type Review } from '../domain/review/review';
+import { buildReview } from '../domain/review/build-review';
+import type { Review } from '../domain/review/review';
 import type { SlaTargetMinutes } from '../domain/review/analysis';
-import { severityTargets } from '../domain/incident/severity';
+import { severityTargets } from '../domain/incident/severity-levels';
 
 export interface PostIncidentReviewInput {
   /** The incident's final state; it must be resolved. */

@@ -2,8 +2,12 @@
  * Field schemas shared by every domain entity. Entities are config-as-code: users choose
  * ids, and YAML typos must fail loudly, so objects are strict and say which keys exist.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseInstant, toEpochMs, toIso } from './instant';
+
+// Workflow code imports these from './instant' (zod-free); other callers may keep using this module.
+export { parseInstant, toEpochMs, toIso, type InstantInput } from './instant';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -59,44 +63,6 @@ export function parseLocalDateTime(text: string): number | undefined {
 export const LocalDateTimeSchema = z.string().refine((text) => parseLocalDateTime(text) !== undefined, {
   message: 'must be a local date-time without offset, "YYYY-MM-DDTHH:mm", e.g. "2026-01-05T09:00"',
 });
-
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
-
-/** Epoch millis of ISO text with offset or Z, or undefined if it is not a real instant. */
-export function parseInstant(text: string): number | undefined {
-  const m = INSTANT.exec(text);
-  if (!m) return undefined;
-  const [year, month, day] = [m[1], m[2], m[3]].map(Number) as [number, number, number];
-  // Date.parse rolls 2026-02-30 over to March instead of refusing it.
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  // Date.parse is exact for ECMAScript's ISO subset (at most 3 fraction digits) and far
-  // cheaper than luxon; schedules re-read their override instants on every lookup.
-  const ms = (m[5]?.length ?? 0) <= 4 ? Date.parse(text) : DateTime.fromISO(text, { setZone: true }).toMillis();
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-/** An instant as accepted by the domain helpers: a Date, epoch millis, or ISO text with offset. */
-export type InstantInput = Date | string | number;
-
-/** Epoch millis of an instant; throws RangeError on text without an offset or an invalid date. */
-export function toEpochMs(instant: InstantInput): number {
-  if (typeof instant === 'number') return finiteOrThrow(instant, instant);
-  if (instant instanceof Date) return finiteOrThrow(instant.getTime(), instant);
-  const ms = parseInstant(instant);
-  if (ms === undefined) throw new RangeError(`"${instant}" is not an ISO instant with offset or Z`);
-  return ms;
-}
-
-function finiteOrThrow(ms: number, original: unknown): number {
-  if (!Number.isFinite(ms)) throw new RangeError(`invalid instant ${String(original)}`);
-  return ms;
-}
-
-export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
-}
 
 /**
  * ISO instant with offset or Z (a Date is accepted too, as stored documents come back as

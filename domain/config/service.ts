@@ -18,9 +18,7 @@ import {
 import type { Team } from './team';
 import { IntegrationMappingSchema, LABEL_ONLY_FIELDS } from './integration-mapping';
 import { SEVERITIES, SeverityOverridesSchema, SeveritySchema, severityTargets } from '../incident/severity';
-import { StakeholdersSchema } from '../coordination/stakeholders';
-import { BridgeSchema } from '../coordination/bridge';
-import { IncidentChannelSettingsSchema } from '../coordination/incident-channel';
+import { BridgeSchema, IncidentChannelSettingsSchema, StakeholdersSchema } from '../coordination/schemas';
 
 export const INTEGRATION_SOURCES = ['pagerduty', 'alertmanager', 'grafana', 'generic'] as const;
 export type IntegrationSource = (typeof INTEGRATION_SOURCES)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IdSchema, NameSchema, reportDuplicates, strictObject } from '../common/fields';
-import { BridgeSchema } from '../coordination/bridge';
+import { BridgeSchema } from '../coordination/schemas';
 import { FollowUpTargetSchema } from '../coordination/follow-up';
 
 export const TEAM_ROLES = ['member', 'manager'] as const;

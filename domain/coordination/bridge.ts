@@ -2,50 +2,20 @@
  * The bridge: a conference link per incident type, service or team, as a fixed URL or a
  * logic-less URL template (`{number}`, `{incidentId}`, `{service}`; nothing else), shown in
  * every page, the incident channel and the incident page.
+ *
+ * Zod-free on purpose: workflow code imports it (test/workflows/bundle.test.ts); BridgeSchema is
+ * in schemas.ts.
  */
-import { z } from 'zod';
-import { strictObject } from '../common/fields';
+import type { Bridge } from './schemas';
+
+export type { Bridge };
 
 export const BRIDGE_PLACEHOLDERS = ['number', 'incidentId', 'service'] as const;
-type Placeholder = (typeof BRIDGE_PLACEHOLDERS)[number];
+export type BridgePlaceholder = (typeof BRIDGE_PLACEHOLDERS)[number];
 
-const isHttpUrl = (text: string): boolean => {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-};
-
-/** Placeholders a template names that are not ours. */
-function unknownPlaceholders(template: string): string[] {
-  const names = [...template.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? '');
-  return names.filter((n) => !(BRIDGE_PLACEHOLDERS as readonly string[]).includes(n));
-}
-
-export const BridgeSchema = strictObject({
-  url: z.string().max(2000).refine(isHttpUrl, 'must be an http(s) URL').optional(),
-  /** e.g. "https://meet.example.com/inc-{number}". */
-  urlTemplate: z.string().max(2000).optional(),
-  title: z.string().trim().min(1).max(100).optional(),
-}).superRefine((b, ctx) => {
-  if ((b.url === undefined) === (b.urlTemplate === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['url'], message: 'give exactly one of url and urlTemplate' });
-  }
-  if (b.urlTemplate === undefined) return;
-  const unknown = unknownPlaceholders(b.urlTemplate);
-  if (unknown.length > 0) {
-    const message = `unknown placeholder {${unknown[0]}}: use ${BRIDGE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`;
-    ctx.addIssue({ code: 'custom', path: ['urlTemplate'], message });
-  } else if (!isHttpUrl(renderTemplate(b.urlTemplate, { number: '1', incidentId: 'x', service: 'x' }))) {
-    ctx.addIssue({ code: 'custom', path: ['urlTemplate'], message: 'must render to an http(s) URL' });
-  }
-});
-export type Bridge = z.infer<typeof BridgeSchema>;
-
-function renderTemplate(template: string, values: Record<Placeholder, string>): string {
-  return template.replace(/\{(number|incidentId|service)\}/g, (_, name: Placeholder) =>
+/** The template with its placeholders filled, each URI-encoded. */
+export function renderBridgeTemplate(template: string, values: Record<BridgePlaceholder, string>): string {
+  return template.replace(/\{(number|incidentId|service)\}/g, (_, name: BridgePlaceholder) =>
     encodeURIComponent(values[name]),
   );
 }
@@ -66,7 +36,7 @@ export function bridgeFor(
   const bridge = sources.type ?? sources.service ?? sources.team;
   if (!bridge) return undefined;
   const values = { number: String(incident.number ?? ''), incidentId: incident.incidentId, service: incident.service };
-  const url = bridge.url ?? renderTemplate(bridge.urlTemplate ?? '', values);
+  const url = bridge.url ?? renderBridgeTemplate(bridge.urlTemplate ?? '', values);
   return { url, title: bridge.title ?? 'Bridge call' };
 }
 

@@ -2,26 +2,17 @@
  * The incident channel: whether an incident gets its own Slack channel, what it is called,
  * the topic it carries, how loudly it is announced and when it is archived. Pure; the
  * workflow part (workflows/incident/incident-channel.ts) and the Slack activities apply it.
+ * Zod-free on purpose: workflow code imports it (test/workflows/bundle.test.ts); the settings'
+ * schema is in schemas.ts.
  */
-import { z } from 'zod';
-import { strictObject } from '../common/fields';
-import { SeveritySchema, type Severity } from '../incident/severity';
+import type { Severity } from '../incident/severity-levels';
+import type { IncidentChannelSettings } from './schemas';
 import type { IncidentState, TimelineEvent } from '../incident/incident';
+
+export type { IncidentChannelSettings };
 
 /** A day: the channel stays readable for the review, then leaves the sidebar. */
 export const DEFAULT_ARCHIVE_AFTER_MINUTES = 24 * 60;
-
-/** service.incidentChannel: overrides the tier's default severities and the archive delay. */
-export const IncidentChannelSettingsSchema = strictObject({
-  /** Severities that open a channel; [] never opens one. Absent: the tier's default. */
-  severities: z.array(SeveritySchema).max(4).optional(),
-  archiveAfterMinutes: z
-    .int()
-    .min(0, 'must be 0 (archive at once) or more minutes')
-    .max(60 * 24 * 90, 'must be at most 90 days')
-    .optional(),
-});
-export type IncidentChannelSettings = z.infer<typeof IncidentChannelSettingsSchema>;
 
 /** The seeds' service priority matrix: critical and high tiers open a channel from SEV2, medium only for SEV1. */
 export const TIER_CHANNEL_SEVERITIES: Readonly<Record<number, readonly Severity[]>> = {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { IdSchema, NameSchema, reportDuplicates, strictObject } from '../common/fields';
 import { SeveritySchema } from '../incident/severity';
-import { BridgeSchema } from './bridge';
+import { BridgeSchema } from './schemas';
 
 export const IncidentTypeSchema = strictObject({
   id: IdSchema,

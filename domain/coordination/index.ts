@@ -13,3 +13,4 @@ export * from './tier';
 export * from './stakeholders';
 export * from './view';
 export * from './stakeholder-comms';
+export * from './schemas';

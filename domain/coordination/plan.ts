@@ -3,7 +3,7 @@
  * coordination activity (activities/coordination.ts), recorded in history with it.
  */
 import type { IncidentState } from '../incident/incident';
-import type { Severity } from '../incident/severity';
+import type { Severity } from '../incident/severity-levels';
 import type { IncidentType } from './incident-type';
 import { rolesNeeded, type Role } from './role';
 

@@ -2,35 +2,15 @@
  * Response roles (incident commander, communications lead, scribe, ...). Each may have a
  * rotation: a primary and a secondary schedule, whose on-call person takes the role when a
  * rule assigns it. A role can be limited to the people of its rotation.
+ *
+ * Zod-free on purpose: workflow code imports it (test/workflows/bundle.test.ts); RoleSchema is
+ * in schemas.ts.
  */
-import { z } from 'zod';
-import { IdSchema, NameSchema, strictObject } from '../common/fields';
 import type { Schedule } from '../oncall/schedule';
-import { SeveritySchema, type Severity } from '../incident/severity';
+import type { Severity } from '../incident/severity-levels';
+import type { Role } from './schemas';
 
-export const RoleRotationSchema = strictObject({
-  primaryScheduleId: IdSchema,
-  /** Takes the role when the primary schedule has nobody on call. */
-  secondaryScheduleId: IdSchema.optional(),
-});
-
-export const RoleSchema = strictObject({
-  id: IdSchema,
-  name: NameSchema,
-  description: z.string().trim().max(1000).optional(),
-  rotation: RoleRotationSchema.optional(),
-  /** Only people on the rotation's schedules may hold the role (needs a rotation). */
-  rotationOnly: z.boolean().default(false),
-  /** The holder is reminded of the stakeholder-update cadence (the communications lead). */
-  communications: z.boolean().default(false),
-  /** Assigned (and paged) on open for incidents of these severities, whatever their type. */
-  assignOnSeverities: z.array(SeveritySchema).default([]),
-}).superRefine((role, ctx) => {
-  if (role.rotationOnly && !role.rotation) {
-    ctx.addIssue({ code: 'custom', path: ['rotationOnly'], message: 'needs a rotation to limit the role to' });
-  }
-});
-export type Role = z.infer<typeof RoleSchema>;
+export type { Role };
 
 /** Everyone a schedule can put on call: its layers' participants and its overrides' people. */
 export function scheduleMembers(schedule: Pick<Schedule, 'layers' | 'overrides'>): string[] {

@@ -3,7 +3,7 @@
  * default: a severity floor for its incidents and the severities its stakeholders hear
  * about. A service may override both.
  */
-import { SEVERITIES, type Severity } from '../incident/severity';
+import { SEVERITIES, type Severity } from '../incident/severity-levels';
 
 export interface TierDefaults {
   /** Incidents of the service are at least this severe; undefined: no floor. */

@@ -3,15 +3,14 @@
  * (`actionable`), nothing was wrong (`false_positive`), or something was wrong but did not
  * need anyone (`noise`). Reports turn these into the false-positive and noise rates; an
  * incident resolved without one counts as unclassified, never as actionable.
+ *
+ * Zod-free on purpose: workflow code imports it (test/workflows/bundle.test.ts); the schema
+ * is in classification-schema.ts.
  */
-import { z } from 'zod';
 import type { IncidentCommand } from './incident';
 
 export const RESOLUTION_CLASSIFICATIONS = ['actionable', 'false_positive', 'noise'] as const;
-export const ResolutionClassificationSchema = z.enum(RESOLUTION_CLASSIFICATIONS, {
-  error: () => `must be one of: ${RESOLUTION_CLASSIFICATIONS.join(', ')}`,
-});
-export type ResolutionClassification = z.infer<typeof ResolutionClassificationSchema>;
+export type ResolutionClassification = (typeof RESOLUTION_CLASSIFICATIONS)[number];
 
 export function isResolutionClassification(value: unknown): value is ResolutionClassification {
   return (RESOLUTION_CLASSIFICATIONS as readonly unknown[]).includes(value);

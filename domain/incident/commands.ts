@@ -5,7 +5,7 @@
 import { escalationOf, nextStep, startOfEpoch } from './escalation';
 import type { EscalationPolicy } from '../oncall/policy';
 import { commandEvent, type IncidentCommand, type IncidentState, type TimelineEvent } from './incident';
-import type { Severity } from './severity';
+import type { Severity } from './severity-levels';
 
 export interface ReassignCommand extends IncidentCommand {
   toUserIds?: string[];

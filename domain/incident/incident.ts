@@ -5,7 +5,7 @@
 import type { RoleHolder } from '../coordination/incident-roles';
 import { startOfEpoch } from './escalation';
 import { refuseClassification, type ResolutionClassification, type ResolveCommand } from './classification';
-import type { Severity } from './severity';
+import type { Severity } from './severity-levels';
 import { applySourceAlerts, initialSourceAlerts, type SourceAlertRef, type TrackedAlert } from './source-alerts';
 
 export type IncidentStatus = 'triggered' | 'acknowledged' | 'resolved';

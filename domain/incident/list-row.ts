@@ -5,7 +5,7 @@
  * carry the row so clients need no second read.
  */
 import type { IncidentState, IncidentStatus } from './incident';
-import type { Severity } from './severity';
+import type { Severity } from './severity-levels';
 
 export interface IncidentListRow {
   /** The read model's `_id`: incident id + run. */

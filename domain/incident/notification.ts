@@ -4,7 +4,7 @@
  * options for sending are the "notify" profile in workflows/activity-profiles.ts.
  */
 import type { IncidentState, IncidentStatus } from './incident';
-import type { Severity } from './severity';
+import type { Severity } from './severity-levels';
 import type { ContactMethodType } from '../config/user';
 
 /** Failure types the notify activity throws (ApplicationFailure.type). */

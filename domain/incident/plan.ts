@@ -8,7 +8,7 @@ import type { PlanBridges } from '../coordination/bridge';
 import type { ChannelRule } from '../coordination/incident-channel';
 import type { WindowInstants } from './maintenance';
 import type { NotificationRecipient } from './notification';
-import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from './severity';
+import { DEFAULT_SEVERITY_TARGETS, type Severity, type SeverityTargets } from './severity-levels';
 
 export interface ServicePlan {
   found: boolean;

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EscalationState, IncidentState, SlaBreach, TimelineEvent, TimelineEventType } from './incident';
-import { ResolutionClassificationSchema } from './classification';
+import { ResolutionClassificationSchema } from './classification-schema';
 import { SeveritySchema } from './severity';
 import type { TrackedAlert } from './source-alerts';
 

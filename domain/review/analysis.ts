@@ -1,10 +1,10 @@
 /**
  * Facts a review reads off an incident timeline: time in each phase, SLA breaches, the
  * escalation path and the responders. Event types are open-ended strings; types not named
- * here pass through untouched. The rules are documented in review.ts.
+ * here pass through untouched. The rules are documented in build-review.ts. Zod-free, as the
+ * review workflow runs it (test/workflows/bundle.test.ts): event data is checked by hand.
  */
-import { z } from 'zod';
-import { InstantSchema, toEpochMs, toIso } from '../common/fields';
+import { parseInstant, toEpochMs, toIso } from '../common/instant';
 import type { EscalationRecord, Responder, ReviewEvent, SlaBreach, TimeInState } from './review';
 
 export interface Timed {
@@ -81,12 +81,25 @@ export function timeInState(timeline: readonly Timed[], start: number, end: numb
   };
 }
 
-const SlaBreachDataSchema = z.object({ sla: z.enum(['response', 'resolution']), dueAt: InstantSchema });
-
 interface Breach {
   sla: SlaBreach['sla'];
   due: number;
   source: SlaBreach['source'];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * An sla_breach event's kind and due instant, if well-formed: `dueAt` ISO text with offset or
+ * a valid Date, normalised through ISO text as the review's instants are.
+ */
+function recordedBreach(data: unknown): { sla: SlaBreach['sla']; due: number } | undefined {
+  if (!isRecord(data) || (data.sla !== 'response' && data.sla !== 'resolution')) return undefined;
+  const { dueAt } = data;
+  const iso = dueAt instanceof Date && !Number.isNaN(dueAt.getTime()) ? toIso(dueAt.getTime()) : dueAt;
+  const ms = typeof iso === 'string' ? parseInstant(iso) : undefined;
+  return ms === undefined ? undefined : { sla: data.sla, due: toEpochMs(toIso(ms)) };
 }
 
 /** Recorded breaches, one per kind and due time: a record repeated by a retried write counts once. */
@@ -94,10 +107,8 @@ function recordedBreaches(timeline: readonly Timed[]): Map<string, Breach> {
   const found = new Map<string, Breach>();
   for (const { event } of timeline) {
     if (event.type !== 'sla_breach') continue;
-    const data = SlaBreachDataSchema.safeParse(event.data);
-    if (!data.success) continue;
-    const due = toEpochMs(data.data.dueAt);
-    found.set(`${data.data.sla}@${due}`, { sla: data.data.sla, due, source: 'recorded' });
+    const data = recordedBreach(event.data);
+    if (data) found.set(`${data.sla}@${data.due}`, { sla: data.sla, due: data.due, source: 'recorded' });
   }
   return found;
 }
@@ -146,18 +157,23 @@ function firstResponseAfter(timeline: readonly Timed[], due: number, end: number
   return Math.min(hit?.ms ?? end, end);
 }
 
-const EscalatedDataSchema = z.object({
-  level: z.int().nonnegative(),
-  loop: z.int().nonnegative().default(0),
-  userIds: z.array(z.string()).default([]),
-});
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/** An 'escalated' event's level, loop (default 0) and paged users (default none), if well-formed. */
+function escalatedData(data: unknown): Omit<EscalationRecord, 'at'> | undefined {
+  if (!isRecord(data)) return undefined;
+  const { level, loop = 0, userIds = [] } = data;
+  if (!isCount(level) || !isCount(loop) || !Array.isArray(userIds)) return undefined;
+  const ids: unknown[] = [...userIds];
+  return ids.every((id): id is string => typeof id === 'string') ? { level, loop, userIds: ids } : undefined;
+}
 
 /** Escalations as taken; an 'escalated' event without a usable level stays on the timeline only. */
 export function escalationPath(timeline: readonly Timed[]): EscalationRecord[] {
   return timeline.flatMap(({ event }) => {
     if (event.type !== 'escalated') return [];
-    const data = EscalatedDataSchema.safeParse(event.data ?? {});
-    return data.success ? [{ at: event.at, ...data.data }] : [];
+    const data = escalatedData(event.data ?? {});
+    return data ? [{ at: event.at, ...data }] : [];
   });
 }
 

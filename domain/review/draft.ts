@@ -4,7 +4,7 @@
  * question the seeds' template asks. The draft describes what the system and the process
  * did, never who was at fault: responders appear only as the people who acted.
  */
-import { parseInstant, toEpochMs } from '../common/fields';
+import { parseInstant, toEpochMs } from '../common/instant';
 import type { ReviewEvent, ReviewFacts, ReviewSections } from './review';
 import { formatDuration, formatUtc } from './markdown';
 

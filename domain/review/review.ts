@@ -1,48 +1,31 @@
 /**
- * Post-incident review (PIR): the facts of a resolved incident, computed from its timeline,
- * plus a blameless draft for people to finish. Pure and clock-free, so the review child
- * workflow builds it deterministically and the API applies action-item edits with the
- * same code. Timeline analysis is in review-analysis.ts, action items and their edits
- * in review-action-items.ts, the blameless draft in review-draft.ts and Markdown in
- * review-markdown.ts; this module re-exports what callers need.
- *
- * How the timeline is read (every other event type is carried through untouched):
- * - Phases: "triggered" from createdAt; 'acknowledged' -> acknowledged; 'snoozed' ->
- *   snoozed, counted apart from acknowledged because somebody answered but nobody is
- *   working it; 'retriggered' (ack timeout, snooze expiry) or 'triggered' -> triggered
- *   again; 'resolved' (or resolvedAt) ends the walk.
- * - MTTA is the first response: the first acknowledgement, or a snooze given before it
- *   (a snooze answers the page, as in PagerDuty). A re-acknowledgement after a re-trigger
- *   does not reset it. MTTR = duration = createdAt -> resolvedAt (the seeds' "resolution
- *   time - detection time"); both are kept because consumers look for either name.
- * - SLA breaches: 'sla_breach' events are authoritative (the workflow knew the service's
- *   overrides); breaches computed from `slaTargets` add only kinds nothing recorded.
- * - Escalation levels and loops are stored 0-based as the escalation cursor records them.
+ * Post-incident review (PIR): the schemas of the stored and served review. The review is
+ * built in build-review.ts (pure and zod-free, as the review child workflow runs it; the
+ * rules for reading the timeline are documented there), action items and their edits are in
+ * action-items.ts, Markdown in markdown.ts; this module re-exports what callers need.
  */
-import { roleHoldings, RoleHoldingSchema } from './roles';
 import { z } from 'zod';
-import { InstantSchema, reportDuplicates, toEpochMs, toIso } from '../common/fields';
+import { InstantSchema, reportDuplicates } from '../common/fields';
 import { ActionItemSchema } from './action-items';
-import {
-  escalationPath,
-  optionalMs,
-  RESPONSE_TYPES,
-  responders,
-  type SlaTargetMinutes,
-  seconds,
-  slaBreaches,
-  sortTimeline,
-  type Timed,
-  type TimelineInput,
-  timeInState,
-} from './analysis';
-import { draftSections } from './draft';
-import { type Severity, SeveritySchema } from '../incident/severity';
+import { SeveritySchema } from '../incident/severity';
 
 export * from './action-items';
+// The review workflow imports buildReview from './build-review' (zod-free); the API may use this module.
+export { buildReview, type BuildReviewOptions, type ReviewSource } from './build-review';
 export { renderReviewMarkdown } from './markdown';
 
 const Seconds = z.int().nonnegative();
+
+/** Who held a response role and when (roles.ts reads them off the timeline). */
+export const RoleHoldingSchema = z.object({
+  roleId: z.string(),
+  userId: z.string(),
+  from: InstantSchema,
+  /** Absent: held until the incident ended. */
+  until: InstantSchema.optional(),
+  by: z.string().optional(),
+});
+export type RoleHolding = z.infer<typeof RoleHoldingSchema>;
 
 export const ReviewEventSchema = z.object({
   at: InstantSchema,
@@ -140,94 +123,3 @@ export const ReviewSchema = z.object({
 });
 export type Review = z.infer<typeof ReviewSchema>;
 export type ReviewFacts = Omit<Review, 'sections'>;
-
-/** What buildReview reads; IncidentState satisfies it, and so will the lifecycle's wider timeline. */
-export interface ReviewSource {
-  incidentId: string;
-  number?: number;
-  service: string;
-  severity: Severity;
-  summary: string;
-  createdAt: string;
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
-  resolvedAt?: string;
-  resolvedBy?: string;
-  alertCount: number;
-  timelineDropped?: number;
-  timeline: readonly TimelineInput[];
-  incidentType?: string;
-}
-
-export interface BuildReviewOptions {
-  /** The incident's severity targets; breaches computed from them join the recorded ones. */
-  slaTargets?: SlaTargetMinutes;
-}
-
-/**
- * The review of a resolved incident, with no action items yet and a drafted blameless
- * template. Throws RangeError if the incident is not resolved or an instant is malformed:
- * both are bugs in the caller, not states a review can describe.
- */
-export function buildReview(state: ReviewSource, opts: BuildReviewOptions = {}): Review {
-  const timeline = sortTimeline(state.timeline);
-  const start = toEpochMs(state.createdAt);
-  const end = resolvedAtMs(state, timeline);
-  const firstResponse = timeline.find((e) => RESPONSE_TYPES.has(e.event.type))?.ms ?? optionalMs(state.acknowledgedAt);
-  const t = opts.slaTargets;
-  const facts: ReviewFacts = {
-    incident: incidentFacts(state, timeline, start, end),
-    metrics: {
-      ...(firstResponse === undefined ? {} : { mttaSeconds: seconds(firstResponse - start) }),
-      mttrSeconds: seconds(end - start),
-      durationSeconds: seconds(end - start),
-      timeInState: timeInState(timeline, start, end),
-      alertCount: state.alertCount,
-      timelineDropped: state.timelineDropped ?? 0,
-    },
-    // Only the two targets: a full SeverityTargets also carries the update cadence.
-    ...(t
-      ? { slaTargets: { ackWithinMinutes: t.ackWithinMinutes, resolveWithinMinutes: t.resolveWithinMinutes } }
-      : {}),
-    slaBreaches: slaBreaches(timeline, start, end, firstResponse, t),
-    escalationPath: escalationPath(timeline),
-    responders: responders(timeline),
-    roles: roleHoldings(timeline.map((t) => t.event)),
-    ...(state.incidentType ? { incidentType: state.incidentType } : {}),
-    timeline: timeline.map((t) => t.event),
-    actionItems: [],
-    actionItemSeq: 0,
-  };
-  return { ...facts, sections: draftSections(facts) };
-}
-
-function incidentFacts(
-  state: ReviewSource,
-  timeline: readonly Timed[],
-  start: number,
-  end: number,
-): Review['incident'] {
-  // The first acknowledgement, not the latest: after a re-trigger the state may carry a later one.
-  const firstAck = timeline.find((t) => t.event.type === 'acknowledged');
-  const acknowledgedAt = firstAck?.event.at ?? state.acknowledgedAt;
-  const acknowledgedBy = firstAck ? firstAck.event.by : state.acknowledgedBy;
-  return {
-    incidentId: state.incidentId,
-    ...(state.number === undefined ? {} : { number: state.number }),
-    service: state.service,
-    severity: state.severity,
-    summary: state.summary,
-    createdAt: toIso(start),
-    ...(acknowledgedAt === undefined ? {} : { acknowledgedAt: toIso(toEpochMs(acknowledgedAt)) }),
-    ...(acknowledgedBy === undefined ? {} : { acknowledgedBy }),
-    resolvedAt: toIso(end),
-    ...(state.resolvedBy === undefined ? {} : { resolvedBy: state.resolvedBy }),
-  };
-}
-
-function resolvedAtMs(state: ReviewSource, timeline: readonly Timed[]): number {
-  if (state.resolvedAt !== undefined) return toEpochMs(state.resolvedAt);
-  const resolved = timeline.find((t) => t.event.type === 'resolved');
-  if (!resolved) throw new RangeError(`incident ${state.incidentId} is not resolved; a review needs its resolution`);
-  return resolved.ms;
-}

@@ -1,19 +1,11 @@
 /**
  * Who held which response role, and when, from the incident's timeline (role_assigned and
- * role_released events; a hand-over ends one holding and starts the next).
+ * role_released events; a hand-over ends one holding and starts the next). Zod-free: the review
+ * workflow runs it (test/workflows/bundle.test.ts); RoleHoldingSchema is in review.ts.
  */
-import { z } from 'zod';
-import { InstantSchema } from '../common/fields';
+import type { RoleHolding } from './review';
 
-export const RoleHoldingSchema = z.object({
-  roleId: z.string(),
-  userId: z.string(),
-  from: InstantSchema,
-  /** Absent: held until the incident ended. */
-  until: InstantSchema.optional(),
-  by: z.string().optional(),
-});
-export type RoleHolding = z.infer<typeof RoleHoldingSchema>;
+export type { RoleHolding };
 
 interface RoleEvent {
   at: string;

@@ -1,5 +1,5 @@
 /** Text helpers of the review's renderings (Markdown and the drafted prose): times, durations, inert Markdown. */
-import { toEpochMs, toIso } from '../common/fields';
+import { toEpochMs, toIso } from '../common/instant';
 
 /** "2026-03-09 14:02 UTC", optionally without the date or with seconds. */
 export function formatUtc(iso: string, opts: { date?: boolean; seconds?: boolean } = {}): string {

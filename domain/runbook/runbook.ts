@@ -9,17 +9,12 @@ import { z } from 'zod';
 import { IdSchema, strictObject } from '../common/fields';
 import { checkRunbook } from './checks';
 import { SeverityInputSchema } from '../incident/severity';
+import { DURATION } from './duration';
 
-const DURATION = /^(\d{1,6})(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+// Workflow code imports durationMs from './duration' (zod-free); other callers may keep using this module.
+export { durationMs } from './duration';
 
 export const DurationSchema = z.string().regex(DURATION, 'must be a duration such as 500ms, 30s, 5m or 1h');
-
-export function durationMs(text: string): number {
-  const m = DURATION.exec(text);
-  if (!m) throw new RangeError(`not a duration: "${text}"`);
-  return Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-}
 
 export const StepIdSchema = z
   .string()

@@ -4,7 +4,7 @@
  * impact; the rule's templates write the title and first message. Internal alert text
  * ({{summary}}) reaches a page only where a rule's template asks for it.
  */
-import type { Severity } from '../incident/severity';
+import type { Severity } from '../incident/severity-levels';
 import type { ComponentStatus, Impact, PublishRule, StatusPage } from './page';
 
 export const DEFAULT_COMPONENT_STATUS: Readonly<Record<Severity, ComponentStatus>> = {

@@ -11,7 +11,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { RespondClaims, RespondLinks } from './link';
-import { ResolutionClassificationSchema } from '../../domain/incident/classification';
+import { ResolutionClassificationSchema } from '../../domain/incident/classification-schema';
 import type { IncidentState } from '../../domain/incident/incident';
 import { noteAudit } from '../../api/audit';
 import { HttpError, knownHttpError } from '../../api/errors';

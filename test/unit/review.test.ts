@@ -251,6 +251,28 @@ describe('buildReview: escalation path, responders, draft', () => {
     expect(review.timeline.filter((e) => e.type === 'escalated')).toHaveLength(4);
   });
 
+  it('skips escalations and breaches whose data is malformed (checked by hand, the workflow bundle has no zod)', () => {
+    const odd = buildReview(
+      incident([
+        ev(1, 'escalated', undefined, { level: -1 }),
+        ev(1, 'escalated', undefined, { level: 1.5 }),
+        ev(1, 'escalated', undefined, { level: 1, loop: '2' }),
+        ev(1, 'escalated', undefined, { level: 1, userIds: ['bob', 7] }),
+        ev(1, 'escalated', undefined, { level: 1, userIds: 'bob' }),
+        ev(2, 'escalated', undefined, { level: 2, extra: true }),
+        ev(3, 'sla_breach', undefined, { sla: 'response', dueAt: '2026-03-09T14:07:00' }),
+        ev(3, 'sla_breach', undefined, { sla: 'response', dueAt: '2026-02-30T14:07:00Z' }),
+        ev(3, 'sla_breach', undefined, { sla: 'response', dueAt: 5 }),
+        ev(4, 'sla_breach', undefined, { sla: 'resolution', dueAt: '2026-03-09T15:04:00+01:00' }),
+        ev(10, 'resolved', 'alice'),
+      ]),
+    );
+    expect(odd.escalationPath).toEqual([{ at: at(2), level: 2, loop: 0, userIds: [] }]);
+    expect(odd.slaBreaches).toEqual([
+      { sla: 'resolution', dueAt: at(2), metAt: at(10), overBySeconds: 480, source: 'recorded' },
+    ]);
+  });
+
   it('lists responders in order of their first action, with a count', () => {
     expect(review.responders).toEqual([
       { name: 'carol', firstAction: 'acknowledged', firstActionAt: at(22), actions: 3 },

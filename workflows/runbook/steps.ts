@@ -14,7 +14,8 @@ import {
   TimeoutFailure,
 } from '@temporalio/workflow';
 import type { RunbookActivities } from '../../activities/runbook';
-import { durationMs, type LeafStep, type Step } from '../../domain/runbook/runbook';
+import { durationMs } from '../../domain/runbook/duration';
+import type { LeafStep, Step } from '../../domain/runbook/runbook';
 import { ExpressionError, expressionPaths, parseExpression } from '../../domain/runbook/expression';
 import { evaluateCondition } from '../../domain/runbook/expression-evaluation';
 import { describeAction, renderAction, type ActionResult, type StepAction } from '../../domain/runbook/action';
