@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { model, models, Schema, type Model, type MongooseQueryMiddleware } from 'mongoose';
 import type { z } from 'zod';
 import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
@@ -75,27 +75,42 @@ const QUERY_WRITES: MongooseQueryMiddleware[] = [
 ];
 
 /**
- * One counter document that every configuration write moves (`config_revision`), so a
- * process that keeps a snapshot (the worker, createConfigSnapshotReader) asks one small
- * question per lookup instead of reading nine collections.
+ * One document whose token every configuration write replaces with a new random one
+ * (`config_revision`), so a process that keeps a snapshot (the worker,
+ * createConfigSnapshotReader) asks one small question per lookup instead of reading nine
+ * collections. A token, not a counter: FerretDB's `$inc` is a read-modify-write that two
+ * writers can both base on the same value, so a counter could fall back to a value a reader
+ * already holds; a fresh token never repeats.
  */
 const ConfigRevisionModel =
-  (models.ConfigRevision as Model<{ _id: string; n: number }> | undefined) ??
-  model<{ _id: string; n: number }>(
+  (models.ConfigRevision as Model<{ _id: string; token: string }> | undefined) ??
+  model<{ _id: string; token: string }>(
     'ConfigRevision',
-    new Schema<{ _id: string; n: number }>(
-      { _id: { type: String, required: true }, n: { type: Number, required: true } },
+    new Schema<{ _id: string; token: string }>(
+      { _id: { type: String, required: true }, token: { type: String, required: true } },
       { collection: 'config_revision', versionKey: false },
     ),
   );
 
 async function bumpConfigRevision(): Promise<void> {
-  await ConfigRevisionModel.updateOne({ _id: 'config' }, { $inc: { n: 1 } }, { upsert: true });
+  // Concurrent first writes may both try to insert the document (FerretDB's upsert is not
+  // atomic): the loser's duplicate key means it exists now, so its update goes again.
+  const token = randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ConfigRevisionModel.updateOne({ _id: 'config' }, { $set: { token } }, { upsert: true });
+      return;
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY || attempt >= 5) throw err;
+    }
+  }
 }
 
-/** The configuration's revision; undefined before the first write. */
-export async function configRevision(): Promise<number | undefined> {
-  return (await ConfigRevisionModel.findById('config').lean())?.n;
+const DUPLICATE_KEY = 11000;
+
+/** The configuration's revision (the last write's token); undefined before the first write. */
+export async function configRevision(): Promise<string | undefined> {
+  return (await ConfigRevisionModel.findById('config').lean())?.token;
 }
 
 export const ConfigModels: { [K in ConfigKind]: Model<ConfigDoc<SpecOf<K>>> } = {
@@ -179,12 +194,12 @@ export function snapshotByKind(s: ConfigSnapshot): { [K in ConfigKind]: Array<Sp
  */
 export function revisionedSnapshot<T>(deps: {
   read: () => Promise<T>;
-  revision: () => Promise<number | undefined>;
+  revision: () => Promise<string | undefined>;
   maxAgeMs: number;
   now?: () => number;
 }): () => Promise<T> {
   const now = deps.now ?? Date.now;
-  let kept: { revision: number; at: number; value: T } | undefined;
+  let kept: { revision: string; at: number; value: T } | undefined;
   return async () => {
     const revision = await deps.revision();
     if (kept && revision !== undefined && kept.revision === revision && now() - kept.at < deps.maxAgeMs)

@@ -10,7 +10,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from 'vitest';
 import { applyConfigFolder, formatIssue, KIND_ORDER, type ApplyReport } from '../../lib/config-as-code';
 import { createLogger } from '../../lib/logger';
-import { ConfigModels, specHash, type ConfigKind } from '../../lib/models/config';
+import { ConfigModels, configRevision, specHash, type ConfigKind } from '../../lib/models/config';
 import { ServiceSchema, UserSchema } from '../../domain/config';
 
 const CONFIG_DIR = path.resolve(__dirname, '../../config');
@@ -214,5 +214,34 @@ describe('reconciling the config folder into FerretDB', () => {
     expect(await ConfigModels.user.findById('ops-bot').lean()).toMatchObject({ managedBy: 'config' });
     unlinkSync(path.join(dir, 'bots.yaml'));
     expect(changed(await apply(dir))).toEqual({ user: { deleted: ['ops-bot'] } });
+  });
+});
+
+describe('the configuration revision (what the worker keeps its snapshot by)', () => {
+  it('moves with every write through the models, concurrent first writes included', async () => {
+    await mongoose.connection.collection('config_revision').deleteMany({});
+    expect(await configRevision()).toBeUndefined();
+    const now = new Date();
+    const teams = Array.from({ length: 8 }, (_, i) => ({ id: `rev-${i}`, name: `Rev ${i}` }));
+    // Eight creates at once: each inserts its team and replaces a revision document none has yet.
+    await Promise.all(
+      teams.map((spec) =>
+        ConfigModels.team.create({
+          _id: spec.id,
+          spec,
+          specHash: specHash(spec),
+          managedBy: 'api',
+          createdAt: now,
+          updatedAt: now,
+        } as never),
+      ),
+    );
+    expect(await ConfigModels.team.countDocuments({ _id: { $in: teams.map((t) => t.id) } })).toBe(8);
+    const afterCreates = await configRevision();
+    expect(afterCreates).toMatch(/^[0-9a-f-]{36}$/);
+    await ConfigModels.team.deleteMany({ _id: { $in: teams.map((t) => t.id) } });
+    const afterDelete = await configRevision();
+    expect(afterDelete).toMatch(/^[0-9a-f-]{36}$/);
+    expect(afterDelete).not.toBe(afterCreates);
   });
 });

@@ -3,7 +3,7 @@ import { revisionedSnapshot } from '../../lib/models/config';
 
 /** A store whose revision and contents the test moves, counting full reads. */
 function fakeStore() {
-  const store = { revision: undefined as number | undefined, value: 'v0', reads: 0, clock: 0 };
+  const store = { revision: undefined as string | undefined, value: 'v0', reads: 0, clock: 0 };
   const reader = revisionedSnapshot({
     read: async () => {
       store.reads += 1;
@@ -19,7 +19,7 @@ function fakeStore() {
 describe('revisionedSnapshot (the worker keeps configuration by revision)', () => {
   it('reads once while the revision stands', async () => {
     const { store, reader } = fakeStore();
-    store.revision = 3;
+    store.revision = 'r3';
     expect(await reader()).toBe('v0');
     expect(await reader()).toBe('v0');
     expect(store.reads).toBe(1);
@@ -27,10 +27,10 @@ describe('revisionedSnapshot (the worker keeps configuration by revision)', () =
 
   it('reads again once a write moved the revision', async () => {
     const { store, reader } = fakeStore();
-    store.revision = 3;
+    store.revision = 'r3';
     await reader();
     store.value = 'v1';
-    store.revision = 4;
+    store.revision = 'r4';
     expect(await reader()).toBe('v1');
     expect(store.reads).toBe(2);
   });
@@ -45,7 +45,7 @@ describe('revisionedSnapshot (the worker keeps configuration by revision)', () =
 
   it('reads again after maxAgeMs even if the revision did not move', async () => {
     const { store, reader } = fakeStore();
-    store.revision = 1;
+    store.revision = 'r1';
     await reader();
     store.clock = 9_999;
     await reader();
@@ -57,14 +57,14 @@ describe('revisionedSnapshot (the worker keeps configuration by revision)', () =
   });
 
   it('a write during a read makes the next call read again', async () => {
-    const store = { revision: 1, value: 'v0', reads: 0 };
+    const store = { revision: 'r1', value: 'v0', reads: 0 };
     const reader = revisionedSnapshot({
       read: async () => {
         store.reads += 1;
         const seen = store.value;
         // The write lands after the revision was read and after the contents were.
         store.value = 'v1';
-        store.revision = 2;
+        store.revision = 'r2';
         return seen;
       },
       revision: async () => store.revision,
