@@ -46,6 +46,11 @@ function edit(file: string, from: string | RegExp, to: string): void {
   writeFileSync(file, next);
 }
 
+/** A configuration document as the REST API writes it. */
+function apiDoc(spec: { id: string }, now = new Date()) {
+  return { _id: spec.id, spec, specHash: specHash(spec), managedBy: 'api', createdAt: now, updatedAt: now };
+}
+
 /** Every configuration document, per kind, ordered by id. */
 async function dump(): Promise<Record<ConfigKind, any[]>> {
   const out = {} as Record<ConfigKind, any[]>;
@@ -107,15 +112,6 @@ describe('reconciling the config folder into FerretDB', () => {
   });
 
   it('refuses to delete what an API-managed entity still references, writing nothing', async () => {
-    const now = new Date();
-    const apiDoc = (spec: { id: string }) => ({
-      _id: spec.id,
-      spec,
-      specHash: specHash(spec),
-      managedBy: 'api',
-      createdAt: now,
-      updatedAt: now,
-    });
     await ConfigModels.user.create(
       apiDoc(
         UserSchema.parse({ id: 'ops-bot', name: 'Ops Bot', email: 'ops-bot@example.com', timezone: 'UTC' }),
@@ -221,21 +217,9 @@ describe('the configuration revision (what the worker keeps its snapshot by)', (
   it('moves with every write through the models, concurrent first writes included', async () => {
     await mongoose.connection.collection('config_revision').deleteMany({});
     expect(await configRevision()).toBeUndefined();
-    const now = new Date();
     const teams = Array.from({ length: 8 }, (_, i) => ({ id: `rev-${i}`, name: `Rev ${i}` }));
     // Eight creates at once: each inserts its team and replaces a revision document none has yet.
-    await Promise.all(
-      teams.map((spec) =>
-        ConfigModels.team.create({
-          _id: spec.id,
-          spec,
-          specHash: specHash(spec),
-          managedBy: 'api',
-          createdAt: now,
-          updatedAt: now,
-        } as never),
-      ),
-    );
+    await Promise.all(teams.map((spec) => ConfigModels.team.create(apiDoc(spec) as never)));
     expect(await ConfigModels.team.countDocuments({ _id: { $in: teams.map((t) => t.id) } })).toBe(8);
     const afterCreates = await configRevision();
     expect(afterCreates).toMatch(/^[0-9a-f-]{36}$/);
