@@ -9,7 +9,6 @@
  * | persist   | MongoDB writes (read model, reviews)         | until it works   | 30 s     |
  * | lookup    | configuration reads, incident numbers        | until it works   | 30 s     |
  * | local lookup | the same reads before a page (local)      | until it works   | 10 s     |
- * | local persist| read-model write, number (local)          | until it works   | 30 s     |
  * | comms     | the stakeholders' message (template render)  | 10, ~6 min       | 30 s     |
  * | statusPage| publishing on status pages                   | 10, ~6 min       | 30 s     |
  * | remediate | runbook steps (http, command)                | the step's own   | the step's own |
@@ -81,19 +80,6 @@ export const LOOKUP_PROFILE: ActivityOptions = {
 export const LOCAL_LOOKUP_PROFILE: LocalActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-};
-
-/**
- * local persist: the read-model write and the incident number as local activities (patch
- * `local-writes`): the write runs in the workflow task that found it due (the debounce
- * timer's), not as an activity task plus a second workflow task for its result, and the
- * state it writes is not copied into the history as the activity's input. Retried like
- * `persist`; backoffs past 2 s wait on a workflow timer, so an outage holds no task open.
- */
-export const LOCAL_PERSIST_PROFILE: LocalActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  localRetryThreshold: '2 seconds',
-  retry: PERSIST_PROFILE.retry,
 };
 
 /**

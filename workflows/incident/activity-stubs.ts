@@ -11,7 +11,6 @@ import type { StoreActivities } from '../../activities/store';
 import type { StatusPageActivities } from '../../activities/status-page';
 import {
   LOCAL_LOOKUP_PROFILE,
-  LOCAL_PERSIST_PROFILE,
   LOOKUP_PROFILE,
   NOTIFY_PROFILE,
   PERSIST_PROFILE,
@@ -22,11 +21,6 @@ import { notifyTaskQueue } from '../../domain/incident/notification';
 import type { ServicePlan } from '../../domain/incident/plan';
 
 export const oncall = proxyActivities<OnCallActivities>(LOOKUP_PROFILE);
-/** The read-model write as a local activity (runs with patch `local-writes`; see LOCAL_PERSIST_PROFILE). */
-export const localStore = proxyLocalActivities<StoreActivities>(LOCAL_PERSIST_PROFILE);
-/** The incident number as a local activity (runs with patch `local-writes`). */
-export const localNumber =
-  proxyLocalActivities<Pick<OnCallActivities, 'allocateIncidentNumber'>>(LOCAL_PERSIST_PROFILE);
 /** The reads in front of a page, as local activities (runs with patch `local-lookups`; see LOCAL_LOOKUP_PROFILE). */
 export const localLookup =
   proxyLocalActivities<Pick<OnCallActivities, 'loadServicePlan' | 'loadCoordinationPlan' | 'resolveRecipients'>>(

@@ -60,8 +60,6 @@ export class IncidentRun {
   plan: ServicePlan = PLACEHOLDER_PLAN;
   /** Whether the reads in front of a page run as local activities (patch `local-lookups`, ./preparation.ts). */
   localLookups = false;
-  /** Whether the read-model write and the number run as local activities (patch `local-writes`, ./preparation.ts). */
-  localWrites = false;
   /** Incident types and roles (./coordination.ts); undefined in runs that started before them. */
   coordination: CoordinationPlan | undefined;
   /** Alerts after resolution: they open the next incident (continue-as-new). */

@@ -9,11 +9,11 @@
  * number then reaches the read model, Slack and later notifications with the next change.
  * With patch `local-lookups` that lookup and the coordination plan are local activities.
  */
-import { condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { IncidentNumberKey } from '../contract';
 import { recordEvent } from '../../domain/incident/commands';
 import type { Recipients } from '../../domain/incident/plan';
-import { localLookup, localNumber, oncall } from './activity-stubs';
+import { localLookup, oncall } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
 import { followsWindows } from './maintenance';
@@ -26,12 +26,6 @@ export const FIRST_PAGE_FIRST = 'first-page-first';
  * the workflow task its signal started.
  */
 export const LOCAL_LOOKUPS = 'local-lookups';
-/**
- * The read-model write (./read-model-projector.ts) and the incident number run as local
- * activities. The number is taken in the workflow task after the one that sent the first
- * page (a local activity holds its task open, and that task carries the page).
- */
-export const LOCAL_WRITES = 'local-writes';
 /** Runs whose number is being taken: the run does not end before it is in. */
 const numbering = new WeakSet<IncidentRun>();
 /** Runs whose escalation loop has scheduled everything its first step sends at once. */
@@ -39,7 +33,6 @@ const firstStepOut = new WeakSet<IncidentRun>();
 
 export async function prepareIncident(run: IncidentRun): Promise<void> {
   run.localLookups = patched(LOCAL_LOOKUPS);
-  run.localWrites = patched(LOCAL_WRITES);
   const fast = patched(FIRST_PAGE_FIRST);
   const input = { serviceId: run.serviceId, policyId: run.state.policyId };
   if (run.localLookups) {
@@ -68,14 +61,7 @@ export async function prepareIncident(run: IncidentRun): Promise<void> {
 }
 
 async function takeNumber(run: IncidentRun): Promise<void> {
-  const input = { incidentKey: `${run.incidentId}:${run.runKey}` };
-  let number: number;
-  if (run.localWrites) {
-    // Not in the task that carries the first page: a local activity would hold it open.
-    const task = workflowInfo().historyLength;
-    await condition(() => workflowInfo().historyLength > task);
-    number = await localNumber.allocateIncidentNumber(input);
-  } else number = await oncall.allocateIncidentNumber(input);
+  const number = await oncall.allocateIncidentNumber({ incidentKey: `${run.incidentId}:${run.runKey}` });
   run.apply((s) => ({ ...s, number, seq: s.seq + 1 }));
   upsertSearchAttributes([{ key: IncidentNumberKey, value: number }]);
 }

@@ -6,11 +6,10 @@
  * Writes are coalesced: after a change the projector waits PROJECTION_DEBOUNCE before it
  * writes, so what one moment brings (the alert, the page, its delivery, the number) is one
  * upsert, not one each, and the first write does not compete with the first page for the
- * worker and the store. A resolution is written at once (the incident ends on it). With
- * patch `local-writes` the write is a local activity.
+ * worker and the store. A resolution is written at once (the incident ends on it).
  */
 import { condition, patched, sleep } from '@temporalio/workflow';
-import { localStore, store } from './activity-stubs';
+import { store } from './activity-stubs';
 import type { IncidentRun } from './incident-run';
 
 /** How long changes gather before they are written: the read model lags the workflow by at most this plus a write. */
@@ -19,13 +18,11 @@ export const PROJECTION_DEBOUNCE = '1 second';
 export async function projectReadModel(run: IncidentRun): Promise<void> {
   // Histories recorded before the debounce wrote after every change: they replay without its timers.
   const debounced = patched('read-model-debounce');
-  // The write as a local activity, inside the task its debounce timer wakes (see LOCAL_PERSIST_PROFILE).
-  const writer = run.localWrites ? localStore : store;
   for (;;) {
     await condition(() => run.state.seq > run.projectedSeq);
     if (debounced) await gather(run);
     const snapshot = run.state;
-    await writer.upsertIncidentRecord({ state: snapshot });
+    await store.upsertIncidentRecord({ state: snapshot });
     run.projectedSeq = snapshot.seq;
   }
 }
