@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     },
     allocateIncidentNumber: async () => (count('allocateIncidentNumber'), counts.get('allocateIncidentNumber') ?? 0),
     planRunbooks: async () => (count('planRunbooks'), { runs: [], refused: [] }),
+    loadCoordinationPlan: async () => (count('loadCoordinationPlan'), { types: [], roles: [], reminderMinutes: 10 }),
+    planStatusPages: async () => (count('planStatusPages'), { pages: [] }),
     sendNotification: async (input: { notification: { idempotencyKey: string } }) => {
       count('sendNotification');
       sent++;
@@ -139,6 +141,20 @@ async function main(): Promise<void> {
       const hist = await client.workflow.getHandle('incident-p-0').fetchHistory();
       const tasks = hist.events?.filter((e) => e.workflowTaskCompletedEventAttributes).length;
       console.log(`history of one incident so far: ${hist.events?.length} events, ${tasks} workflow tasks`);
+      // The first workflow task (start to the page scheduled), from each incident's history.
+      const firstTask: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const { events } = await client.workflow.getHandle(`incident-p-${i}`).fetchHistory();
+        const at = (name: 'workflowTaskStartedEventAttributes' | 'workflowTaskCompletedEventAttributes') => {
+          const t = events?.find((e) => e[name])?.eventTime;
+          return Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+        };
+        firstTask.push(at('workflowTaskCompletedEventAttributes') - at('workflowTaskStartedEventAttributes'));
+      }
+      firstTask.sort((a, b) => a - b);
+      console.log(
+        `first workflow task: p50 ${firstTask[Math.floor(N / 2)]?.toFixed(1)} ms, max ${firstTask.at(-1)?.toFixed(1)} ms`,
+      );
     });
     await connection.close();
   } finally {
