@@ -369,6 +369,12 @@ export async function withIncident(
     // The first run's id is the incident's runKey, which names its review child.
     const review = env.client.workflow.getHandle(reviewWorkflowId(opts.id, handle.signaledRunId));
     const eventually = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 25 });
+    // The first workflow task runs local activities (patch local-lookups): let it complete before the
+    // body skips time, or the time-skipping server may time it out in skipped time and refuse its completion.
+    await eventually(async () => {
+      const { events } = await handle.fetchHistory();
+      if (!events?.some((e) => e.workflowTaskCompletedEventAttributes)) throw new Error('first task not done yet');
+    });
     const inc: Incident = {
       handle,
       t0,
