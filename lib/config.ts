@@ -75,9 +75,10 @@ const publicBaseUrl = z
   .refine(isPublicBaseUrl, 'must be an http(s) URL without query or fragment, e.g. https://vigil.example.com');
 
 /**
- * Open incidents a worker keeps in memory by default: each costs the worker 1-2 MB (every
- * workflow evaluates the model's modules itself), so 250 keeps the worker under 1 GiB
- * however many are open; the rest replay their history when woken (docs/benchmarks.md).
+ * Open incidents a worker keeps in memory by default (every workflow evaluates the bundle's
+ * modules itself: about 335 KiB of heap since the bundle holds no zod, plus its state); the
+ * rest replay their history when woken. The last bench: 854 MiB of worker RSS with 2,000
+ * open (docs/benchmarks.md).
  */
 export const WORKFLOW_CACHE_SIZE_DEFAULT = 250;
 /** See VIGIL_WORKFLOW_TASK_SLOTS. */
