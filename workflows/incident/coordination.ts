@@ -22,7 +22,7 @@ import {
 } from '../../domain/coordination/incident-roles';
 import { reassign, recordEvent } from '../../domain/incident/commands';
 import type { IncidentState } from '../../domain/incident/incident';
-import { localLookup, oncall } from './activity-stubs';
+import { oncall } from './activity-stubs';
 import { nowIso } from './clock';
 import type { IncidentRun } from './incident-run';
 
@@ -39,7 +39,7 @@ async function loadPlan(run: IncidentRun): Promise<CoordinationPlan> {
 /** On open: the plan, then the alert's type (when configured) and the floors. Continued runs only reload the plan. */
 export async function prepareCoordination(run: IncidentRun): Promise<void> {
   // Runs with local lookups loaded it with the service plan (./preparation.ts).
-  const plan = run.localLookups && run.coordination ? run.coordination : await loadPlan(run);
+  const plan = run.coordination ?? (await loadPlan(run));
   if (!run.fresh) return;
   const named = run.state.timeline[0]?.data?.incidentType;
   const type = typeof named === 'string' ? typeOf(plan, named) : undefined;
@@ -49,8 +49,7 @@ export async function prepareCoordination(run: IncidentRun): Promise<void> {
   }
   if (type) {
     const policyId = type.escalationPolicyId;
-    const lookup = run.localLookups ? localLookup : oncall;
-    if (policyId) run.plan = await lookup.loadServicePlan({ serviceId: run.serviceId, policyId });
+    if (policyId) run.plan = await run.lookup.loadServicePlan({ serviceId: run.serviceId, policyId });
     const why = policyId ? `: paged by escalation policy ${policyId}` : '';
     run.apply((s) => setType(s, { by: VIGIL, type: type.id, note: 'named by the alert' }, nowIso(), why));
     if (policyId) run.apply((s) => ({ ...s, policyId }));

@@ -19,7 +19,7 @@ import {
   restartCursor,
   retrigger,
 } from '../../domain/incident/commands';
-import { localLookup, oncall } from './activity-stubs';
+import { oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
 import { notifyFirstContact } from './delivery';
 import type { IncidentRun } from './incident-run';
@@ -92,9 +92,8 @@ async function page(
   const due = run.pageDueAtMs;
   run.pageDueAtMs = undefined;
   const dueAt = due === undefined ? {} : { dueAt: new Date(due).toISOString() };
-  const lookup = run.localLookups ? localLookup : oncall;
   const { recipients, problems } =
-    takeFirstLevel(run, target, epoch, loop) ?? (await lookup.resolveRecipients({ ...target, ...dueAt }));
+    takeFirstLevel(run, target, epoch, loop) ?? (await run.lookup.resolveRecipients({ ...target, ...dueAt }));
   if (run.pagingOver(epoch)) return; // changed while resolving
   const at = nowIso();
   run.apply((s) => recordPage(s, { loop, level, userIds: recipients.map((r) => r.userId) }, at));

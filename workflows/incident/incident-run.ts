@@ -14,7 +14,7 @@ import {
   type IncidentWorkflowInput,
 } from '../contract';
 import { refuseIf, refuseMalformedCommand } from '../refusal';
-import { oncall } from './activity-stubs';
+import { localLookup, oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
 import {
   acknowledge,
@@ -60,6 +60,11 @@ export class IncidentRun {
   plan: ServicePlan = PLACEHOLDER_PLAN;
   /** Whether the reads in front of a page run as local activities (patch `local-lookups`, ./preparation.ts). */
   localLookups = false;
+
+  /** Where the reads in front of a page go: local activities, or activities for runs from before. */
+  get lookup(): typeof localLookup {
+    return this.localLookups ? localLookup : oncall;
+  }
   /** Incident types and roles (./coordination.ts); undefined in runs that started before them. */
   coordination: CoordinationPlan | undefined;
   /** Alerts after resolution: they open the next incident (continue-as-new). */
