@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
+  alertsFiredSignal,
   assignRoleUpdate,
   releaseRoleUpdate,
   setIncidentTypeUpdate,
@@ -23,6 +24,7 @@ import type { AssignRoleCommand, ReleaseRoleCommand, SetTypeCommand } from '../d
 import type { ResolveCommand } from '../domain/incident/classification';
 import type { incidentWorkflow } from '../workflows/incident';
 import { conflict, notFound } from './errors';
+import { createCoalescer } from './ingest/coalesce';
 import { incidentWorkflowId } from './incident-id';
 import { isWorkflowClosed, isWorkflowNotFound, refusal, temporalUnavailable as toUnavailable } from './temporal-errors';
 
@@ -99,27 +101,48 @@ export function createIncidentGateway(client: Client, taskQueue: string): Incide
     }
   }
 
+  /**
+   * Opens or adds to an incident: one alert goes as alertFired, the repeats that queued behind
+   * a signal in flight go together as alertsFired (api/ingest/coalesce.ts).
+   */
+  async function sendAlerts(incidentId: string, alerts: AlertEvent[]): Promise<void> {
+    const [alert] = alerts;
+    if (!alert) return;
+    const start = {
+      workflowId: incidentId,
+      taskQueue,
+      args: [{ incidentId, service: alert.service, dedupKey: alert.dedupKey }] as const,
+      typedSearchAttributes: [
+        { key: IncidentServiceKey, value: alert.service },
+        { key: IncidentSeverityKey, value: alert.severity },
+        { key: IncidentStatusKey, value: 'triggered' },
+      ],
+      staticSummary: `${alert.severity} ${alert.service}: ${alert.summary}`.slice(0, 400),
+      staticDetails: `Opened by ${alert.source} alert with dedup key \`${alert.dedupKey}\``.slice(0, 1000),
+    };
+    try {
+      if (alerts.length === 1)
+        await client.workflow.signalWithStart<typeof incidentWorkflow, [AlertEvent]>('incidentWorkflow', {
+          ...start,
+          signal: alertFiredSignal,
+          signalArgs: [alert],
+        });
+      else
+        await client.workflow.signalWithStart<typeof incidentWorkflow, [AlertEvent[]]>('incidentWorkflow', {
+          ...start,
+          signal: alertsFiredSignal,
+          signalArgs: [alerts],
+        });
+    } catch (err) {
+      throw toUnavailable(err); // not accepted: the sender must retry (Alertmanager does on 5xx)
+    }
+  }
+  const signalAlerts = createCoalescer(sendAlerts);
+
   return {
     async ingest(alert) {
       const incidentId = incidentWorkflowId(alert.service, alert.dedupKey);
-      try {
-        await client.workflow.signalWithStart('incidentWorkflow', {
-          workflowId: incidentId,
-          taskQueue,
-          args: [{ incidentId, service: alert.service, dedupKey: alert.dedupKey }],
-          signal: alertFiredSignal,
-          signalArgs: [alert],
-          typedSearchAttributes: [
-            { key: IncidentServiceKey, value: alert.service },
-            { key: IncidentSeverityKey, value: alert.severity },
-            { key: IncidentStatusKey, value: 'triggered' },
-          ],
-          staticSummary: `${alert.severity} ${alert.service}: ${alert.summary}`.slice(0, 400),
-          staticDetails: `Opened by ${alert.source} alert with dedup key \`${alert.dedupKey}\``.slice(0, 1000),
-        });
-      } catch (err) {
-        throw toUnavailable(err); // not accepted: the sender must retry (Alertmanager does on 5xx)
-      }
+      await signalAlerts(incidentId, alert);
       return { incidentId };
     },
     async state(incidentId) {

@@ -154,7 +154,7 @@ export async function whereTimeGoes(b: Bench, traced: TracedPage[]): Promise<str
   }
   const p50 = (xs: number[]) => {
     const s = [...xs].sort((x, y) => x - y);
-    return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+    return s.length ? Math.round(s[Math.floor((s.length - 1) / 2)]!) : NaN;
   };
   return (
     `POST until the run started ${p50(parts.api!)} ms, until a worker took its first task ${p50(parts.dispatch!)} ms, ` +

@@ -14,6 +14,12 @@ export const DEFAULT_TASK_QUEUE = 'vigil-incidents';
 
 /** A fact: an alert for this incident's key fired (again). */
 export const alertFiredSignal = defineSignal<[AlertEvent]>('alertFired');
+/**
+ * Facts: several alerts for this incident's key, in the order received, each as if signalled
+ * alone. The API sends the repeats that queued behind a signal in flight this way
+ * (api/ingest/coalesce.ts); workers older than this signal do not know it (upgrade workers first).
+ */
+export const alertsFiredSignal = defineSignal<[AlertEvent[]]>('alertsFired');
 
 /** Commands a responder may give; the workflow answers with its new state or refuses. */
 export const acknowledgeUpdate = defineUpdate<IncidentState, [IncidentCommand]>('acknowledge');

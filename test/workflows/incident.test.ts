@@ -5,6 +5,7 @@ import type { StoreActivities } from '../../activities/store';
 import {
   acknowledgeUpdate,
   alertFiredSignal,
+  alertsFiredSignal,
   incidentStateQuery,
   resolveUpdate,
   reviewWorkflowId,
@@ -110,8 +111,10 @@ describe('incidentWorkflow', () => {
     await withWorker(tq, async () => {
       const h = await start(tq, 'inc-1');
       await h.signal(alertFiredSignal, alert({ severity: 'SEV1', details: { x: 1 } }));
+      // Repeats the API held behind a signal in flight come as one signal, each counted.
+      await h.signal(alertsFiredSignal, [alert({ details: { y: 2 } }), alert({ details: { y: 3 } })]);
       const s = await h.query(incidentStateQuery);
-      expect(s).toMatchObject({ alertCount: 2, severity: 'SEV1', status: 'triggered', details: { x: 1 } });
+      expect(s).toMatchObject({ alertCount: 4, severity: 'SEV1', status: 'triggered', details: { x: 1, y: 3 } });
 
       const acked = await h.executeUpdate(acknowledgeUpdate, { args: [{ by: 'alice' }] });
       expect(acked.status).toBe('acknowledged');
@@ -125,7 +128,8 @@ describe('incidentWorkflow', () => {
       const types = result?.timeline.map((e) => e.type) ?? [];
       // The repeat alert lands before or after the run has looked the service up (note: not configured).
       expect(types[0]).toBe('triggered');
-      expect(types.slice(1, 4)).toEqual(expect.arrayContaining(['alert', 'note']));
+      expect(types.slice(1, 6)).toEqual(expect.arrayContaining(['alert', 'note']));
+      expect(types.filter((t) => t === 'alert')).toHaveLength(3);
       expect(types.slice(-2)).toEqual(['acknowledged', 'resolved']);
       expect(types).not.toContain('sla_breach');
       expect(result?.number).toBe(7);

@@ -76,6 +76,7 @@ import {
 import {
   acknowledgeUpdate,
   alertFiredSignal,
+  alertsFiredSignal,
   alertResolvedSignal,
   changeSeverityUpdate,
   escalateUpdate,
@@ -117,6 +118,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   // Facts (signals) apply at once: a command in the same activation as the first alert must see an open incident.
   setHandler(alertFiredSignal, (alert) => run.alertFired(alert));
+  setHandler(alertsFiredSignal, (alerts) => alerts.forEach((alert) => run.alertFired(alert)));
   setHandler(alertResolvedSignal, (fact) => run.alertResolved(fact));
   setHandler(noteAddedSignal, (note) => run.noteAdded(note));
   setHandler(incidentStateQuery, () => run.state);
