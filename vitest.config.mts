@@ -19,7 +19,7 @@ export default defineConfig({
           name: 'workflows',
           include: ['test/workflows/**/*.test.ts'],
           environment: 'node',
-          // A stalled time-skipping server is a defect, not bad luck: see Incident.settled in
+          // A stalled time-skipping server is a defect, not bad luck: see Incident.quiet in
           // test/workflows/fixtures.ts and read-model-projector.ts for the two ways the Java test
           // server stops a run (a cancelled activity or timer that has just completed). No retry:
           // a stalled test leaves a client retrying after teardown, which fails the run anyway.
