@@ -52,6 +52,14 @@ describe('escalation', () => {
       expect(paged2).toSatisfy(within(5 * MIN));
       expect(keyTails(mocks.sent, s)).toEqual(['L1:R1:a:a-hook', 'L1:R1:a:a-sms', 'L2:R1:b:b-hook']);
       await inc.finish();
+      // A new run takes every patch with one marker (workflows/incident/patches.ts), not one each.
+      const events = (await inc.handle.fetchHistory()).events ?? [];
+      const patches = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      expect(patches).toHaveLength(1);
+      const versions = events.filter(
+        (e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion,
+      );
+      expect(versions).toHaveLength(1);
       await recordHistory(inc.handle, 'escalates-to-level-2');
     });
   });

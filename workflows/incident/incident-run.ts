@@ -6,7 +6,7 @@
  * the message handlers do; the long-running parts read it and wait on the conditions it
  * names. Which part reacts to which message: the table in ./index.ts.
  */
-import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   IncidentAcknowledgedByKey,
   IncidentSeverityKey,
@@ -16,6 +16,7 @@ import {
 import { refuseIf, refuseMalformedCommand } from '../refusal';
 import { localLookup, oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
+import { ALL_INCIDENT_PATCHES, type IncidentPatch } from './patches';
 import {
   acknowledge,
   allSourceAlertsResolved,
@@ -60,6 +61,18 @@ export class IncidentRun {
   plan: ServicePlan = PLACEHOLDER_PLAN;
   /** Whether the reads in front of a page run as local activities (patch `local-lookups`, ./preparation.ts). */
   localLookups = false;
+
+  /** Whether this run took every patch of ./patches.ts at once (asked on the first `patched`). */
+  #allPatches: boolean | undefined;
+
+  /**
+   * Whether patch `id` applies to this run: every patch of ./patches.ts for a run that
+   * started with their one marker, else the patch's own marker (runs from before).
+   */
+  patched(id: IncidentPatch): boolean {
+    this.#allPatches ??= patched(ALL_INCIDENT_PATCHES);
+    return this.#allPatches || patched(id);
+  }
 
   /** Where the reads in front of a page go: local activities, or activities for runs from before. */
   get lookup(): typeof localLookup {

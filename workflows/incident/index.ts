@@ -68,7 +68,6 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
-  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -153,17 +152,17 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
   await prepareIncident(run);
   // Incident types and roles: the type (and its policy) is settled before anything pages.
-  const coordinates = patched('incident-coordination');
+  const coordinates = run.patched('incident-coordination');
   if (coordinates) await prepareCoordination(run);
 
   // The long-running parts, each waiting on the run. Runbooks the alert triggers start once
   // per incident (not again after a continue-as-new).
-  if (run.fresh && patched('runbook-automation')) void startTriggeredRunbooks(run);
+  if (run.fresh && run.patched('runbook-automation')) void startTriggeredRunbooks(run);
   // Slack messages follow the incident's state; the incident ends once they show it.
-  const syncsMessages = patched('message-sync');
+  const syncsMessages = run.patched('message-sync');
   if (syncsMessages) void syncPostedMessages(run);
   // Status pages follow the incident; it ends once they show its resolution.
-  const pages = patched('status-page') ? syncStatusPages(run) : undefined;
+  const pages = run.patched('status-page') ? syncStatusPages(run) : undefined;
   void projectReadModel(run);
   void watchSla(run, 'response');
   void watchSla(run, 'resolution');
@@ -171,11 +170,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   void autoResolve(run);
   if (followsWindows(run)) void followMaintenanceWindows(run);
   // The incident's Slack channel, when its rule matches; a resolved incident ends once it is handed over.
-  const hasChannel = patched('incident-channel');
+  const hasChannel = run.patched('incident-channel');
   if (hasChannel) void runIncidentChannel(run);
   if (coordinates) void coordinateRoles(run);
   // The service's stakeholders hear of it by the templates; a resolved incident ends once they are told.
-  const comms = patched('stakeholder-comms') ? tellStakeholders(run) : undefined;
+  const comms = run.patched('stakeholder-comms') ? tellStakeholders(run) : undefined;
   // The main loop: escalation, until resolved or the history asks to hand over.
   const limit = input.maxHistoryEvents;
   const handOver = () =>

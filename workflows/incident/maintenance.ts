@@ -6,7 +6,7 @@
  * opened applies within that long; the plan lists MAINTENANCE_HORIZON_DAYS ahead, far
  * more than a refresh.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { enterMaintenance, leaveMaintenance, nextWindowBoundary, windowAt } from '../../domain/incident/maintenance';
 import { oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
@@ -16,7 +16,7 @@ const REFRESH_MINUTES = 60;
 
 /** This run follows the plan's windows: a plan that lists them, in a run with the patch. */
 export function followsWindows(run: IncidentRun): boolean {
-  return run.plan.maintenanceWindows !== undefined && patched('maintenance-windows');
+  return run.plan.maintenanceWindows !== undefined && run.patched('maintenance-windows');
 }
 
 /** Until resolved: in or out of a window at every boundary, windows re-loaded every REFRESH_MINUTES. */

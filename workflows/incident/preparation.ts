@@ -9,7 +9,7 @@
  * number then reaches the read model, Slack and later notifications with the next change.
  * With patch `local-lookups` that lookup and the coordination plan are local activities.
  */
-import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { IncidentNumberKey } from '../contract';
 import { recordEvent } from '../../domain/incident/commands';
 import type { Recipients } from '../../domain/incident/plan';
@@ -32,8 +32,8 @@ const numbering = new WeakSet<IncidentRun>();
 const firstStepOut = new WeakSet<IncidentRun>();
 
 export async function prepareIncident(run: IncidentRun): Promise<void> {
-  run.localLookups = patched(LOCAL_LOOKUPS);
-  const fast = patched(FIRST_PAGE_FIRST);
+  run.localLookups = run.patched(LOCAL_LOOKUPS);
+  const fast = run.patched(FIRST_PAGE_FIRST);
   const input = { serviceId: run.serviceId, policyId: run.state.policyId };
   if (run.localLookups) {
     // Both plans at once, in the worker, inside this workflow task: the first page is scheduled

@@ -8,7 +8,7 @@
  * upsert, not one each, and the first write does not compete with the first page for the
  * worker and the store. A resolution is written at once (the incident ends on it).
  */
-import { condition, patched, sleep } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import { store } from './activity-stubs';
 import type { IncidentRun } from './incident-run';
 
@@ -17,7 +17,7 @@ export const PROJECTION_DEBOUNCE = '1 second';
 
 export async function projectReadModel(run: IncidentRun): Promise<void> {
   // Histories recorded before the debounce wrote after every change: they replay without its timers.
-  const debounced = patched('read-model-debounce');
+  const debounced = run.patched('read-model-debounce');
   for (;;) {
     await condition(() => run.state.seq > run.projectedSeq);
     if (debounced) await gather(run);
@@ -36,7 +36,7 @@ export async function projectReadModel(run: IncidentRun): Promise<void> {
  */
 async function gather(run: IncidentRun): Promise<void> {
   const resolved = () => run.state.status === 'resolved';
-  if (!patched('read-model-debounce-timer-kept')) {
+  if (!run.patched('read-model-debounce-timer-kept')) {
     await condition(resolved, PROJECTION_DEBOUNCE);
     return;
   }

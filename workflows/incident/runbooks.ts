@@ -5,7 +5,7 @@
  * apply a run's outcome as a command: acknowledge or resolve on success (per runbook),
  * escalate now on failure.
  */
-import { ApplicationFailure, log, ParentClosePolicy, patched, startChild, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, log, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
 import type { PlannedRun } from '../../activities/runbook';
 import { runbookWorkflowId } from '../contract';
 import { refuse, refuseIf, refuseMalformedCommand } from '../refusal';
@@ -54,7 +54,7 @@ export async function runRunbookByHand(run: IncidentRun, cmd: RunRunbookCommand)
 
 /** Starts every runbook the incident's alert triggers; problems go on the timeline. */
 export async function startTriggeredRunbooks(run: IncidentRun): Promise<void> {
-  if (patched(FIRST_PAGE_FIRST)) await afterFirstPage(run);
+  if (run.patched(FIRST_PAGE_FIRST)) await afterFirstPage(run);
   let plan;
   try {
     plan = await runbookPlanner.planRunbooks({ incident: facts(run) });
@@ -97,7 +97,7 @@ export function recordRunbookEvent(run: IncidentRun, e: RunbookEvent): void {
   run.apply((s) => recordEvent(s, runbookTimelineEvent(e, nowIso())));
   if (e.type === 'notify') void notifyResponders(run, e.message, `${e.runId}:${e.stepId}`);
   // Approvals are asked of the responders (Slack shows Approve / Deny buttons).
-  if (e.type === 'approval_pending' && patched('runbook-approval-notify')) {
+  if (e.type === 'approval_pending' && run.patched('runbook-approval-notify')) {
     const text = `Runbook ${e.runbook}: step ${e.stepId} waits for approval: ${e.message}`;
     void notifyResponders(run, text, `${e.runId}:${e.stepId}:approval`, {
       approval: { runId: e.runId, step: e.stepId },

@@ -4,7 +4,7 @@
  * recorded on the timeline, counted in the state and notified to whoever holds the
  * incident (the acknowledger, or the people last paged).
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { IncidentState } from '../../domain/incident/incident';
 import { recordEvent, recordSlaBreach } from '../../domain/incident/commands';
 import { oncall } from './activity-stubs';
@@ -77,7 +77,7 @@ export async function watchSla(run: IncidentRun, sla: Sla): Promise<void> {
  * cadence, until resolved. Runs from before the patch reminded SEV1/SEV2 only.
  */
 export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> {
-  const everySeverity = patched('reminders-every-severity');
+  const everySeverity = run.patched('reminders-every-severity');
   for (;;) {
     const s = run.state;
     if (s.status === 'resolved') return;
@@ -114,7 +114,7 @@ export async function remindStakeholderUpdates(run: IncidentRun): Promise<void> 
 async function updateReminder(run: IncidentRun, count: number, every: number): Promise<[Recipient[], string, number]> {
   const s = run.state;
   const plain = `Stakeholder update #${count} is due (${s.severity})`;
-  if (!patched('update-reminder-comms-lead')) return [await holders(run), plain, count];
+  if (!run.patched('update-reminder-comms-lead')) return [await holders(run), plain, count];
   const next = new Date(nowMs() + every * run.plan.minuteMs).toISOString();
   const lead = communicationsLead(run);
   const people = lead ? (await oncall.resolveRecipients({ userIds: [lead] })).recipients : [];
