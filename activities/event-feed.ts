@@ -1,7 +1,6 @@
 import { IncidentEventModel, incidentEventExists, latestIncidentEventId } from '../lib/models/incident-event';
 import type { IncidentEventDoc } from '../lib/models/incident-event';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../lib/mongo';
 
 /** What appending to a dense feed needs from a store; tests give an in-memory one. */
 export interface FeedStore<D> {
@@ -72,7 +71,7 @@ export const mongoIncidentFeed: FeedStore<Omit<IncidentEventDoc, '_id'>> = {
       await IncidentEventModel.create({ _id: id, ...doc });
       return 'ok';
     } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return 'taken';
+      if (isDuplicateKey(err)) return 'taken';
       throw err;
     }
   },

@@ -1,7 +1,6 @@
 import { IncidentNumberModel } from '../lib/models/incident-number';
 import type { Logger } from '../lib/logger';
-
-const DUPLICATE_KEY = 11000;
+import { DUPLICATE_KEY } from '../lib/mongo';
 
 /**
  * Numbers for all the incidents asking at once are taken together, one batch at a time in

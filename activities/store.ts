@@ -8,8 +8,7 @@ import { reportFieldsOf } from '../domain/report/from-incident';
 import { IncidentReportModel } from '../lib/models/incident-report';
 import { countTransitions, runbookRunsOf, type IncidentMeterMetrics } from './incident-meter';
 import { createFeedAppender, mongoIncidentFeed, type FeedStore } from './event-feed';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../lib/mongo';
 
 /** Upserts `doc` over a lower `seq` only; false when the stored one is as new or newer. */
 async function upsertNewer(
@@ -28,7 +27,7 @@ async function upsertNewer(
   } catch (err) {
     // The filter missed because a newer seq is stored, so the upsert tried a second
     // insert of the same _id: the read model is already ahead of this write.
-    if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+    if (isDuplicateKey(err)) return false;
     throw err;
   }
 }

@@ -9,8 +9,7 @@ import {
 } from '../lib/models/config';
 import { entityLabel, missingReferences, referrersOf, type EntityKind } from '../domain/config';
 import { conflict, HttpError, notFound } from './errors';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from '../lib/mongo';
 
 export interface Entity<K extends ConfigKind> {
   data: SpecOf<K>;
@@ -99,8 +98,7 @@ export function createConfigStore() {
       try {
         await model(kind).create(doc as never);
       } catch (err) {
-        if ((err as { code?: number }).code === DUPLICATE_KEY)
-          throw conflict(`${entityLabel(kind)} "${spec.id}" already exists`);
+        if (isDuplicateKey(err)) throw conflict(`${entityLabel(kind)} "${spec.id}" already exists`);
         throw err;
       }
       return toEntity<K>(doc);

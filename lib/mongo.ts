@@ -25,3 +25,9 @@ export async function pingMongo(): Promise<void> {
 export async function disconnectMongo(): Promise<void> {
   await mongoose.disconnect();
 }
+
+/** MongoDB's (and FerretDB's) code for a write a unique index refused. */
+export const DUPLICATE_KEY = 11000;
+
+/** Whether `err` is a write a unique index refused (another writer got there first). */
+export const isDuplicateKey = (err: unknown): boolean => (err as { code?: number } | undefined)?.code === DUPLICATE_KEY;

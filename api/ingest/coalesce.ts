@@ -45,21 +45,21 @@ export function createCoalescer<T>(
     } catch (err) {
       for (const s of batch.settle) s.reject(err);
     }
-    const queue = waiting.get(key) ?? [];
-    const next = queue.shift();
+    const next = waiting.get(key)?.shift();
     if (next) void flush(key, next);
     else waiting.delete(key);
   }
 
   return (key, item) =>
     new Promise<void>((resolve, reject) => {
-      const bytes = JSON.stringify(item)?.length ?? 0;
       const queue = waiting.get(key);
       if (!queue) {
+        // Nothing joins a batch in flight, so this one's size is never asked.
         waiting.set(key, []);
-        void flush(key, { items: [item], bytes, settle: [{ resolve, reject }] });
+        void flush(key, { items: [item], bytes: 0, settle: [{ resolve, reject }] });
         return;
       }
+      const bytes = JSON.stringify(item)?.length ?? 0;
       const last = queue.at(-1);
       if (last && last.items.length < limits.maxItems && last.bytes + bytes <= limits.maxBytes) {
         last.items.push(item);

@@ -9,6 +9,7 @@ import { model, models, Schema, type Model } from 'mongoose';
 import { loadConfigSnapshot } from '../../lib/models/config';
 import { IncidentRecordModel } from '../../lib/models/incident-record';
 import { IncidentNumberModel } from '../../lib/models/incident-number';
+import { isDuplicateKey } from '../../lib/mongo';
 
 export interface SmsPage {
   incidentId: string;
@@ -39,8 +40,6 @@ const ClaimModel: Model<ClaimDoc> =
     ),
   );
 
-const DUPLICATE_KEY = 11000;
-
 export const mongoTwilioDirectory: TwilioDirectory = {
   async userByPhone(type, phone) {
     const { users } = await loadConfigSnapshot();
@@ -70,7 +69,7 @@ export const mongoTwilioDirectory: TwilioDirectory = {
       await ClaimModel.create({ _id: key, at: new Date() });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   },

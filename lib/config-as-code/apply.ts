@@ -27,6 +27,7 @@ import {
   type IdsByKind,
 } from './types';
 import { loadConfigFolder, type LoadResult } from './validate';
+import { isDuplicateKey } from '../mongo';
 
 export interface ApplyOptions {
   log: Logger;
@@ -42,8 +43,6 @@ export interface ApplyOptions {
 
 type StoredDoc = CurrentDoc & { spec: unknown; createdAt: Date };
 type Stored = Record<ConfigKind, StoredDoc[]>;
-
-const DUPLICATE_KEY = 11000;
 
 /** Raised when the API creates an id the folder declares between our read and our write. */
 class OwnershipRace extends Error {
@@ -193,7 +192,7 @@ async function upsert(
   try {
     await model.replaceOne(filter, doc as never, { upsert: true });
   } catch (err) {
-    if ((err as { code?: number }).code === DUPLICATE_KEY) throw new OwnershipRace(kind, spec.id);
+    if (isDuplicateKey(err)) throw new OwnershipRace(kind, spec.id);
     throw err;
   }
 }

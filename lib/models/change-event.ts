@@ -1,4 +1,5 @@
 import { model, models, Schema, type Model } from 'mongoose';
+import { isDuplicateKey } from '../mongo';
 
 /**
  * Change events (deploys, config changes) sent to a service through PagerDuty's
@@ -47,15 +48,13 @@ export interface ChangeEventStore {
   list(serviceId: string, limit: number): Promise<ChangeEvent[]>;
 }
 
-const DUPLICATE_KEY = 11000;
-
 export const mongoChangeEventStore: ChangeEventStore = {
   async record({ id, ...rest }) {
     try {
       await ChangeEventModel.create({ _id: id, ...rest });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   },

@@ -5,6 +5,7 @@ import { ServiceSchema, TeamSchema, UserSchema } from '../../domain/config';
 import { EscalationPolicySchema, ScheduleSchema } from '../../domain/oncall';
 import { StatusPageSchema } from '../../domain/status-page/page';
 import { CommsTemplateSchema, IncidentTypeSchema, RoleSchema } from '../../domain/coordination';
+import { isDuplicateKey } from '../mongo';
 
 /**
  * Configuration entities (users, teams, schedules, escalation policies, services, status pages). The zod
@@ -101,12 +102,10 @@ async function bumpConfigRevision(): Promise<void> {
       await ConfigRevisionModel.updateOne({ _id: 'config' }, { $set: { token } }, { upsert: true });
       return;
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY || attempt >= 5) throw err;
+      if (!isDuplicateKey(err) || attempt >= 5) throw err;
     }
   }
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The configuration's revision (the last write's token); undefined before the first write. */
 export async function configRevision(): Promise<string | undefined> {

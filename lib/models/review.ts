@@ -8,6 +8,7 @@ import {
   type ReviewIssue,
   ReviewSchema,
 } from '../../domain/review/review';
+import { isDuplicateKey } from '../mongo';
 
 /**
  * Post-incident reviews, one immutable document per revision. Revision 0 is what the
@@ -56,13 +57,10 @@ const schema = new Schema<ReviewRevisionDoc>(
 export const ReviewRevisionModel: Model<ReviewRevisionDoc> =
   (models.ReviewRevision as Model<ReviewRevisionDoc> | undefined) ?? model<ReviewRevisionDoc>('ReviewRevision', schema);
 
-const DUPLICATE_KEY = 11000;
 /** Concurrent edits of one review that lose the insert race re-read and re-apply this often. */
 export const MAX_EDIT_ATTEMPTS = 5;
 
 export const reviewId = (incidentId: string, runKey: string): string => `${incidentId}:${runKey}`;
-
-const isDuplicate = (err: unknown) => (err as { code?: number } | undefined)?.code === DUPLICATE_KEY;
 
 function revisionDoc(
   base: { incidentId: string; runKey: string; review: Review },
@@ -98,7 +96,7 @@ export async function insertReviewIfAbsent(input: {
     await ReviewRevisionModel.create(doc);
     return { reviewId: doc.reviewId, created: true };
   } catch (err) {
-    if (isDuplicate(err)) return { reviewId: doc.reviewId, created: false };
+    if (isDuplicateKey(err)) return { reviewId: doc.reviewId, created: false };
     throw err;
   }
 }
@@ -176,7 +174,7 @@ async function editReview(
         revisionDoc({ incidentId, runKey: current.runKey, review: result.review }, revision, opts.by, opts.change),
       );
     } catch (err) {
-      if (isDuplicate(err)) continue;
+      if (isDuplicateKey(err)) continue;
       throw err;
     }
     return {

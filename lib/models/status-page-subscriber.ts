@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { model, models, Schema, type Model } from 'mongoose';
 import type { SubscriberRecord, SubscriberType } from '../../domain/status-page/subscribers';
+import { isDuplicateKey } from '../mongo';
 
 /**
  * Status-page subscribers and the deliveries made to them. A subscriber's id is derived
@@ -92,8 +93,6 @@ export interface SubscriberStore {
   recordDelivery(key: string, d: Omit<DeliveryDoc, '_id'>): Promise<void>;
 }
 
-const DUPLICATE_KEY = 11000;
-
 export const mongoSubscriberStore: SubscriberStore = {
   async get(id) {
     const doc = await SubscriberModel.findById(id).lean();
@@ -117,7 +116,7 @@ export const mongoSubscriberStore: SubscriberStore = {
       await SubscriberModel.create(fresh);
       return { subscriber: toRecord(fresh), send: 1 };
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     const doc = await SubscriberModel.findById(id).lean();
     if (!doc) throw new Error(`subscriber ${id} vanished while being requested`);
@@ -172,7 +171,7 @@ export const mongoSubscriberStore: SubscriberStore = {
     try {
       await DeliveryModel.create({ _id: key, ...d });
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   },
 };

@@ -1,5 +1,6 @@
 import { model, models, Schema, type Model } from 'mongoose';
 import type { PageIncidentRecord, PageUpdateRecord } from '../../domain/status-page/records';
+import { isDuplicateKey } from '../mongo';
 
 /**
  * The status pages' incidents and their updates. Every write is idempotent, keyed by ids
@@ -54,16 +55,13 @@ const IncidentModel: Model<IncidentDoc> =
 const UpdateModel: Model<UpdateDoc> =
   (models.StatusPageUpdate as Model<UpdateDoc> | undefined) ?? model<UpdateDoc>('StatusPageUpdate', updateSchema);
 
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
-
 /** Inserts once: false when a document with that `_id` already exists. */
 async function insertOnce<T>(m: Model<T>, doc: T): Promise<boolean> {
   try {
     await m.create(doc);
     return true;
   } catch (err) {
-    if (isDuplicate(err)) return false;
+    if (isDuplicateKey(err)) return false;
     throw err;
   }
 }
