@@ -6,6 +6,8 @@ VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VIGIL_TOOLS_DIR="${VIGIL_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/vigil/tools}"
 TEMPORAL_CLI_VERSION="v1.5.1"
 FERRETDB_VERSION="v1.24.2"
+# scripts/ferretdb/*.patch applied to it; change it with the patches so tool caches rebuild.
+FERRETDB_PATCH_LEVEL="vigil2"
 SCHEMATHESIS_VERSION="4.32.5"
 
 step() { printf '[vigil] %s\n' "$*" >&2; }

@@ -52,10 +52,11 @@ provision_ferretdb() {
   if command -v ferretdb >/dev/null 2>&1; then
     step "ferretdb: using $(command -v ferretdb) from PATH"; command -v ferretdb; return
   fi
-  local bin="$VIGIL_TOOLS_DIR/bin/ferretdb"
+  # The binary's name carries the patch level: a new patch builds a new binary.
+  local bin="$VIGIL_TOOLS_DIR/bin/ferretdb-$FERRETDB_VERSION-$FERRETDB_PATCH_LEVEL"
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null || die "Go is needed to build FerretDB (or set FERRETDB_PATH)"
-    step "ferretdb: building $FERRETDB_VERSION (first run only, ~4 min on 2 cores)"
+    step "ferretdb: building $FERRETDB_VERSION with $FERRETDB_PATCH_LEVEL (first run only, ~4 min on 2 cores)"
     # `go install ...@v1.24.2` is refused by proxies that hide the module's version list, and
     # the module zip lacks the generated build/version/version.txt FerretDB panics without.
     # So: a throw-away module that requires FerretDB, vendored, with that file written in.
@@ -74,6 +75,10 @@ MOD
       go_env go mod tidy
       go_env go mod vendor
       echo "$FERRETDB_VERSION" >vendor/github.com/FerretDB/FerretDB/build/version/version.txt
+      # scripts/ferretdb/*.patch: SQLite lookups by _id that use the _id index (see the patch).
+      for p in "$VIGIL_ROOT"/scripts/ferretdb/*.patch; do
+        (cd vendor/github.com/FerretDB/FerretDB && GIT_CEILING_DIRECTORIES="$work" git apply -p1 "$p")
+      done
       step "ferretdb: compiling"
       env GOFLAGS=-mod=vendor GOTOOLCHAIN=local go build -o "$bin.tmp" github.com/FerretDB/FerretDB/cmd/ferretdb
       mv "$bin.tmp" "$bin"
