@@ -9,17 +9,24 @@ import { DUPLICATE_KEY } from '../lib/mongo';
  * O(n^2) times and hold every activity slot meanwhile). The last number taken is
  * remembered; the highest is read again only when another process took one first.
  */
-export function numberAllocator(log: Logger): (incidentKey: string) => Promise<number> {
+export function numberAllocator(log: Logger): (incidentKey: string, opts?: { firstAsk?: boolean }) => Promise<number> {
   let last: number | undefined;
-  let waiting: Array<{ key: string; settle: (n: number | Error) => void }> = [];
+  let waiting: Array<{ key: string; firstAsk: boolean; settle: (n: number | Error) => void }> = [];
   let busy = false;
 
-  async function take(keys: string[]): Promise<Map<string, number>> {
+  /**
+   * Keys asked for the first time (an activity's first attempt) are inserted straight away:
+   * looking them up first would read the whole collection on FerretDB, which finds only by
+   * `_id`. Should one have a number after all, its insert clashes on `incidentKey` and the
+   * next round looks it up like any other.
+   */
+  async function take(keys: string[], firstAsks: Set<string>): Promise<Map<string, number>> {
     const got = new Map<string, number>();
     for (let round = 0; round < 50 && got.size < keys.length; round++) {
       const open = keys.filter((k) => !got.has(k));
       // A retried activity, or a number another process gave this incident: keep it.
-      const have = await IncidentNumberModel.find({ incidentKey: { $in: open } }).lean();
+      const ask = round === 0 ? open.filter((k) => !firstAsks.has(k)) : open;
+      const have = ask.length === 0 ? [] : await IncidentNumberModel.find({ incidentKey: { $in: ask } }).lean();
       for (const d of have) got.set(d.incidentKey, d._id);
       const todo = open.filter((k) => !got.has(k));
       if (todo.length === 0) break;
@@ -43,7 +50,10 @@ export function numberAllocator(log: Logger): (incidentKey: string) => Promise<n
       const batch = waiting;
       waiting = [];
       try {
-        const got = await take([...new Set(batch.map((w) => w.key))]);
+        // A key is a first ask only if every caller in the batch says so.
+        const asked = new Set(batch.filter((w) => !w.firstAsk).map((w) => w.key));
+        const keys = [...new Set(batch.map((w) => w.key))];
+        const got = await take(keys, new Set(keys.filter((k) => !asked.has(k))));
         for (const w of batch) w.settle(got.get(w.key) ?? new Error('no incident number after 50 attempts'));
       } catch (err) {
         last = undefined;
@@ -53,9 +63,13 @@ export function numberAllocator(log: Logger): (incidentKey: string) => Promise<n
     busy = false;
   }
 
-  return (key) =>
+  return (key, opts) =>
     new Promise<number>((resolve, reject) => {
-      waiting.push({ key, settle: (n) => (n instanceof Error ? reject(n) : resolve(n)) });
+      waiting.push({
+        key,
+        firstAsk: opts?.firstAsk === true,
+        settle: (n) => (n instanceof Error ? reject(n) : resolve(n)),
+      });
       if (!busy) void drain();
     });
 }

@@ -170,7 +170,8 @@ export function createOnCallActivities(deps: {
 
     /** The incident's number: the same on every retry, never shared (see IncidentNumberModel). */
     async allocateIncidentNumber(input: { incidentKey: string }): Promise<number> {
-      return takeNumber(input.incidentKey);
+      // Only a retry (or a later run of the same incident) can find a number already given.
+      return takeNumber(input.incidentKey, { firstAsk: attempt() === 1 });
     },
   };
 }

@@ -41,3 +41,27 @@ it('gives every incident one number of its own, across two processes and retries
   // A later incident in either process follows on.
   expect(await workers[0]!('incident-late:run')).toBe(keys.length + 1);
 }, 60_000);
+
+it('a first ask is inserted without a lookup, and still keeps a number the incident already has', async () => {
+  const log = createLogger({ level: 'silent', name: 'test' });
+  const take = numberAllocator(log);
+  const before = await take('first-ask-a:run');
+  const finds: string[] = [];
+  const find = IncidentNumberModel.find.bind(IncidentNumberModel);
+  const spy = (filter: object) => {
+    finds.push(JSON.stringify(filter));
+    return find(filter);
+  };
+  (IncidentNumberModel as unknown as { find: typeof spy }).find = spy;
+  try {
+    expect(await take('first-ask-b:run', { firstAsk: true })).toBe(before + 1);
+    expect(finds).toEqual([]);
+    // Told "first ask" wrongly (a later run of the same incident): the insert clashes, the next round finds it.
+    expect(await take('first-ask-a:run', { firstAsk: true })).toBe(before);
+    expect(finds.length).toBeGreaterThan(0);
+  } finally {
+    (IncidentNumberModel as unknown as { find: typeof find }).find = find;
+  }
+  // The clash left no gap: the next number follows on.
+  expect(await take('first-ask-c:run', { firstAsk: true })).toBe(before + 2);
+}, 60_000);
