@@ -61,6 +61,7 @@ export async function startBench(opts: {
   });
   opts.log(`stack up in ${stack.tmpDir} (${opts.compiled ? 'compiled JavaScript' : 'tsx'})`);
   let bare = await startBareWorker(stack);
+  let stopping: Promise<void> | undefined;
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   await seed(stack, sink);
@@ -85,11 +86,15 @@ export async function startBench(opts: {
       await killGroup(bare);
       bare = await startBareWorker(stack);
     },
-    async stop() {
-      await connection.close();
-      await stopProcess(bare);
-      await stack.stop();
-      await sink.close();
+    stop() {
+      // Once, whoever asks first (the run's end or a signal).
+      stopping ??= (async () => {
+        await connection.close();
+        await stopProcess(bare);
+        await stack.stop();
+        await sink.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -78,6 +78,13 @@ async function main(): Promise<void> {
   const micro = sizes.skip.has('micro') ? [] : runOncallBench();
   const compiled = flags.runtime !== 'tsx';
   const b = await startBench({ compiled, keep: flags.keep ?? false, cacheSize: sizes.cache, log });
+  // Ctrl-C or a kill stops the servers the bench started too, then exits.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the stack`);
+      void b.stop().finally(() => process.exit(130));
+    });
+  }
   let result;
   try {
     result = await runScenarios(b, sizes, log);

@@ -25,6 +25,7 @@ import {
 import { createRunbookActivities } from '../activities/runbook';
 import { createStoreActivities } from '../activities/store';
 import { createStatusPageActivities } from '../activities/status-page';
+import type { ServicePlan } from '../domain/incident/plan';
 import { createConfigSnapshotReader } from '../lib/models/config';
 import { notifyTaskQueue } from '../domain/incident/notification';
 import { CONTACT_METHOD_TYPES, type ContactMethodType } from '../domain/config/user';
@@ -124,19 +125,15 @@ export function buildActivities(deps: {
     metrics: deps.metrics,
     publicUrl: deps.config.VIGIL_PUBLIC_URL,
   });
+  const carriedOut = {
+    slackChannels: Boolean(deps.config.VIGIL_SLACK_BOT_TOKEN),
+    notifyTaskQueues: deps.notifyTaskQueues === true,
+  };
   return {
     ...createStoreActivities(deps),
     ...oncall,
-    // Tells the workflow (through the plan, which its history records) that this worker
-    // also serves the per-channel notify queues; see notifyFor in workflows/incident/activity-stubs.ts.
-    ...(deps.notifyTaskQueues
-      ? {
-          loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) => ({
-            ...(await oncall.loadServicePlan(input)),
-            notifyTaskQueues: true,
-          }),
-        }
-      : {}),
+    loadServicePlan: async (input: Parameters<typeof oncall.loadServicePlan>[0]) =>
+      planForWorker(await oncall.loadServicePlan(input), carriedOut),
     ...createReviewActivities({ log: deps.log }),
     ...incidentChannelActivities(deps),
     ...followUpActivities(deps),
@@ -171,6 +168,24 @@ export const NOTIFY_RATE_DEFAULTS: Readonly<Record<ContactMethodType, number>> =
   webhook: 50,
   teams: 4,
 };
+
+/**
+ * The plan, which the run's history records, as this worker carries it out: with
+ * notifyTaskQueues when it also serves the per-channel notify queues (see notifyFor in
+ * workflows/incident/activity-stubs.ts), and without an incident channel rule when Slack is not
+ * configured (every incident would otherwise try to open a channel, fail, and on resolution
+ * start a workflow to close it).
+ */
+export function planForWorker(
+  { incidentChannel, ...plan }: ServicePlan,
+  worker: { slackChannels: boolean; notifyTaskQueues: boolean },
+): ServicePlan {
+  return {
+    ...plan,
+    ...(incidentChannel && worker.slackChannels ? { incidentChannel } : {}),
+    ...(worker.notifyTaskQueues ? { notifyTaskQueues: true } : {}),
+  };
+}
 
 export interface NotifyQueueLayout {
   type: ContactMethodType;

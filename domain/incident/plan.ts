@@ -42,7 +42,10 @@ export interface ServicePlan {
    * (`withFirstLevel`), so a new incident's first page needs no lookup of its own.
    */
   firstLevel?: Recipients;
-  /** When the incident gets a Slack channel (service setting or tier default); absent in plans recorded before channels. */
+  /**
+   * When the incident gets a Slack channel (service setting or tier default); absent in plans
+   * recorded before channels, and when the worker has no Slack configured (planForWorker).
+   */
   incidentChannel?: ChannelRule;
   /** The service's and its team's bridges, and the incident types' (the incident's type's comes first). */
   bridges?: PlanBridges;

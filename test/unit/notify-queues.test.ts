@@ -1,7 +1,8 @@
 /** Per-channel notify task queues: names, limits from env, and the config that feeds them. */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config';
-import { notifyQueueLayout, NOTIFY_RATE_DEFAULTS } from '../../worker/worker';
+import { notifyQueueLayout, NOTIFY_RATE_DEFAULTS, planForWorker } from '../../worker/worker';
+import type { ServicePlan } from '../../domain/incident/plan';
 import { notifyTaskQueue } from '../../domain/incident/notification';
 import { CONTACT_METHOD_TYPES } from '../../domain/config/user';
 
@@ -45,5 +46,31 @@ describe('notify task queues', () => {
     expect(() => loadConfig({ ...base, VIGIL_SMTP_URL: 'mail.example.com' })).toThrow(/VIGIL_SMTP_URL/);
     expect(() => loadConfig({ ...base, VIGIL_TWILIO_API_URL: 'ftp://x' })).toThrow(/VIGIL_TWILIO_API_URL/);
     expect(loadConfig({ ...base }).VIGIL_SLACK_API_URL).toBe('https://slack.com/api');
+  });
+});
+
+describe('the plan as this worker carries it out (planForWorker)', () => {
+  const plan = {
+    found: true,
+    targets: {},
+    inMaintenance: false,
+    autoResolve: { mode: 'never' },
+    knownUserIds: [],
+    knownPolicyIds: [],
+    minuteMs: 60_000,
+    incidentChannel: { severities: ['SEV1'], archiveAfterMinutes: 60 },
+  } as unknown as ServicePlan;
+
+  it('keeps the incident channel rule only where Slack is configured', () => {
+    expect(planForWorker(plan, { slackChannels: true, notifyTaskQueues: false }).incidentChannel).toEqual(
+      plan.incidentChannel,
+    );
+    const without = planForWorker(plan, { slackChannels: false, notifyTaskQueues: false });
+    expect(without).not.toHaveProperty('incidentChannel');
+    expect(without).not.toHaveProperty('notifyTaskQueues');
+  });
+
+  it('says the worker serves the per-channel notify queues when it does', () => {
+    expect(planForWorker(plan, { slackChannels: false, notifyTaskQueues: true }).notifyTaskQueues).toBe(true);
   });
 });
