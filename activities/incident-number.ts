@@ -15,17 +15,17 @@ export function numberAllocator(log: Logger): (incidentKey: string, opts?: { fir
   let busy = false;
 
   /**
-   * Keys asked for the first time (an activity's first attempt) are inserted straight away:
-   * looking them up first would read the whole collection on FerretDB, which finds only by
-   * `_id`. Should one have a number after all, its insert clashes on `incidentKey` and the
-   * next round looks it up like any other.
+   * Only `asked` (keys some caller asks for again) are looked up before the first insert; the
+   * others (an activity's first attempt) are inserted straight away: looking them up would read
+   * the whole collection on FerretDB, which finds only by `_id`. Should one have a number after
+   * all, its insert clashes on `incidentKey` and the next round looks it up like any other.
    */
-  async function take(keys: string[], firstAsks: Set<string>): Promise<Map<string, number>> {
+  async function take(keys: string[], asked: Set<string>): Promise<Map<string, number>> {
     const got = new Map<string, number>();
     for (let round = 0; round < 50 && got.size < keys.length; round++) {
       const open = keys.filter((k) => !got.has(k));
       // A retried activity, or a number another process gave this incident: keep it.
-      const ask = round === 0 ? open.filter((k) => !firstAsks.has(k)) : open;
+      const ask = round === 0 ? open.filter((k) => asked.has(k)) : open;
       const have = ask.length === 0 ? [] : await IncidentNumberModel.find({ incidentKey: { $in: ask } }).lean();
       for (const d of have) got.set(d.incidentKey, d._id);
       const todo = open.filter((k) => !got.has(k));
@@ -52,8 +52,7 @@ export function numberAllocator(log: Logger): (incidentKey: string, opts?: { fir
       try {
         // A key is a first ask only if every caller in the batch says so.
         const asked = new Set(batch.filter((w) => !w.firstAsk).map((w) => w.key));
-        const keys = [...new Set(batch.map((w) => w.key))];
-        const got = await take(keys, new Set(keys.filter((k) => !asked.has(k))));
+        const got = await take([...new Set(batch.map((w) => w.key))], asked);
         for (const w of batch) w.settle(got.get(w.key) ?? new Error('no incident number after 50 attempts'));
       } catch (err) {
         last = undefined;

@@ -7,7 +7,7 @@ import { PROBE_MINUTES } from './context';
 import { mib, ms, p50p99, ratio, type Row } from './report';
 import type { Sizes } from './run';
 import { awaitFirstPages, ingest, probeTimers } from './scenarios';
-import { percentile } from './stats';
+import { percentile, sleep } from './stats';
 
 const GOAL_OPEN = 10_000;
 /** After each fill step: the step's incidents take their numbers and write their read model. */
@@ -42,7 +42,7 @@ export async function scalePhase(
   for (let done = 0; done < fill; done += step) {
     const ing = await ingest(b, Math.min(step, fill - done), sizes.clients);
     missing += (await awaitFirstPages(b, ing.sent.keys(), 1_800_000)).length;
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const now = Math.min(fill, done + step);
     if (now - measured >= every || now === fill) {
       curve.push([opened + now, b.stack.workerRss()]);
