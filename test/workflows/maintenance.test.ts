@@ -113,6 +113,29 @@ describe('maintenance windows', () => {
       await inc.finish();
     });
   });
+  it('windows are re-loaded every real hour, also when a policy minute is a second', async () => {
+    // The bench's stack: a policy minute of 1 s. A refresh every 60 policy minutes would
+    // wake every open incident every minute; it comes once an hour.
+    const mocks = createMocks();
+    let loads = 0;
+    let base: number | undefined;
+    mocks.activities.loadServicePlan = async () => {
+      loads += 1;
+      base ??= await env.currentTimeMs();
+      // Added after the incident opened: a window from 62 to 70 minutes.
+      const windows = loads > 1 ? [window(base, 62, 70)] : [];
+      return servicePlan({ minuteMs: 1_000, maintenanceWindows: windows });
+    };
+    await withIncident(env, mocks, { id: 'inc-window-reload' }, async (inc) => {
+      const t0 = base ?? NaN;
+      await inc.sleepTo(t0 + 59 * MIN);
+      expect(loads).toBe(1);
+      await inc.sleepTo(t0 + 65 * MIN);
+      await inc.eventually(async () => expect((await inc.state()).inMaintenance).toBe(true));
+      expect(loads).toBe(2);
+      await inc.finish();
+    });
+  });
 });
 
 describe('stakeholder update reminders', () => {
