@@ -7,6 +7,7 @@ import type { ConfigSnapshot } from '../lib/models/config';
 import {
   composeStakeholderMessage,
   ROLE_REMINDER_MINUTES,
+  stakeholderRecipients,
   rotationMembers,
   tierDefaults,
   type ComposedMessage,
@@ -16,6 +17,8 @@ import {
   type TemplateKind,
 } from '../domain/coordination';
 import { onCallAt, type Schedule } from '../domain/oncall';
+import { componentsForService } from '../domain/status-page/page';
+import { pagePlansFor } from '../domain/status-page/publication';
 import { severityTargets, type IncidentState } from '../domain/incident';
 
 /** The primary schedule's on-call person, else the secondary's. */
@@ -47,7 +50,14 @@ export function coordinationPlan(snap: ConfigSnapshot, serviceId: string, now: D
     ...(severityFloor ? { severityFloor } : {}),
   }));
   const severityFloor = service?.severityFloor ?? tierDefaults(service?.tier).severityFloor;
-  return { types, roles, ...(severityFloor ? { severityFloor } : {}), reminderMinutes: ROLE_REMINDER_MINUTES };
+  return {
+    types,
+    roles,
+    ...(severityFloor ? { severityFloor } : {}),
+    reminderMinutes: ROLE_REMINDER_MINUTES,
+    statusPages: service ? pagePlansFor(snap.statusPages, (page) => componentsForService(page, service)) : [],
+    stakeholderLists: stakeholderRecipients(service?.stakeholders).length > 0,
+  };
 }
 
 /** The stakeholders' message of the kind, rendered from configuration as it is now. */

@@ -4,6 +4,7 @@
  */
 import type { IncidentState } from '../incident/incident';
 import type { Severity } from '../incident/severity-levels';
+import type { PagePlan } from '../status-page/publication';
 import type { IncidentType } from './incident-type';
 import { rolesNeeded, type Role } from './role';
 
@@ -22,6 +23,16 @@ export interface CoordinationPlan {
   severityFloor?: Severity;
   /** How often an unfilled role reminds the incident's holder. */
   reminderMinutes: number;
+  /**
+   * The status pages the service's incidents may publish on, looked up with the plan (no
+   * activity of its own). Absent in plans recorded before: those runs ask planStatusPages.
+   */
+  statusPages?: PagePlan[];
+  /**
+   * Whether the service lists stakeholders (emails or Slack channels) to tell. False: no
+   * message is composed (nobody would hear it). Absent in plans recorded before: composed.
+   */
+  stakeholderLists?: boolean;
 }
 
 /** Minutes between reminders of an unfilled role. */

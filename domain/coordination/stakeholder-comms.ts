@@ -72,6 +72,14 @@ export interface ComposeSources {
 }
 
 /** Renders the stakeholders' template of the kind for the incident, when its service's stakeholders hear of it. */
+/** Everyone a service's stakeholder lists name: each email address and Slack channel. */
+export function stakeholderRecipients(lists: Partial<Stakeholders> | undefined): StakeholderRecipient[] {
+  return [
+    ...(lists?.emails ?? []).map((address) => ({ type: 'email' as const, address })),
+    ...(lists?.slackChannels ?? []).map((address) => ({ type: 'slack' as const, address })),
+  ];
+}
+
 export function composeStakeholderMessage(
   sources: ComposeSources,
   s: IncidentState,
@@ -79,11 +87,7 @@ export function composeStakeholderMessage(
   ctx: Omit<ViewContext, 'serviceName' | 'tier'>,
 ): ComposedMessage {
   const { service } = sources;
-  const lists = service?.stakeholders;
-  const recipients: StakeholderRecipient[] = [
-    ...(lists?.emails ?? []).map((address) => ({ type: 'email' as const, address })),
-    ...(lists?.slackChannels ?? []).map((address) => ({ type: 'slack' as const, address })),
-  ];
+  const recipients = stakeholderRecipients(service?.stakeholders);
   if (!service || recipients.length === 0) return { heard: false, why: 'the service lists no stakeholders' };
   // The initial message decides whether they hear of it; once told, they hear it out.
   if (kind === 'initial' && !stakeholdersHear(service, s.severity)) {

@@ -142,6 +142,8 @@ export interface Mocks {
   settle?: () => Promise<void>;
   /** The status pages the service publishes on (none by default), each publishing step, and a switch to fail them. */
   pagePlans: PagePlan[];
+  /** planStatusPages calls (runs whose coordination plan lists no pages ask it). */
+  pageLookups: number;
   published: Array<PublishInput & { atMs: number }>;
   publishFails: boolean;
   /** Incident types and roles (none unless a test sets them). */
@@ -171,6 +173,7 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     numbersAllocated: 0,
     storeDown: false,
     pagePlans: [],
+    pageLookups: 0,
     published: [],
     publishFails: false,
     coordination: { types: [], roles: [], reminderMinutes: 10 },
@@ -181,6 +184,7 @@ export function createMocks(plan: ServicePlan = servicePlan()): Mocks {
     tellRefused: [],
     activities: {
       async planStatusPages() {
+        mocks.pageLookups += 1;
         return { pages: mocks.pagePlans };
       },
       async publishStatusPageIncident(input) {

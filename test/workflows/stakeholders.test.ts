@@ -114,4 +114,26 @@ describe('stakeholders hear of the incident', () => {
       expect(toldEntries(final)).toEqual([]);
     });
   });
+
+  it('composes nothing when the plan says the service lists no stakeholders', async () => {
+    const mocks = mocksWithStakeholders();
+    mocks.coordination = { ...mocks.coordination, stakeholderLists: false };
+    await withIncident(env, mocks, { id: 'inc-no-lists', severity: 'SEV2' }, async (inc) => {
+      await inc.eventually(async () => expect((await inc.state()).number).toBe(42));
+      await inc.sleepTo(inc.t0 + 5 * MIN);
+      await inc.command(changeSeverityUpdate, { by: 'a', severity: 'SEV1' });
+      const final = await inc.finish();
+      expect(toldEntries(final)).toEqual([]);
+    });
+    expect(mocks.composed).toEqual([]);
+    expect(mocks.told).toEqual([]);
+
+    const listed = mocksWithStakeholders();
+    listed.coordination = { ...listed.coordination, stakeholderLists: true };
+    await withIncident(env, listed, { id: 'inc-lists', severity: 'SEV2' }, async (inc) => {
+      await inc.eventually(async () => expect(toldEntries(await inc.state())).toHaveLength(1));
+      await inc.finish();
+    });
+    expect(listed.composed).toEqual(['initial', 'resolution']);
+  });
 });

@@ -99,6 +99,25 @@ describe('status pages follow the incident', () => {
     });
   });
 
+  it('takes the pages from the coordination plan, with no lookup of its own', async () => {
+    const mocks = createMocks(servicePlan({ tier: 1 }));
+    mocks.coordination = { ...mocks.coordination, statusPages: [PAGE] };
+    await withIncident(env, mocks, { id: 'inc-planned-page', severity: 'SEV2' }, async (inc) => {
+      await inc.eventually(() => expect(steps(mocks)).toEqual(['create {"api":"partial_outage"}']));
+      await inc.finish();
+      expect(steps(mocks)).toEqual(['create {"api":"partial_outage"}', 'resolve']);
+    });
+    expect(mocks.pageLookups).toBe(0);
+
+    // A plan recorded before it listed pages: looked up by activity, as then.
+    const before = mocksWithPage();
+    await withIncident(env, before, { id: 'inc-looked-up-page', severity: 'SEV2' }, async (inc) => {
+      await inc.eventually(() => expect(steps(before)).toEqual(['create {"api":"partial_outage"}']));
+      await inc.finish();
+    });
+    expect(before.pageLookups).toBe(1);
+  });
+
   it('publishes nothing for an incident no rule matches', async () => {
     const mocks = mocksWithPage();
     await withIncident(env, mocks, { id: 'inc-minor', severity: 'SEV3' }, async (inc) => {

@@ -84,7 +84,9 @@ export function tellStakeholders(run: IncidentRun): StakeholderComms {
 const wakeKey = (s: IncidentState) =>
   `${s.status}|${s.severity}|${s.timeline.filter((e) => e.type === 'status_update_due').length}`;
 
-async function compose(s: IncidentState, due: DueMessage): Promise<ComposedMessage | string> {
+async function compose(run: IncidentRun, s: IncidentState, due: DueMessage): Promise<ComposedMessage | string> {
+  // The plan says the service lists nobody (plans recorded before it said so are asked).
+  if (run.coordination?.stakeholderLists === false) return { heard: false, why: 'the service lists no stakeholders' };
   try {
     return await composer.composeStakeholderMessage({ state: compact(s), kind: due.kind });
   } catch (err) {
@@ -96,7 +98,7 @@ async function compose(s: IncidentState, due: DueMessage): Promise<ComposedMessa
 /** Composes one message and sends it to every recipient; the outcome goes on the timeline. */
 async function tell(run: IncidentRun, due: DueMessage, passed: Set<string>): Promise<void> {
   const s = run.state;
-  const composed = await compose(s, due);
+  const composed = await compose(run, s, due);
   if (typeof composed === 'string') {
     const message = `Could not compose the stakeholders' ${due.kind} message: ${composed}`;
     const data = { message: due.key, kind: due.kind, reached: [], failed: [{ error: composed }] };

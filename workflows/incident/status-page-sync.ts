@@ -1,6 +1,7 @@
 /**
- * Status pages follow the incident. At the start the part looks up the pages the
- * service's incidents may publish on (with its rules and quiet period); then, per page, it
+ * Status pages follow the incident. At the start the part takes the pages the service's
+ * incidents may publish on (with its rules and quiet period) from the coordination plan
+ * (runs whose plan predates that look them up by activity); then, per page, it
  * publishes when a rule matches, shows a change of severity once the page's quiet period
  * since its last change has passed (so a flapping severity changes the page at most once
  * per period, showing the state of that moment), and resolves the page's incident when the
@@ -41,11 +42,14 @@ const stateKey = (run: IncidentRun) => `${run.state.severity}/${run.state.status
 export function syncStatusPages(run: IncidentRun): StatusPageSync {
   let followers: Follower[] | undefined;
   void (async () => {
-    let pages: PagePlan[] = [];
-    try {
-      ({ pages } = await statusPageLookup.planStatusPages({ serviceId: run.serviceId }));
-    } catch (err) {
-      log.warn('status pages could not be looked up; none follow this incident', { error: causeOf(err) });
+    // Looked up with the coordination plan; plans recorded before that ask by activity.
+    let pages: PagePlan[] = run.coordination?.statusPages ?? [];
+    if (run.coordination?.statusPages === undefined) {
+      try {
+        ({ pages } = await statusPageLookup.planStatusPages({ serviceId: run.serviceId }));
+      } catch (err) {
+        log.warn('status pages could not be looked up; none follow this incident', { error: causeOf(err) });
+      }
     }
     followers = pages.map((plan) => ({ plan, shown: UNPUBLISHED, busy: false, step: 0 }));
     await Promise.all(followers.map((f) => follow(run, f)));
