@@ -181,7 +181,7 @@ export function startVigil(
 ): Managed {
   const label = opts.label ?? name;
   if (opts.compiled)
-    return startProcess(label, process.execPath, [...(process.env.ZZ_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), path.join(ROOT, 'dist', name, 'main.js')], { env, output });
+    return startProcess(label, process.execPath, [path.join(ROOT, 'dist', name, 'main.js')], { env, output });
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   return startProcess(label, tsx, [path.join(ROOT, name, 'main.ts')], { env, output });
 }

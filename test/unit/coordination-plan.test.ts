@@ -26,7 +26,12 @@ function snapshot(services: unknown[]): ConfigSnapshot {
 
 describe('coordination plan', () => {
   const snap = snapshot([
-    { id: 'api-gateway', name: 'API gateway', tier: 1, stakeholders: { emails: ['cto@example.com'], slackChannels: [] } },
+    {
+      id: 'api-gateway',
+      name: 'API gateway',
+      tier: 1,
+      stakeholders: { emails: ['cto@example.com'], slackChannels: [] },
+    },
     { id: 'batch', name: 'Batch', tier: 3, stakeholders: { emails: [], slackChannels: [] } },
     { id: 'chat', name: 'Chat', tier: 2, stakeholders: { emails: [], slackChannels: ['C0STAKE01'] } },
   ]);

@@ -16,7 +16,7 @@ import {
 import { refuseIf, refuseMalformedCommand } from '../refusal';
 import { localLookup, oncall } from './activity-stubs';
 import { nowIso, nowMs } from './clock';
-import { ALL_INCIDENT_PATCHES, type IncidentPatch } from './patches';
+import { ALL_INCIDENT_PATCHES, ALL_INCIDENT_PATCHES_B, inFirstSet, type IncidentPatch, type PatchSet } from './patches';
 import {
   acknowledge,
   allSourceAlertsResolved,
@@ -62,16 +62,17 @@ export class IncidentRun {
   /** Whether the reads in front of a page run as local activities (patch `local-lookups`, ./preparation.ts). */
   localLookups = false;
 
-  /** Whether this run took every patch of ./patches.ts at once (asked on the first `patched`). */
-  #allPatches: boolean | undefined;
+  /** The set of patches of ./patches.ts this run took at once (asked on the first `patched`). */
+  #patchSet: PatchSet | undefined;
 
   /**
-   * Whether patch `id` applies to this run: every patch of ./patches.ts for a run that
-   * started with their one marker, else the patch's own marker (runs from before).
+   * Whether patch `id` applies to this run: every patch of the set whose one marker the run
+   * started with (./patches.ts), else the patch's own marker (runs from before the set).
    */
   patched(id: IncidentPatch): boolean {
-    this.#allPatches ??= patched(ALL_INCIDENT_PATCHES);
-    return this.#allPatches || patched(id);
+    this.#patchSet ??= patched(ALL_INCIDENT_PATCHES_B) ? 'b' : patched(ALL_INCIDENT_PATCHES) ? 'a' : 'none';
+    if (this.#patchSet === 'b' || (this.#patchSet === 'a' && inFirstSet(id))) return true;
+    return patched(id);
   }
 
   /** Where the reads in front of a page go: local activities, or activities for runs from before. */

@@ -6,10 +6,12 @@
  * Writes are coalesced: after a change the projector waits PROJECTION_DEBOUNCE before it
  * writes, so what one moment brings (the alert, the page, its delivery, the number) is one
  * upsert, not one each, and the first write does not compete with the first page for the
- * worker and the store. A resolution is written at once (the incident ends on it).
+ * worker and the store. A resolution is written at once (the incident ends on it). A new
+ * incident's first write waits for its number instead (patch `first-write-with-number`).
  */
 import { condition, sleep } from '@temporalio/workflow';
 import { store } from './activity-stubs';
+import { numberSettled } from './preparation';
 import type { IncidentRun } from './incident-run';
 
 /** How long changes gather before they are written: the read model lags the workflow by at most this plus a write. */
@@ -18,9 +20,15 @@ export const PROJECTION_DEBOUNCE = '1 second';
 export async function projectReadModel(run: IncidentRun): Promise<void> {
   // Histories recorded before the debounce wrote after every change: they replay without its timers.
   const debounced = run.patched('read-model-debounce');
+  // The first write of a new incident waits for its number instead of a timer: the number
+  // comes right after the first page, and the write goes out with it, one workflow task
+  // and one timer fewer per incident. Runs from before gather a second first.
+  let first = run.patched('first-write-with-number');
   for (;;) {
     await condition(() => run.state.seq > run.projectedSeq);
-    if (debounced) await gather(run);
+    if (first && !numberSettled(run)) await condition(() => numberSettled(run) || run.state.status === 'resolved');
+    else if (debounced) await gather(run);
+    first = false;
     const snapshot = run.state;
     await store.upsertIncidentRecord({ state: snapshot });
     run.projectedSeq = snapshot.seq;
