@@ -71,7 +71,6 @@ export interface ComposeSources {
   types: ReadonlyArray<{ id: string; templates: readonly string[] }>;
 }
 
-/** Renders the stakeholders' template of the kind for the incident, when its service's stakeholders hear of it. */
 /** Everyone a service's stakeholder lists name: each email address and Slack channel. */
 export function stakeholderRecipients(lists: Partial<Stakeholders> | undefined): StakeholderRecipient[] {
   return [
@@ -80,6 +79,7 @@ export function stakeholderRecipients(lists: Partial<Stakeholders> | undefined):
   ];
 }
 
+/** Renders the stakeholders' template of the kind for the incident, when its service's stakeholders hear of it. */
 export function composeStakeholderMessage(
   sources: ComposeSources,
   s: IncidentState,
