@@ -62,9 +62,13 @@ describe('/metrics on the real API and worker', () => {
     expect(bad.status).toBe(400);
     const id = await fireSev1(sys, { service: 'checkout', summary: 'Payments failing', dedupKey: 'payments' });
     try {
-      // Scrape the gauge only once the read model has the incident: its counts are cached for 15 s.
+      // The gauge's counts are read when the API starts and again once 15 s old: scrape until
+      // the read model's incident is counted.
       await eventually(async () => (await sys.db.collection('incidents').findOne({ incidentId: id })) ?? undefined);
-      const api = await scrape(sys.metricsUrls.api);
+      const api = await eventually(async () => {
+        const a = await scrape(sys.metricsUrls.api);
+        return valueOf(a.text, 'vigil_open_incidents', { status: 'triggered' }) === 1 ? a : undefined;
+      }, 40_000);
       expect(api.status).toBe(200);
       expect(valueOf(api.text, 'vigil_alerts_received_total', { source: 'generic', outcome: 'accepted' })).toBe(1);
       expect(valueOf(api.text, 'vigil_alerts_received_total', { source: 'generic', outcome: 'invalid' })).toBe(1);

@@ -206,6 +206,14 @@ describe('open incident counts for the gauge', () => {
     await vi.waitFor(async () => expect(await counts()).toEqual({ triggered: 2 }));
   });
 
+  it('reads the first count at once, and a scrape waits for it only so long', async () => {
+    const read = vi.fn(() => new Promise<Record<string, number>>(() => undefined)); // never answers
+    const counts = cachedCounts({ read, log, firstWaitMs: 50 });
+    expect(read).toHaveBeenCalledTimes(1); // before any scrape
+    expect(await counts()).toEqual({}); // answered without the gauge, not left waiting
+    expect(read).toHaveBeenCalledTimes(1); // the scrape joined the read in flight
+  });
+
   it('answers no counts (the gauge is left out) when the store cannot be read', async () => {
     const counts = cachedCounts({ read: () => Promise.reject(new Error('down')), log });
     expect(await counts()).toEqual({});
