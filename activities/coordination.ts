@@ -17,8 +17,7 @@ import {
   type TemplateKind,
 } from '../domain/coordination';
 import { onCallAt, type Schedule } from '../domain/oncall';
-import { componentsForService } from '../domain/status-page/page';
-import { pagePlansFor } from '../domain/status-page/publication';
+import { pagePlansForService } from '../domain/status-page/page';
 import { severityTargets, type IncidentState } from '../domain/incident';
 
 /** The primary schedule's on-call person, else the secondary's. */
@@ -55,7 +54,7 @@ export function coordinationPlan(snap: ConfigSnapshot, serviceId: string, now: D
     roles,
     ...(severityFloor ? { severityFloor } : {}),
     reminderMinutes: ROLE_REMINDER_MINUTES,
-    statusPages: service ? pagePlansFor(snap.statusPages, (page) => componentsForService(page, service)) : [],
+    statusPages: pagePlansForService(snap.statusPages, service),
     stakeholderLists: stakeholderRecipients(service?.stakeholders).length > 0,
   };
 }

@@ -15,9 +15,8 @@ import type { SubscriberAnnouncer } from '../../lib/status-page-announce';
 import { announcementOf } from '../../domain/status-page/subscribers';
 import {
   change,
-  componentsForService,
   creation,
-  pagePlansFor,
+  pagePlansForService,
   type PagePlan,
   type PageIncidentRecord,
   type PublishStep,
@@ -76,8 +75,7 @@ export function createStatusPageActivities(deps: {
     async planStatusPages(input: { serviceId: string }): Promise<{ pages: PagePlan[] }> {
       const snap = await loadConfig();
       const service = snap.services.find((s) => s.id === input.serviceId);
-      if (!service) return { pages: [] };
-      return { pages: pagePlansFor(snap.statusPages, (page) => componentsForService(page, service)) };
+      return { pages: pagePlansForService(snap.statusPages, service) };
     },
 
     /**

@@ -71,6 +71,9 @@ export interface ComposeSources {
   types: ReadonlyArray<{ id: string; templates: readonly string[] }>;
 }
 
+/** Why nobody hears a message of a service whose stakeholder lists are empty. */
+export const NO_STAKEHOLDER_LISTS = 'the service lists no stakeholders';
+
 /** Everyone a service's stakeholder lists name: each email address and Slack channel. */
 export function stakeholderRecipients(lists: Partial<Stakeholders> | undefined): StakeholderRecipient[] {
   return [
@@ -88,7 +91,7 @@ export function composeStakeholderMessage(
 ): ComposedMessage {
   const { service } = sources;
   const recipients = stakeholderRecipients(service?.stakeholders);
-  if (!service || recipients.length === 0) return { heard: false, why: 'the service lists no stakeholders' };
+  if (!service || recipients.length === 0) return { heard: false, why: NO_STAKEHOLDER_LISTS };
   // The initial message decides whether they hear of it; once told, they hear it out.
   if (kind === 'initial' && !stakeholdersHear(service, s.severity)) {
     return { heard: false, why: `the stakeholders do not hear of ${s.severity} (tier ${service.tier ?? 'none'})` };

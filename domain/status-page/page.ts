@@ -18,6 +18,7 @@ import {
 } from '../common/fields';
 import { SeveritySchema } from '../incident/severity';
 import { MirrorSchema } from './mirror';
+import { pagePlansFor, type PagePlan } from './publication';
 
 export const COMPONENT_STATUSES = [
   'operational',
@@ -145,4 +146,9 @@ export function componentsForService(page: Pick<StatusPage, 'components'>, servi
     (c) =>
       c.services.includes(service.id) || (named !== undefined && (c.id === named || c.name.toLowerCase() === named)),
   );
+}
+
+/** The pages a service's incidents may publish on (none for a service not configured). */
+export function pagePlansForService(pages: readonly StatusPage[], service: ServiceLink | undefined): PagePlan[] {
+  return service ? pagePlansFor(pages, (page) => componentsForService(page, service)) : [];
 }

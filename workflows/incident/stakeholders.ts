@@ -22,6 +22,7 @@ import type { OnCallActivities } from '../../activities/oncall';
 import { COMMS_LOOKUP_PROFILE } from '../activity-profiles';
 import {
   dueStakeholderMessage,
+  NO_STAKEHOLDER_LISTS,
   stakeholderNotification,
   stakeholdersEntry,
   STAKEHOLDERS_NOTIFIED,
@@ -86,7 +87,7 @@ const wakeKey = (s: IncidentState) =>
 
 async function compose(run: IncidentRun, s: IncidentState, due: DueMessage): Promise<ComposedMessage | string> {
   // The plan says the service lists nobody (plans recorded before it said so are asked).
-  if (run.coordination?.stakeholderLists === false) return { heard: false, why: 'the service lists no stakeholders' };
+  if (run.coordination?.stakeholderLists === false) return { heard: false, why: NO_STAKEHOLDER_LISTS };
   try {
     return await composer.composeStakeholderMessage({ state: compact(s), kind: due.kind });
   } catch (err) {

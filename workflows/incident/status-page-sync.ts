@@ -43,14 +43,7 @@ export function syncStatusPages(run: IncidentRun): StatusPageSync {
   let followers: Follower[] | undefined;
   void (async () => {
     // Looked up with the coordination plan; plans recorded before that ask by activity.
-    let pages: PagePlan[] = run.coordination?.statusPages ?? [];
-    if (run.coordination?.statusPages === undefined) {
-      try {
-        ({ pages } = await statusPageLookup.planStatusPages({ serviceId: run.serviceId }));
-      } catch (err) {
-        log.warn('status pages could not be looked up; none follow this incident', { error: causeOf(err) });
-      }
-    }
+    const pages = run.coordination?.statusPages ?? (await lookUpPages(run));
     followers = pages.map((plan) => ({ plan, shown: UNPUBLISHED, busy: false, step: 0 }));
     await Promise.all(followers.map((f) => follow(run, f)));
   })();
@@ -58,6 +51,16 @@ export function syncStatusPages(run: IncidentRun): StatusPageSync {
   // activation holds the end even before a follower runs to publish it.
   const due = (f: Follower) => f.busy || (f.failedFor !== stateKey(run) && nextStep(run, f).action !== undefined);
   return { settled: () => followers !== undefined && !followers.some(due) };
+}
+
+/** The pages by activity; none when they cannot be looked up (a status page never holds up paging). */
+async function lookUpPages(run: IncidentRun): Promise<PagePlan[]> {
+  try {
+    return (await statusPageLookup.planStatusPages({ serviceId: run.serviceId })).pages;
+  } catch (err) {
+    log.warn('status pages could not be looked up; none follow this incident', { error: causeOf(err) });
+    return [];
+  }
 }
 
 function facts(run: IncidentRun) {
